@@ -1,0 +1,32 @@
+using System.Globalization;
+using NsoDev.Hosting.Processes;
+
+namespace NsoDev.Hosting.Engine;
+
+/// <summary>The thin layer over the <c>ncs</c> command: one method per verb, arguments always as a list.</summary>
+internal sealed class NcsCommandLine(string executable)
+{
+    public string Executable { get; } = executable;
+
+    public ProcessSpec Version() => new(Executable, ["--version"]);
+
+    /// <summary>The daemon in the foreground; it stops on EOF, so it never outlives its app host.</summary>
+    public ProcessSpec Daemon(string runDirectory, string ncsConf, IReadOnlyDictionary<string, string?> environment) =>
+        new(Executable, ["--cd", runDirectory, "-c", ncsConf, "--foreground", "-v", "--stop-on-eof"])
+        {
+            Environment = environment,
+            WorkingDirectory = runDirectory,
+        };
+
+    public ProcessSpec Status(IReadOnlyDictionary<string, string?> environment) => Control(environment, "--status");
+
+    public ProcessSpec Stop(IReadOnlyDictionary<string, string?> environment) => Control(environment, "--stop");
+
+    public ProcessSpec Reload(IReadOnlyDictionary<string, string?> environment) => Control(environment, "--reload");
+
+    public ProcessSpec WaitStarted(IReadOnlyDictionary<string, string?> environment, TimeSpan tryTime) =>
+        Control(environment, "--wait-started", ((int)Math.Ceiling(tryTime.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+
+    private ProcessSpec Control(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        new(Executable, arguments) { Environment = environment };
+}

@@ -1,0 +1,116 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
+using NsoDev.Hosting.Engine;
+using NsoDev.Hosting.Planning;
+
+namespace NsoDev.Hosting.Lifecycle;
+
+/// <summary>Publishes an instance's state, URLs and properties to the Aspire dashboard.</summary>
+internal sealed class NsoDashboard(ResourceNotificationService notifications, TimeProvider timeProvider)
+{
+    public const string ResourceType = "NSO";
+
+    public static CustomResourceSnapshot InitialSnapshot() => new()
+    {
+        ResourceType = ResourceType,
+        State = KnownResourceStates.NotStarted,
+        Properties = [],
+    };
+
+    public Task StartingAsync(NsoResource resource, NcsEngine engine) =>
+        notifications.PublishUpdateAsync(resource, s => s with
+        {
+            State = KnownResourceStates.Starting,
+            StartTimeStamp = timeProvider.GetUtcNow().UtcDateTime,
+            StopTimeStamp = null,
+            ExitCode = null,
+            Properties = Merge(s.Properties, PlanProperties(resource, engine)),
+            Urls = Urls(resource, active: false),
+        });
+
+    public Task RunningAsync(NsoResource resource, NcsEngine engine, int pid) =>
+        notifications.PublishUpdateAsync(resource, s => s with
+        {
+            State = KnownResourceStates.Running,
+            Properties = Merge(s.Properties, [.. PlanProperties(resource, engine), new("nso.pid", pid.ToString(CultureInfo.InvariantCulture)) { DisplayName = "PID" }]),
+            Urls = Urls(resource, active: true),
+        });
+
+    public Task StoppingAsync(NsoResource resource) =>
+        notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Stopping });
+
+    public Task StoppedAsync(NsoResource resource, int exitCode, bool expected) =>
+        notifications.PublishUpdateAsync(resource, s => s with
+        {
+            State = expected
+                ? new ResourceStateSnapshot(KnownResourceStates.Finished, KnownResourceStateStyles.Info)
+                : new ResourceStateSnapshot(KnownResourceStates.Exited, KnownResourceStateStyles.Error),
+            ExitCode = exitCode,
+            StopTimeStamp = timeProvider.GetUtcNow().UtcDateTime,
+            Urls = Urls(resource, active: false),
+        });
+
+    public Task FailedToStartAsync(NsoResource resource, string reason) =>
+        notifications.PublishUpdateAsync(resource, s => s with
+        {
+            State = new ResourceStateSnapshot(KnownResourceStates.FailedToStart, KnownResourceStateStyles.Error),
+            StopTimeStamp = timeProvider.GetUtcNow().UtcDateTime,
+            Properties = Merge(s.Properties, [new("nso.failure", reason) { DisplayName = "Failure" }]),
+            Urls = Urls(resource, active: false),
+        });
+
+    private static ImmutableArray<ResourcePropertySnapshot> PlanProperties(NsoResource resource, NcsEngine engine)
+    {
+        var plan = resource.Plan;
+        var properties = new List<ResourcePropertySnapshot>
+        {
+            new("nso.engine", engine.DisplayName) { DisplayName = "Engine", IsHighlighted = true },
+            new("nso.version", engine.Version.ToString()) { DisplayName = "NSO version" },
+            new("nso.executable", engine.Executable) { DisplayName = "ncs" },
+        };
+        if (plan is not null)
+        {
+            properties.Add(new("nso.ipc", $"tcp {NsoInstancePlan.IpcAddress}:{plan.IpcPort}") { DisplayName = "IPC endpoint", IsHighlighted = true });
+            properties.Add(new("nso.access-check", "off") { DisplayName = "IPC access check" });
+            properties.Add(new("nso.sname", plan.Sname) { DisplayName = "sname" });
+            properties.Add(new("nso.run-directory", plan.RunDirectory.Path) { DisplayName = "Run directory" });
+            properties.Add(new("nso.ncs-conf", plan.RunDirectory.NcsConf) { DisplayName = "ncs.conf" });
+        }
+
+        return [.. properties];
+    }
+
+    private static ImmutableArray<UrlSnapshot> Urls(NsoResource resource, bool active)
+    {
+        if (resource.Plan is not { } plan)
+        {
+            return [];
+        }
+
+        var address = NsoInstancePlan.IpcAddress;
+        var urls = new List<UrlSnapshot> { new(NsoResource.IpcEndpointName, $"tcp://{address}:{plan.IpcPort}", IsInternal: false) { IsInactive = !active } };
+        if (plan.Ports.Ports.TryGetValue(NsoPortKind.Netconf, out var netconf))
+        {
+            urls.Add(new(NsoResource.NetconfEndpointName, $"ssh://{resource.Settings.NorthboundAddress}:{netconf}", IsInternal: false) { IsInactive = !active });
+        }
+
+        if (plan.Ports.Ports.TryGetValue(NsoPortKind.Cli, out var cli))
+        {
+            urls.Add(new(NsoResource.CliEndpointName, $"ssh://{resource.Settings.NorthboundAddress}:{cli}", IsInternal: false) { IsInactive = !active });
+        }
+
+        return [.. urls];
+    }
+
+    private static ImmutableArray<ResourcePropertySnapshot> Merge(ImmutableArray<ResourcePropertySnapshot> current, IEnumerable<ResourcePropertySnapshot> updates)
+    {
+        var byName = current.IsDefault ? [] : current.ToDictionary(p => p.Name);
+        foreach (var update in updates)
+        {
+            byName[update.Name] = update;
+        }
+
+        return [.. byName.Values];
+    }
+}

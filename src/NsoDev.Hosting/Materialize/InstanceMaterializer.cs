@@ -1,0 +1,53 @@
+using NsoDev.Hosting.Engine;
+using NsoDev.Hosting.Lifecycle;
+using NsoDev.Hosting.Planning;
+
+namespace NsoDev.Hosting.Materialize;
+
+/// <summary>Lays out an instance's runtime directory and writes its ncs.conf and env.sh from the plan.</summary>
+internal static class InstanceMaterializer
+{
+    public static void Materialize(NsoInstancePlan plan, NsoInstanceSettings settings, NcsEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(engine);
+
+        var template = NcsConfWriter.LoadTemplate(plan.TemplatePath);
+        var conf = NcsConfWriter.Apply(template, new NcsConfSettings
+        {
+            Version = engine.Version,
+            IpcAddress = NsoInstancePlan.IpcAddress,
+            IpcPort = plan.IpcPort,
+            Netconf = Listener(plan, NsoPortKind.Netconf, settings.NorthboundAddress),
+            Cli = Listener(plan, NsoPortKind.Cli, settings.NorthboundAddress),
+            WebUi = Listener(plan, NsoPortKind.WebUi, settings.NorthboundAddress),
+        });
+
+        plan.RunDirectory.Create();
+        NcsConfWriter.Save(conf, plan.RunDirectory.NcsConf);
+        plan.RunDirectory.WriteEnvScript(plan.Name, DaemonEnvironment(plan, engine).Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!));
+    }
+
+    /// <summary>The daemon's environment: the IPC variables (honoured at start by 6.5 and later), sname and NCS_DIR.</summary>
+    public static IReadOnlyDictionary<string, string?> DaemonEnvironment(NsoInstancePlan plan, NcsEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(engine);
+        var environment = new Dictionary<string, string?>(plan.ControlEnvironment)
+        {
+            ["sname"] = plan.Sname,
+        };
+        if (engine.InstallationDirectory is { } ncsDir)
+        {
+            environment["NCS_DIR"] = ncsDir;
+        }
+
+        return environment;
+    }
+
+    private static ListenerSettings Listener(NsoInstancePlan plan, NsoPortKind kind, string address) =>
+        plan.Ports.Ports.TryGetValue(kind, out var port)
+            ? new ListenerSettings(true, address, port)
+            : new ListenerSettings(false, address, kind.StockPort());
+}

@@ -1,0 +1,23 @@
+namespace NsoDev.Hosting.Materialize;
+
+/// <summary>A northbound listener: NETCONF over SSH, CLI over SSH or the web UI.</summary>
+internal sealed record ListenerSettings(bool Enabled, string Address, int Port);
+
+/// <summary>The per-instance leaves that <see cref="NcsConfWriter"/> sets; everything else comes from the template.</summary>
+internal sealed record NcsConfSettings
+{
+    public required NsoVersion Version { get; init; }
+
+    public required string IpcAddress { get; init; }
+
+    public required int IpcPort { get; init; }
+
+    public required ListenerSettings Netconf { get; init; }
+
+    public required ListenerSettings Cli { get; init; }
+
+    public required ListenerSettings WebUi { get; init; }
+
+    /// <summary>Directory of the SSH host keys, relative to the run directory.</summary>
+    public string SshServerKeyDir { get; init; } = "./ssh";
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Xml;
+using System.Xml.Linq;
+
+namespace NsoDev.Hosting.Materialize;
+
+/// <summary>
+/// Writes an instance's ncs.conf by editing the template's XML tree: only the per-instance leaves change,
+/// and comments and unrelated settings stay as the template has them (NSO-FACTS section 1).
+/// </summary>
+internal static class NcsConfWriter
+{
+    public static readonly XNamespace Ns = "http://tail-f.com/yang/tailf-ncs-config";
+
+    /// <summary>Leaves NSO refuses to start without (NSO-FACTS section 1).</summary>
+    private static readonly string[][] MandatoryLeaves = [["load-path", "dir"], ["state-dir"], ["cdb", "db-dir"]];
+
+    public static XDocument LoadTemplate(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new NcsConfTemplateException($"The ncs.conf template '{path}' does not exist. Point WithTemplate at an ncs.conf, or use the templates under instance-templates/.");
+        }
+
+        XDocument document;
+        try
+        {
+            document = XDocument.Load(path, LoadOptions.PreserveWhitespace | LoadOptions.SetLineInfo);
+        }
+        catch (XmlException ex)
+        {
+            throw new NcsConfTemplateException($"The ncs.conf template '{path}' is not well-formed XML ({ex.Message}). Fix the file or choose another template.");
+        }
+
+        var root = document.Root!;
+        if (root.Name.LocalName != "ncs-config" || !root.Name.NamespaceName.StartsWith(Ns.NamespaceName, StringComparison.Ordinal))
+        {
+            throw new NcsConfTemplateException($"The template '{path}' is not an ncs.conf: its root is <{root.Name.LocalName} xmlns=\"{root.Name.NamespaceName}\">, not <ncs-config xmlns=\"{Ns.NamespaceName}\">. Choose an ncs.conf made by ncs-setup.");
+        }
+
+        foreach (var leaf in MandatoryLeaves)
+        {
+            if (Find(root, leaf) is null)
+            {
+                throw new NcsConfTemplateException($"The template '{path}' lacks the mandatory leaf /ncs-config/{string.Join('/', leaf)}; NSO would exit with code 21. Add it to the template.");
+            }
+        }
+
+        return document;
+    }
+
+    public static XDocument Apply(XDocument template, NcsConfSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(settings);
+        var document = new XDocument(template);
+        var root = document.Root!;
+        var ns = root.Name.Namespace;
+
+        Set(root, ns, ["ncs-ipc-address", "ip"], settings.IpcAddress);
+        Set(root, ns, ["ncs-ipc-address", "port"], Format(settings.IpcPort));
+        WriteLocalIpc(root, ns, settings.Version);
+
+        Set(root, ns, ["netconf-north-bound", "transport", "ssh", "enabled"], Format(settings.Netconf.Enabled));
+        Set(root, ns, ["netconf-north-bound", "transport", "ssh", "ip"], settings.Netconf.Address);
+        Set(root, ns, ["netconf-north-bound", "transport", "ssh", "port"], Format(settings.Netconf.Port));
+
+        Set(root, ns, ["cli", "ssh", "enabled"], Format(settings.Cli.Enabled));
+        Set(root, ns, ["cli", "ssh", "ip"], settings.Cli.Address);
+        Set(root, ns, ["cli", "ssh", "port"], Format(settings.Cli.Port));
+
+        Set(root, ns, ["webui", "enabled"], Format(settings.WebUi.Enabled));
+        if (settings.WebUi.Enabled || Find(root, ["webui", "transport", "tcp"]) is not null)
+        {
+            Set(root, ns, ["webui", "transport", "tcp", "enabled"], Format(settings.WebUi.Enabled));
+            Set(root, ns, ["webui", "transport", "tcp", "ip"], settings.WebUi.Address);
+            Set(root, ns, ["webui", "transport", "tcp", "port"], Format(settings.WebUi.Port));
+        }
+
+        Set(root, ns, ["aaa", "ssh-server-key-dir"], settings.SshServerKeyDir);
+        return document;
+    }
+
+    public static void Save(XDocument document, string path)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var settings = new XmlWriterSettings { OmitXmlDeclaration = true, Indent = false, NewLineHandling = NewLineHandling.None };
+        using var writer = XmlWriter.Create(path, settings);
+        document.Save(writer);
+    }
+
+    /// <summary>
+    /// TCP IPC needs <c>ncs-local-ipc</c> to be absent before 6.3 (the element is unknown there) and
+    /// explicitly disabled from 6.3 on (it is on by default in 6.7).
+    /// </summary>
+    private static void WriteLocalIpc(XElement root, XNamespace ns, NsoVersion version)
+    {
+        var localIpc = root.Element(ns + "ncs-local-ipc");
+        if (version < NsoVersion.LocalIpcIntroduced)
+        {
+            localIpc?.Remove();
+            return;
+        }
+
+        if (localIpc is null)
+        {
+            localIpc = new XElement(ns + "ncs-local-ipc");
+            var anchor = root.Element(ns + "ncs-ipc-address");
+            if (anchor is null)
+            {
+                root.Add(localIpc);
+            }
+            else
+            {
+                anchor.AddAfterSelf(localIpc);
+            }
+        }
+
+        Set(localIpc, ns, ["enabled"], Format(false));
+    }
+
+    private static XElement? Find(XElement root, IEnumerable<string> path)
+    {
+        XElement? current = root;
+        foreach (var step in path)
+        {
+            current = current?.Elements().FirstOrDefault(e => e.Name.LocalName == step);
+        }
+
+        return current;
+    }
+
+    private static void Set(XElement root, XNamespace ns, string[] path, string value)
+    {
+        var current = root;
+        foreach (var step in path)
+        {
+            var next = current.Element(ns + step);
+            if (next is null)
+            {
+                next = new XElement(ns + step);
+                current.Add(next);
+            }
+
+            current = next;
+        }
+
+        current.Value = value;
+    }
+
+    private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Format(bool value) => value ? "true" : "false";
+}
+
+/// <summary>The template cannot be used; the message names the file and the fix.</summary>
+internal sealed class NcsConfTemplateException(string message) : InvalidOperationException(message);

@@ -1,0 +1,63 @@
+using System.Text;
+
+namespace NsoDev.Hosting.Materialize;
+
+/// <summary>
+/// An instance's runtime directory in the layout <c>ncs-setup --dest</c> produces (NSO-FACTS section 3).
+/// CDB, state and logs are kept across runs; ncs.conf and env.sh are written anew from the plan.
+/// </summary>
+internal sealed class RunDirectory(string path)
+{
+    private static readonly string[] Layout = ["ncs-cdb", "logs", "state", "packages", "scripts/command", "scripts/post-commit", "ssh"];
+
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    public string NcsConf => Combine("ncs.conf");
+
+    public string EnvScript => Combine("env.sh");
+
+    public string PidFile => Combine("nsodev.pid");
+
+    public string CdbDirectory => Combine("ncs-cdb");
+
+    public string LogsDirectory => Combine("logs");
+
+    public string Combine(string relative) => System.IO.Path.Combine(Path, relative);
+
+    /// <summary>Creates the layout; existing data stays.</summary>
+    public void Create()
+    {
+        foreach (var directory in Layout)
+        {
+            Directory.CreateDirectory(Combine(directory));
+        }
+
+        var readme = Combine("README.ncs");
+        if (!File.Exists(readme))
+        {
+            File.WriteAllText(readme, "This directory was created by NsoDev in the layout of ncs-setup.\nSource env.sh to point NSO's command-line tools at this instance.\n");
+        }
+    }
+
+    /// <summary>Writes env.sh so that <c>source env.sh</c> points ncs_cli, ncs --status and friends at this instance.</summary>
+    public void WriteEnvScript(string instanceName, IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var text = new StringBuilder();
+        text.Append("# NsoDev: `source env.sh` points NSO's tools (ncs --status, ncs_cli, ncs_cmd) at instance '").Append(instanceName).Append("'.\n");
+        text.Append("# Written anew on every run from the port plan.\n");
+        foreach (var name in new[] { "NCS_IPC_ADDR", "NCS_IPC_PORT", "NCS_IPC_PATH", "NCS_IPC_ACCESS_FILE" })
+        {
+            text.Append(environment.TryGetValue(name, out var value) ? $"export {name}={ShellQuote(value)}\n" : $"unset {name}\n");
+        }
+
+        foreach (var (name, value) in environment.Where(e => !e.Key.StartsWith("NCS_IPC_", StringComparison.Ordinal)).OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            text.Append("export ").Append(name).Append('=').Append(ShellQuote(value)).Append('\n');
+        }
+
+        File.WriteAllText(EnvScript, text.ToString());
+    }
+
+    private static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}

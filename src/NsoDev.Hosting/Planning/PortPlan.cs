@@ -1,0 +1,13 @@
+namespace NsoDev.Hosting.Planning;
+
+/// <summary>What one instance asks of the planner: the ports it needs, some of them fixed by the user.</summary>
+internal sealed record InstancePortRequest(string InstanceName, IReadOnlyDictionary<NsoPortKind, int?> Ports);
+
+/// <summary>The ports planned for one instance.</summary>
+internal sealed record InstancePorts(string InstanceName, IReadOnlyDictionary<NsoPortKind, int> Ports)
+{
+    public int this[NsoPortKind kind] => Ports[kind];
+}
+
+/// <summary>Thrown when no valid plan exists; the message names the port and the fix.</summary>
+internal sealed class PortPlanningException(string message) : InvalidOperationException(message);

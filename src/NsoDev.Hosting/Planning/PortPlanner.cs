@@ -1,0 +1,118 @@
+namespace NsoDev.Hosting.Planning;
+
+/// <summary>
+/// Gives every instance distinct ports, deterministically. The first instance gets NSO's stock ports
+/// where they are free; instance i otherwise gets the block 20000 + 10·i (+0 IPC, +1 NETCONF, +2 CLI,
+/// +3 web UI), moved up by 1000 at a time when a port of that block is taken. Blocks never overlap,
+/// so no two kinds or instances can collide, and a free port is planned the same way on every run.
+/// </summary>
+internal sealed class PortPlanner(IPortProbe probe)
+{
+    public const int BlockBase = 20000;
+    public const int BlockSize = 10;
+    public const int BandSize = 1000;
+    public const int Bands = 10;
+    public const int MaxInstances = BandSize / BlockSize;
+
+    /// <summary>NETCONF over TCP, call-home and HA (NSO-FACTS section 5): never planned, never allowed.</summary>
+    public static readonly IReadOnlySet<int> ReservedPorts = new HashSet<int> { 2023, 4334, 4570 };
+
+    public IReadOnlyList<InstancePorts> Plan(IReadOnlyList<InstancePortRequest> requests, IReadOnlySet<int>? leasedElsewhere = null)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count > MaxInstances)
+        {
+            throw new PortPlanningException($"{requests.Count} NSO instances were declared, but the port scheme holds at most {MaxInstances}. Declare fewer instances.");
+        }
+
+        leasedElsewhere ??= new HashSet<int>();
+        var taken = new Dictionary<int, string>();
+        ClaimExplicitPorts(requests, leasedElsewhere, taken);
+
+        var plans = new List<InstancePorts>(requests.Count);
+        for (var index = 0; index < requests.Count; index++)
+        {
+            var request = requests[index];
+            var ports = new Dictionary<NsoPortKind, int>();
+            foreach (var (kind, explicitPort) in request.Ports)
+            {
+                ports[kind] = explicitPort ?? Choose(index, kind, request.InstanceName, leasedElsewhere, taken);
+            }
+
+            plans.Add(new InstancePorts(request.InstanceName, ports));
+        }
+
+        return plans;
+    }
+
+    private void ClaimExplicitPorts(IReadOnlyList<InstancePortRequest> requests, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken)
+    {
+        foreach (var request in requests)
+        {
+            foreach (var (kind, port) in request.Ports)
+            {
+                if (port is not int p)
+                {
+                    continue;
+                }
+
+                var what = $"'{request.InstanceName}' {kind.EndpointName()}";
+                if (p is < 1 or > 65535)
+                {
+                    throw new PortPlanningException($"Port {p} for {what} is not a TCP port. Use a port from 1 to 65535, or leave it out to have one planned.");
+                }
+
+                if (ReservedPorts.Contains(p))
+                {
+                    throw new PortPlanningException($"Port {p} for {what} is reserved for NSO (2023 NETCONF over TCP, 4334 call-home, 4570 HA). Choose another port.");
+                }
+
+                if (taken.TryGetValue(p, out var owner))
+                {
+                    throw new PortPlanningException($"Port {p} is given to both {owner} and {what}. Give each instance its own port.");
+                }
+
+                if (leasedElsewhere.Contains(p))
+                {
+                    throw new PortPlanningException($"Port {p} for {what} is leased by another NsoDev app host on this machine. Choose another port, or stop that app host.");
+                }
+
+                if (!probe.IsFree(p))
+                {
+                    throw new PortPlanningException($"Port {p} for {what} is in use by another process. Free it (see `ss -ltnp 'sport = :{p}'`), or choose another port and restart the AppHost.");
+                }
+
+                taken[p] = what;
+            }
+        }
+    }
+
+    private int Choose(int index, NsoPortKind kind, string instanceName, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken)
+    {
+        foreach (var candidate in Candidates(index, kind))
+        {
+            if (ReservedPorts.Contains(candidate) || taken.ContainsKey(candidate) || leasedElsewhere.Contains(candidate) || !probe.IsFree(candidate))
+            {
+                continue;
+            }
+
+            taken[candidate] = $"'{instanceName}' {kind.EndpointName()}";
+            return candidate;
+        }
+
+        throw new PortPlanningException($"No free {kind.EndpointName()} port for '{instanceName}' in {BlockBase}-{BlockBase + (Bands * BandSize) - 1}. Free some ports, or give the port explicitly.");
+    }
+
+    internal static IEnumerable<int> Candidates(int index, NsoPortKind kind)
+    {
+        if (index == 0)
+        {
+            yield return kind.StockPort();
+        }
+
+        for (var band = 0; band < Bands; band++)
+        {
+            yield return BlockBase + (band * BandSize) + (index * BlockSize) + (int)kind;
+        }
+    }
+}

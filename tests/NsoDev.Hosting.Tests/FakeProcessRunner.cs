@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using NsoDev.Hosting.Processes;
+
+namespace NsoDev.Hosting.Tests;
+
+/// <summary>Records every command and plays back scripted results, in order, per first argument.</summary>
+internal sealed class FakeProcessRunner : IProcessRunner
+{
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Func<CancellationToken, Task<ProcessResult>>>> _scripts = new();
+
+    public ConcurrentQueue<ProcessSpec> Calls { get; } = new();
+
+    public FakeDaemon? Daemon { get; private set; }
+
+    public FakeProcessRunner Returns(string firstArgument, params ProcessResult[] results)
+    {
+        foreach (var result in results)
+        {
+            _scripts.GetOrAdd(firstArgument, _ => new()).Enqueue(_ => Task.FromResult(result));
+        }
+
+        return this;
+    }
+
+    public FakeProcessRunner Hangs(string firstArgument)
+    {
+        _scripts.GetOrAdd(firstArgument, _ => new()).Enqueue(async ct =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            throw new InvalidOperationException("unreachable");
+        });
+        return this;
+    }
+
+    public Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue(spec);
+        var key = spec.Arguments.Count > 0 ? spec.Arguments[0] : string.Empty;
+        if (_scripts.TryGetValue(key, out var queue) && queue.TryDequeue(out var next))
+        {
+            return next(cancellationToken);
+        }
+
+        throw new InvalidOperationException($"No scripted result for `{spec}`.");
+    }
+
+    public IDaemonProcess StartDaemon(ProcessSpec spec, Action<OutputLine> onOutput)
+    {
+        Calls.Enqueue(spec);
+        Daemon = new FakeDaemon();
+        return Daemon;
+    }
+
+    public int CountOf(string firstArgument) => Calls.Count(c => c.Arguments.Count > 0 && c.Arguments[0] == firstArgument);
+}
+
+internal sealed class FakeDaemon : IDaemonProcess
+{
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int ProcessId => 4242;
+
+    public Task<int> Exited => _exited.Task;
+
+    public bool StandardInputClosed { get; private set; }
+
+    public bool Killed { get; private set; }
+
+    public void Exit(int code) => _exited.TrySetResult(code);
+
+    public void CloseStandardInput()
+    {
+        StandardInputClosed = true;
+        Exit(0);
+    }
+
+    public void Kill()
+    {
+        Killed = true;
+        Exit(137);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

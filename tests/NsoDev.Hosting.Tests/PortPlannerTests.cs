@@ -1,0 +1,136 @@
+using NsoDev.Hosting.Planning;
+
+namespace NsoDev.Hosting.Tests;
+
+public class PortPlannerTests
+{
+    private static InstancePortRequest Request(string name, int? ipc = null, int? netconf = null, int? cli = null) =>
+        new(name, new Dictionary<NsoPortKind, int?> { [NsoPortKind.Ipc] = ipc, [NsoPortKind.Netconf] = netconf, [NsoPortKind.Cli] = cli });
+
+    private static InstancePortRequest[] Instances(int count) => Enumerable.Range(1, count).Select(i => Request($"nso-{i}")).ToArray();
+
+    [Fact]
+    public void The_first_instance_gets_nsos_stock_ports_when_they_are_free()
+    {
+        var plan = new PortPlanner(new FakePortProbe()).Plan(Instances(1));
+
+        Assert.Equal(4569, plan[0][NsoPortKind.Ipc]);
+        Assert.Equal(2022, plan[0][NsoPortKind.Netconf]);
+        Assert.Equal(2024, plan[0][NsoPortKind.Cli]);
+    }
+
+    [Fact]
+    public void A_busy_stock_port_moves_only_that_port_into_the_instance_block()
+    {
+        var plan = new PortPlanner(new FakePortProbe(2024)).Plan(Instances(1));
+
+        Assert.Equal(4569, plan[0][NsoPortKind.Ipc]);
+        Assert.Equal(20002, plan[0][NsoPortKind.Cli]);
+    }
+
+    [Fact]
+    public void Later_instances_get_their_own_block_of_ten()
+    {
+        var plan = new PortPlanner(new FakePortProbe()).Plan(Instances(3));
+
+        Assert.Equal([20010, 20011, 20012], [plan[1][NsoPortKind.Ipc], plan[1][NsoPortKind.Netconf], plan[1][NsoPortKind.Cli]]);
+        Assert.Equal([20020, 20021, 20022], [plan[2][NsoPortKind.Ipc], plan[2][NsoPortKind.Netconf], plan[2][NsoPortKind.Cli]]);
+    }
+
+    [Fact]
+    public void Sixteen_instances_get_distinct_ports()
+    {
+        var plan = new PortPlanner(new FakePortProbe(2024, 20012)).Plan(Instances(16));
+
+        var ports = plan.SelectMany(p => p.Ports.Values).ToList();
+        Assert.Equal(ports.Count, ports.Distinct().Count());
+        Assert.Equal(48, ports.Count);
+    }
+
+    [Fact]
+    public void The_plan_is_the_same_on_every_run_while_the_ports_stay_free()
+    {
+        var probe = new FakePortProbe(2022, 20011);
+        var first = new PortPlanner(probe).Plan(Instances(4));
+        var second = new PortPlanner(probe).Plan(Instances(4));
+
+        Assert.Equal(first.Select(p => p.Ports.OrderBy(k => k.Key).ToList()), second.Select(p => p.Ports.OrderBy(k => k.Key).ToList()));
+    }
+
+    [Fact]
+    public void A_port_held_by_another_process_is_skipped_by_moving_up_a_band()
+    {
+        var plan = new PortPlanner(new FakePortProbe(20010)).Plan(Instances(2));
+
+        Assert.Equal(21010, plan[1][NsoPortKind.Ipc]);
+        Assert.Equal(20011, plan[1][NsoPortKind.Netconf]);
+    }
+
+    [Fact]
+    public void Ports_leased_by_another_app_host_are_skipped()
+    {
+        var plan = new PortPlanner(new FakePortProbe()).Plan(Instances(1), new HashSet<int> { 4569, 2022 });
+
+        Assert.Equal(20000, plan[0][NsoPortKind.Ipc]);
+        Assert.Equal(20001, plan[0][NsoPortKind.Netconf]);
+        Assert.Equal(2024, plan[0][NsoPortKind.Cli]);
+    }
+
+    [Theory]
+    [InlineData(2023)]
+    [InlineData(4334)]
+    [InlineData(4570)]
+    public void An_explicit_reserved_port_is_refused_with_the_reason(int port)
+    {
+        var error = Assert.Throws<PortPlanningException>(() => new PortPlanner(new FakePortProbe()).Plan([Request("nso-1", ipc: port)]));
+
+        Assert.Contains($"Port {port}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("reserved", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_explicit_busy_port_names_the_port_and_how_to_find_its_holder()
+    {
+        var error = Assert.Throws<PortPlanningException>(() => new PortPlanner(new FakePortProbe(30000)).Plan([Request("nso-1", cli: 30000)]));
+
+        Assert.Contains("Port 30000 for 'nso-1' cli is in use", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ss -ltnp", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void One_explicit_port_given_to_two_instances_is_refused()
+    {
+        var error = Assert.Throws<PortPlanningException>(() => new PortPlanner(new FakePortProbe()).Plan([Request("a", ipc: 30000), Request("b", netconf: 30000)]));
+
+        Assert.Contains("given to both 'a' ipc and 'b' netconf", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(70000)]
+    public void A_port_outside_the_tcp_range_is_refused(int port)
+    {
+        var error = Assert.Throws<PortPlanningException>(() => new PortPlanner(new FakePortProbe()).Plan([Request("nso-1", ipc: port)]));
+
+        Assert.Contains("not a TCP port", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Planned_ports_avoid_explicit_ports_of_later_instances()
+    {
+        var plan = new PortPlanner(new FakePortProbe()).Plan([Request("a"), Request("b", ipc: 4569)]);
+
+        Assert.Equal(20000, plan[0][NsoPortKind.Ipc]);
+        Assert.Equal(4569, plan[1][NsoPortKind.Ipc]);
+    }
+
+    [Fact]
+    public void Candidate_blocks_of_different_instances_never_overlap()
+    {
+        var all = Enumerable.Range(0, PortPlanner.MaxInstances)
+            .SelectMany(i => Enum.GetValues<NsoPortKind>().SelectMany(k => PortPlanner.Candidates(i, k)))
+            .ToList();
+
+        Assert.Equal(all.Count, all.Distinct().Count());
+    }
+}

@@ -1,0 +1,71 @@
+using NsoDev.Hosting.Engine;
+using NsoDev.Hosting.Lifecycle;
+using NsoDev.Hosting.Processes;
+
+namespace NsoDev.Hosting.Tests;
+
+public class ReadinessWaiterTests
+{
+    private static readonly NcsCommandLine Ncs = new("/opt/ncs/bin/ncs");
+    private static readonly Dictionary<string, string?> Environment = new() { ["NCS_IPC_PORT"] = "20010" };
+    private static readonly ProcessResult NoConnection = new(2, "", "connection refused (wait-started)");
+    private static readonly ProcessResult Started = new(0, "", "");
+
+    [Fact(Timeout = 10_000)]
+    public async Task It_retries_while_nothing_answers_and_succeeds_once_the_daemon_has_started()
+    {
+        var runner = new FakeProcessRunner().Returns("--wait-started", NoConnection, NoConnection, Started);
+        var never = new TaskCompletionSource<int>().Task;
+
+        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, never, TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.True(result.Started);
+        Assert.Equal(3, runner.CountOf("--wait-started"));
+        Assert.All(runner.Calls, c => Assert.Equal("20010", c.Environment["NCS_IPC_PORT"]));
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_daemon_that_exits_during_startup_is_reported_by_the_meaning_of_its_exit_code()
+    {
+        var runner = new FakeProcessRunner().Hangs("--wait-started");
+        var exited = new TaskCompletionSource<int>();
+        var waiting = new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, exited.Task, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        exited.SetResult(NcsExitCode.BindFailed);
+        var result = await waiting;
+
+        Assert.False(result.Started);
+        Assert.Contains("exit code 20 (failed to bind a socket: a port is in use", result.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Another_failure_of_wait_started_is_not_retried()
+    {
+        var runner = new FakeProcessRunner().Returns("--wait-started", new ProcessResult(3, "", "timeout"));
+
+        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, new TaskCompletionSource<int>().Task, TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.False(result.Started);
+        Assert.Equal(1, runner.CountOf("--wait-started"));
+        Assert.Contains("exit code 3", result.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_daemon_that_never_starts_fails_after_the_total_timeout()
+    {
+        var runner = new FakeProcessRunner().Hangs("--wait-started");
+
+        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, new TaskCompletionSource<int>().Task, TimeSpan.FromMilliseconds(300), CancellationToken.None);
+
+        Assert.False(result.Started);
+        Assert.Contains("did not report started within", result.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_daemon_is_started_in_the_foreground_and_stops_on_eof()
+    {
+        var spec = Ncs.Daemon("/run/nso-1", "/run/nso-1/ncs.conf", new Dictionary<string, string?>());
+
+        Assert.Equal(["--cd", "/run/nso-1", "-c", "/run/nso-1/ncs.conf", "--foreground", "-v", "--stop-on-eof"], spec.Arguments);
+    }
+}
