@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace NsoDev.EndToEnd.Tests;
 
@@ -41,7 +43,10 @@ public sealed class AppHostEndToEndTests : IDisposable
 
         Assert.Equal(3, ports.Distinct().Count());
 
-        var environment = await dependent.Resource.GetEnvironmentVariableValuesAsync();
+        var configuration = await ExecutionConfigurationBuilder.Create(dependent.Resource)
+            .WithEnvironmentVariablesConfig()
+            .BuildAsync(app.Services.GetRequiredService<DistributedApplicationExecutionContext>(), NullLogger.Instance, cts.Token);
+        var environment = configuration.EnvironmentVariables.ToDictionary();
         Assert.Equal(ports[1].ToString(CultureInfo.InvariantCulture), environment["NCS_IPC_PORT"]);
         Assert.Equal("127.0.0.1", environment["NCS_IPC_ADDR"]);
 

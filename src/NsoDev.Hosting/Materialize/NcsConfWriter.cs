@@ -104,15 +104,16 @@ internal static class NcsConfWriter
 
         if (localIpc is null)
         {
-            localIpc = new XElement(ns + "ncs-local-ipc");
+            // Indented like ncs-setup's files, so that a person reading the generated ncs.conf finds it.
+            localIpc = new XElement(ns + "ncs-local-ipc", new XText("\n    "), new XElement(ns + "enabled"), new XText("\n  "));
             var anchor = root.Element(ns + "ncs-ipc-address");
             if (anchor is null)
             {
-                root.Add(localIpc);
+                root.Add(new XText("  "), localIpc, new XText("\n"));
             }
             else
             {
-                anchor.AddAfterSelf(localIpc);
+                anchor.AddAfterSelf(new XText("\n\n  "), localIpc);
             }
         }
 
