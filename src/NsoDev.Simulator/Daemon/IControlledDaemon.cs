@@ -1,0 +1,12 @@
+namespace NsoDev.Simulator.Daemon;
+
+/// <summary>What control requests may ask of the running daemon.</summary>
+internal interface IControlledDaemon
+{
+    string Status();
+
+    void RequestStop(StopRequest request);
+
+    /// <summary>Re-reads ncs.conf and reopens the logs; returns the problem, or null when it worked.</summary>
+    string? Reload();
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace NsoDev.Simulator.Ipc;
+
+/// <summary>
+/// The NSO release nso-sim pretends to be, from <c>NSO_SIM_VERSION</c> (default 6.5). It decides
+/// the IPC protocol version (NSO-FACTS section 4: 6.5 is 85, 6.6 is 86, 6.7 is 87).
+/// </summary>
+internal sealed record NsoVersion(string Text, int Major, int Minor, int Maintenance)
+{
+    public const string EnvironmentVariable = "NSO_SIM_VERSION";
+
+    public static NsoVersion Default { get; } = Parse("6.5");
+
+    /// <summary>The IPC protocol version: 80 + minor for NSO 6 (6.2.5's Java library uses 82).</summary>
+    public ushort ProtocolVersion => (ushort)(80 + Minor);
+
+    /// <summary>The packed form sent in the preamble: major&lt;&lt;24 | minor&lt;&lt;16 | maint&lt;&lt;8.</summary>
+    public uint PackedVersion => (uint)((Major << 24) | (Minor << 16) | (Maintenance << 8));
+
+    public static NsoVersion FromEnvironment(Func<string, string?> getVariable) =>
+        getVariable(EnvironmentVariable) is { Length: > 0 } text ? Parse(text) : Default;
+
+    /// <summary>Sample input: <c>6.5</c>, <c>6.4.1</c>, <c>6.4.1.2</c> (the fourth part is ignored).</summary>
+    /// <exception cref="FormatException">Not an NSO 6 version.</exception>
+    public static NsoVersion Parse(string text)
+    {
+        var parts = text.Split('.');
+        var numbers = new int[3];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out var number) || parts.Length is < 2 or > 4)
+            {
+                throw new FormatException($"{EnvironmentVariable}=\"{text}\" is not an NSO version such as 6.5 or 6.4.1");
+            }
+
+            if (i < 3)
+            {
+                numbers[i] = number;
+            }
+        }
+
+        if (numbers[0] != 6 || numbers[1] > 9 || numbers[2] > 255)
+        {
+            throw new FormatException($"{EnvironmentVariable}=\"{text}\": nso-sim simulates NSO 6.0 to 6.9");
+        }
+
+        return new NsoVersion(text, numbers[0], numbers[1], numbers[2]);
+    }
+
+    public override string ToString() => Text;
+}

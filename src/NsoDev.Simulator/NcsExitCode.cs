@@ -1,0 +1,26 @@
+namespace NsoDev.Simulator;
+
+/// <summary>The exit codes of <c>ncs</c> that nso-sim produces (NSO-FACTS section 2).</summary>
+internal static class NcsExitCode
+{
+    public const int Ok = 0;
+
+    /// <summary>Internal error; also a bad command line and "connection refused" for --status/--stop.</summary>
+    public const int InternalError = 1;
+
+    /// <summary>A control command got no connection within TryTime.</summary>
+    public const int NoConnection = 2;
+
+    /// <summary>A control command ran past <c>--timeout</c>.</summary>
+    public const int Timeout = 3;
+
+    public const int BindFailed = 20;
+
+    public const int BadConfiguration = 21;
+
+    /// <summary>128 + signal number: the daemon was stopped abruptly by SIGINT.</summary>
+    public const int SigInt = 130;
+
+    /// <summary>128 + signal number: the daemon was stopped abruptly by SIGTERM.</summary>
+    public const int SigTerm = 143;
+}

@@ -1,0 +1,46 @@
+using NsoDev.Simulator;
+using NsoDev.Simulator.Control;
+using NsoDev.Simulator.Daemon;
+using NsoDev.Simulator.Ipc;
+
+try
+{
+    var commandLine = NcsCommandLine.Parse(args);
+    var version = NsoVersion.FromEnvironment(Environment.GetEnvironmentVariable);
+    switch (commandLine.Command)
+    {
+        case NcsCommand.Version:
+            Console.WriteLine($"{version} (nso-sim, a simulator of Cisco NSO)");
+            return NcsExitCode.Ok;
+        case NcsCommand.Help:
+            Console.WriteLine(NcsCommandLine.Usage);
+            return NcsExitCode.Ok;
+        case NcsCommand.Daemon:
+            return await NcsDaemon.RunAsync(commandLine.Daemon, version, DaemonConsole.System, TimeProvider.System, Environment.GetEnvironmentVariable);
+    }
+
+    var control = new ControlCommands(
+        version,
+        NcsIpcEnvironment.Resolve(Environment.GetEnvironmentVariable),
+        Console.Out,
+        Console.Error,
+        TimeProvider.System);
+    return commandLine.Command switch
+    {
+        NcsCommand.Status => await control.StatusAsync(commandLine.Timeout),
+        NcsCommand.Stop => await control.StopAsync(commandLine.Timeout),
+        NcsCommand.Reload => await control.ReloadAsync(commandLine.Timeout),
+        _ => await control.WaitStartedAsync(commandLine.TryTime, commandLine.Timeout),
+    };
+}
+catch (NcsUsageException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return NcsExitCode.InternalError;
+}
+catch (FormatException e)
+{
+    // NSO_SIM_VERSION or an NCS_IPC_* variable.
+    await Console.Error.WriteLineAsync("nso-sim: " + e.Message);
+    return NcsExitCode.InternalError;
+}

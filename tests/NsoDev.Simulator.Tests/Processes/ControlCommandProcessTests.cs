@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace NsoDev.Simulator.Tests.Processes;
+
+/// <summary>The control commands as a user runs them, with no daemon behind the port.</summary>
+[Collection(RealProcesses.Name)]
+public sealed class ControlCommandProcessTests
+{
+    private static readonly Dictionary<string, string> NothingListening = new()
+    {
+        ["NCS_IPC_PORT"] = FreePorts.Take(1)[0].ToString(CultureInfo.InvariantCulture),
+    };
+
+    [Theory(Timeout = 30000)]
+    [InlineData("--status", "connection refused (status)")]
+    [InlineData("--stop", "connection refused (stop)")]
+    public async Task A_control_command_with_no_daemon_says_connection_refused_and_exits_1(string option, string message)
+    {
+        var result = await NsoSimProcess.RunAsync([option], NothingListening);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(message + "\n", result.Stderr);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Wait_started_with_no_daemon_retries_for_the_try_time_then_exits_2()
+    {
+        var result = await NsoSimProcess.RunAsync(["--wait-started", "1"], NothingListening);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("connection refused (wait-started)\n", result.Stderr);
+        Assert.InRange(result.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Version_prints_the_simulated_version_and_says_it_is_a_simulator()
+    {
+        var result = await NsoSimProcess.RunAsync(["--version"], new Dictionary<string, string> { ["NSO_SIM_VERSION"] = "6.7" });
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("6.7 (nso-sim, a simulator of Cisco NSO)\n", result.Stdout);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task An_unknown_option_is_reported_on_stderr_with_exit_1()
+    {
+        var result = await NsoSimProcess.RunAsync(["--frobnicate"]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("*** --frobnicate: Unknown option\n", result.Stderr);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Local_ipc_in_the_environment_is_refused_rather_than_ignored()
+    {
+        var result = await NsoSimProcess.RunAsync(["--status"], new Dictionary<string, string> { ["NCS_IPC_PATH"] = "/tmp/nso/ipc" });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("nso-sim: NCS_IPC_PATH=/tmp/nso/ipc: local IPC is not simulated yet", result.Stderr, StringComparison.Ordinal);
+    }
+}

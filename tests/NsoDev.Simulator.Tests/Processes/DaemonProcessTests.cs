@@ -1,0 +1,246 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace NsoDev.Simulator.Tests.Processes;
+
+/// <summary>The nso-sim daemon as the orchestrator runs it, on free ports in a temporary run directory.</summary>
+[Collection(RealProcesses.Name)]
+public sealed class DaemonProcessTests : IAsyncLifetime
+{
+    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(10);
+
+    private readonly SimRunDirectory _run = new();
+    private NsoSimProcess? _daemon;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_daemon is not null)
+        {
+            await _daemon.DisposeAsync();
+        }
+
+        _run.Dispose();
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task A_started_daemon_accepts_connections_on_its_ipc_netconf_and_cli_ports()
+    {
+        await StartAsync();
+
+        foreach (var port in new[] { _run.IpcPort, _run.NetconfPort, _run.CliPort })
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            Assert.True(client.Connected, $"port {port}");
+        }
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task The_ssh_placeholders_close_a_connection_once_accepted()
+    {
+        await StartAsync();
+
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, _run.CliPort);
+
+        Assert.Equal(0, await client.GetStream().ReadAsync(new byte[16]));
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Garbage_on_ipc_costs_only_its_own_connection()
+    {
+        await StartAsync();
+        byte[][] garbage =
+        [
+            [0x87, 0x00, 0x55],                                         // asks for a challenge while the check is off
+            [0x29, 0x00, 0x55, 0x06, 0x05, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF], // absurd frame length
+            [0x07, 0x00, 0x99, 0x06, 0x09, 0x00, 0x00, 0x00, 0x00],     // a protocol from the future
+            [0x05, 0x00],                                               // half a hello, then gone
+        ];
+
+        foreach (var bytes in garbage)
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, _run.IpcPort);
+            var stream = client.GetStream();
+            await stream.WriteAsync(bytes);
+            client.Client.Shutdown(SocketShutdown.Send);
+            try
+            {
+                while (await stream.ReadAsync(new byte[64]) > 0)
+                {
+                }
+            }
+            catch (IOException)
+            {
+                // Closed with our bytes unread: a reset, which is a close too.
+            }
+        }
+
+        var status = await ControlAsync("--status");
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("status: started", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains("is over the 16777216-byte limit", _run.NcsLog, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Status_prints_started_and_where_the_daemon_listens()
+    {
+        await StartAsync();
+
+        var status = await ControlAsync("--status");
+
+        Assert.Equal(0, status.ExitCode);
+        Assert.Equal(
+            $"""
+            vsn: 6.5
+            SMP support: no
+            engine: nso-sim (a simulator of Cisco NSO 6.5; this is not NSO)
+            status: started
+            listen:
+              ipc: tcp 127.0.0.1:{_run.IpcPort}
+              netconf-ssh: 127.0.0.1:{_run.NetconfPort}
+              cli-ssh: 127.0.0.1:{_run.CliPort}
+
+            """,
+            status.Stdout);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Ncs_log_lists_the_endpoints_and_says_started()
+    {
+        await StartAsync();
+
+        var log = _run.NcsLog;
+
+        Assert.Matches(@"^<INFO> \d\d-[A-Z][a-z]{2}-\d{4}::\d\d:\d\d:\d\d\.\d{3} \S+ nso-sim\[\d+\]: - Starting nso-sim", log);
+        Assert.Contains($"- Listening on 127.0.0.1:{_run.IpcPort} for ipc (ncs-ipc-address)\n", log, StringComparison.Ordinal);
+        Assert.Contains($"- Listening on 127.0.0.1:{_run.NetconfPort} for netconf-ssh (netconf-north-bound/transport/ssh)\n", log, StringComparison.Ordinal);
+        Assert.Contains($"- Listening on 127.0.0.1:{_run.CliPort} for cli-ssh (cli/ssh)\n", log, StringComparison.Ordinal);
+        Assert.EndsWith("- Started\n", log, StringComparison.Ordinal);
+
+        // -v echoes every ncs.log line to stdout.
+        Assert.Contains("- Started", _daemon!.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Stop_returns_once_the_daemon_has_stopped_cleanly()
+    {
+        await StartAsync();
+
+        var stop = await ControlAsync("--stop");
+
+        Assert.Equal(0, stop.ExitCode);
+        Assert.Equal(0, await _daemon!.WaitForExitAsync(ExitWait));
+        var log = _run.NcsLog;
+        Assert.Contains("- Stopping (clean shutdown: --stop)\n", log, StringComparison.Ordinal);
+        Assert.EndsWith("- Stopped\n", log, StringComparison.Ordinal);
+        AssertPortsAreFree();
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Eof_on_stdin_stops_the_daemon_cleanly()
+    {
+        await StartAsync();
+
+        _daemon!.CloseStandardInput();
+
+        Assert.Equal(0, await _daemon.WaitForExitAsync(ExitWait));
+        Assert.Contains("- Stopping (clean shutdown: EOF on stdin)\n", _run.NcsLog, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = 30000)]
+    [InlineData("TERM", "unclean shutdown (SIGTERM)", 143)]
+    [InlineData("INT", "unclean shutdown (SIGINT)", 130)]
+    public async Task A_signal_is_an_unclean_shutdown_written_to_ncs_log(string signal, string message, int exitCode)
+    {
+        await StartAsync();
+
+        await _daemon!.SignalAsync(signal);
+
+        Assert.Equal(exitCode, await _daemon.WaitForExitAsync(ExitWait));
+        Assert.Matches($@"<CRIT> .* - Stopping \({message.Replace("(", @"\(", StringComparison.Ordinal).Replace(")", @"\)", StringComparison.Ordinal)}\)\n$", _run.NcsLog);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Reload_rereads_ncs_conf_and_reopens_ncs_log()
+    {
+        await StartAsync();
+        File.Move(_run.NcsLogPath, _run.NcsLogPath + ".1");
+
+        var reload = await ControlAsync("--reload");
+
+        Assert.Equal(0, reload.ExitCode);
+        Assert.Contains($"- Reloaded {_run.ConfPath}\n", _run.NcsLog, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task A_busy_port_fails_the_start_with_exit_20_naming_the_listener_and_leaves_nothing_bound()
+    {
+        using var holder = new TcpListener(IPAddress.Loopback, _run.CliPort);
+        holder.Start();
+
+        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+
+        Assert.Equal(20, await _daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal($"nso-sim: cannot bind cli/ssh on 127.0.0.1:{_run.CliPort}: address already in use; stop what holds it or pick another port in ncs.conf\n", _daemon.Stderr);
+        Assert.Contains($"<ERR> ", _run.NcsLog, StringComparison.Ordinal);
+        holder.Stop();
+        AssertPortsAreFree();
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task A_bad_port_in_ncs_conf_fails_the_start_with_exit_21_naming_the_element_and_line()
+    {
+        File.WriteAllText(_run.ConfPath, SimRunDirectory.NcsConf(_run.IpcPort, _run.NetconfPort, _run.CliPort).Replace($"<port>{_run.CliPort}</port>", "<port>twenty</port>", StringComparison.Ordinal));
+
+        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+
+        Assert.Equal(21, await _daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal($"nso-sim: Bad configuration: {_run.ConfPath}:10: /ncs-config/cli/ssh/port: \"twenty\" is not a port number (0..65535)\n", _daemon.Stderr);
+    }
+
+    [Theory(Timeout = 30000)]
+    [InlineData("not xml at all", "not well-formed XML")]
+    [InlineData("<ncs-config/>", "the root element must be")]
+    public async Task A_file_that_is_not_an_ncs_conf_fails_the_start_with_exit_21(string text, string problem)
+    {
+        File.WriteAllText(_run.ConfPath, text);
+
+        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+
+        Assert.Equal(21, await _daemon.WaitForExitAsync(ExitWait));
+        Assert.Contains(problem, _daemon.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task A_missing_ncs_conf_fails_the_start_with_exit_21()
+    {
+        File.Delete(_run.ConfPath);
+
+        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+
+        Assert.Equal(21, await _daemon.WaitForExitAsync(ExitWait));
+        Assert.StartsWith($"nso-sim: Bad configuration: {_run.ConfPath}: cannot read the file", _daemon.Stderr, StringComparison.Ordinal);
+    }
+
+    private async Task StartAsync()
+    {
+        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+        var wait = await ControlAsync("--wait-started", "5");
+        Assert.True(wait.ExitCode == 0, $"--wait-started exited {wait.ExitCode}: {wait.Stderr}; daemon stderr: {_daemon.Stderr}");
+    }
+
+    private Task<CommandResult> ControlAsync(params string[] args) => NsoSimProcess.RunAsync(args, _run.ClientEnvironment);
+
+    private void AssertPortsAreFree()
+    {
+        foreach (var port in new[] { _run.IpcPort, _run.NetconfPort, _run.CliPort })
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, port);
+            probe.Start();
+        }
+    }
+}
