@@ -1,0 +1,159 @@
+// Benchmarks of NsoDev on the simulator. One command: `bench/run` (see BENCHMARKS.md).
+// Every figure is measured in one run, against a baseline from the same run, because these
+// machines are noisy: report ratios, medians and spreads, never single timings.
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Aspire.Hosting.Testing;
+using CliWrap;
+using CliWrap.Buffered;
+
+var counts = args.Length > 0 ? args[0].Split(',').Select(int.Parse).ToArray() : [1, 4, 8, 16];
+var repeats = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+var output = args.Length > 2 ? args[2] : null;
+var simulator = Path.Combine(AppContext.BaseDirectory, "nso-sim");
+
+var rows = new List<string>();
+foreach (var count in counts)
+{
+    var orchestrated = new List<double>();
+    var fromStarting = new List<double>();
+    var sequential = new List<double>();
+    var stops = new List<double>();
+    var rss = new List<double>();
+    for (var run = 0; run < repeats; run++)
+    {
+        var root = Directory.CreateTempSubdirectory("nsodev-bench-").FullName;
+        try
+        {
+            var (healthy, nsoPart, stop, rssMb, confs) = await TimeAppHostAsync(count, root);
+            orchestrated.Add(healthy);
+            fromStarting.Add(nsoPart);
+            stops.Add(stop);
+            rss.AddRange(rssMb);
+            sequential.Add(await TimeSequentialAsync(simulator, confs));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    var ratio = Median(orchestrated) / Median(sequential);
+    var nsoRatio = Median(fromStarting) / Median(sequential);
+    rows.Add($"| {count} | {Stat(orchestrated)} | {Stat(fromStarting)} | {Stat(sequential)} | {ratio:F2} | {nsoRatio:F2} | {Stat(stops)} | {Stat(rss, "F1")} |");
+    Console.WriteLine(rows[^1]);
+}
+
+var table = new StringBuilder()
+    .AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {repeats} runs per row; median (min-max).")
+    .AppendLine()
+    .AppendLine("| N | AppHost start to all healthy, s | first Starting to all healthy, s | sequential baseline, s | ratio (AppHost / baseline) | ratio (from Starting / baseline) | stop to all gone, s | RSS per nso-sim, MB |")
+    .AppendLine("|---|---|---|---|---|---|---|---|");
+rows.ForEach(r => table.AppendLine(r));
+Console.WriteLine(table);
+if (output is not null)
+{
+    await File.WriteAllTextAsync(output, table.ToString());
+}
+
+return 0;
+
+// The AppHost with N instances: from StartAsync to every instance healthy, then from StopAsync
+// to no nso-sim process of this run left.
+static async Task<(double Healthy, double FromStarting, double Stop, List<double> RssMb, List<string> Confs)> TimeAppHostAsync(int count, string root)
+{
+    using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+    var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+        [$"--Nso:Count={count}", $"--Nso:RunRoot={root}", "--Logging:LogLevel:Default=Warning"], (options, _) => options.DisableDashboard = true, cts.Token);
+    var names = Enumerable.Range(1, count).Select(i => $"nso-{i}").ToList();
+    await using var app = await builder.BuildAsync(cts.Token);
+
+    // Watch before starting: StartAsync itself returns only after Aspire's own start-up work.
+    var clock = Stopwatch.StartNew();
+    var allHealthy = Task.WhenAll(names.Select(n => app.ResourceNotifications.WaitForResourceHealthyAsync(n, cts.Token)));
+    var starting = app.StartAsync(cts.Token);
+    await allHealthy;
+    var healthy = clock.Elapsed.TotalSeconds;
+    var allHealthyAt = DateTime.UtcNow;
+    var firstStarting = names.Min(n => app.ResourceNotifications.TryGetCurrentState(n, out var e) ? e.Snapshot.StartTimeStamp ?? allHealthyAt : allHealthyAt);
+    var nsoPart = (allHealthyAt - firstStarting).TotalSeconds;
+    await starting;
+
+    var pids = SimulatorPids(root);
+    var rss = pids.Select(ResidentMegabytes).ToList();
+
+    clock.Restart();
+    await app.StopAsync(cts.Token);
+    while (pids.Any(IsAlive))
+    {
+        await Task.Delay(10, cts.Token);
+    }
+
+    var stop = clock.Elapsed.TotalSeconds;
+    return (healthy, nsoPart, stop, rss, names.Select(n => Path.Combine(root, n)).ToList());
+}
+
+// The baseline: the same daemons started one after another by hand, each followed by
+// `--wait-started`, as a Makefile would do it.
+static async Task<double> TimeSequentialAsync(string simulator, List<string> runDirectories)
+{
+    var daemons = new List<(Process Process, Dictionary<string, string?> Env)>();
+    var clock = Stopwatch.StartNew();
+    foreach (var dir in runDirectories)
+    {
+        var env = File.ReadAllLines(Path.Combine(dir, "env.sh"))
+            .Where(l => l.StartsWith("export ", StringComparison.Ordinal))
+            .Select(l => l["export ".Length..].Split('=', 2))
+            .ToDictionary(p => p[0], p => (string?)p[1].Trim('\''));
+        var start = new ProcessStartInfo(simulator) { RedirectStandardInput = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "--cd", dir, "-c", Path.Combine(dir, "ncs.conf"), "--foreground", "--stop-on-eof" })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        daemons.Add((process, env));
+        var wait = await Cli.Wrap(simulator).WithArguments(["--wait-started", "10"]).WithEnvironmentVariables(env).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+        if (wait.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"baseline: {dir} did not start: {wait.StandardError}");
+        }
+    }
+
+    var elapsed = clock.Elapsed.TotalSeconds;
+    foreach (var (process, _) in daemons)
+    {
+        process.StandardInput.Close();
+        await process.WaitForExitAsync();
+        process.Dispose();
+    }
+
+    return elapsed;
+}
+
+static List<int> SimulatorPids(string root) =>
+    Directory.EnumerateDirectories(root)
+        .Select(d => Path.Combine(d, "nsodev.pid"))
+        .Where(File.Exists)
+        .Select(f => int.Parse(File.ReadAllText(f).Trim(), CultureInfo.InvariantCulture))
+        .ToList();
+
+static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
+
+static double ResidentMegabytes(int pid)
+{
+    var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+    return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+static string Stat(List<double> values, string format = "F2") =>
+    $"{Median(values).ToString(format, CultureInfo.InvariantCulture)} ({values.Min().ToString(format, CultureInfo.InvariantCulture)}-{values.Max().ToString(format, CultureInfo.InvariantCulture)})";
