@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
 /// <summary>The AppHost's topology, read from configuration (appsettings.json, command line, environment).</summary>
-internal sealed record NsoTopology(IReadOnlyList<string> InstanceNames, string? RunRoot)
+internal sealed record NsoTopology(IReadOnlyList<NsoInstanceOptions> Instances, string? RunRoot)
 {
     public const int DefaultCount = 2;
     public const int MaxCount = 100;
@@ -17,7 +17,112 @@ internal sealed record NsoTopology(IReadOnlyList<string> InstanceNames, string? 
         }
 
         var names = Enumerable.Range(1, count).Select(i => $"nso-{i}").ToList();
+        var sections = configuration.GetSection("Nso:Instances");
+        // Sections of instances beyond Nso:Count are kept for when the count rises; a name that
+        // can never be an instance is a typo.
+        foreach (var section in sections.GetChildren())
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(section.Key, "^nso-[1-9][0-9]*$"))
+            {
+                throw new InvalidOperationException($"Nso:Instances:{section.Key} names no instance: the instances are nso-1 to nso-N (N = Nso:Count, now {count}). Rename the section.");
+            }
+        }
+
+        var instances = names.Select(name => NsoInstanceOptions.Read(name, sections.GetSection(name))).ToList();
         var runRoot = configuration["Nso:RunRoot"];
-        return new NsoTopology(names, string.IsNullOrWhiteSpace(runRoot) ? null : Path.GetFullPath(runRoot));
+        return new NsoTopology(instances, string.IsNullOrWhiteSpace(runRoot) ? null : Path.GetFullPath(runRoot));
+    }
+}
+
+/// <summary>One instance's section, <c>Nso:Instances:NAME</c>; every key is optional.</summary>
+internal sealed record NsoInstanceOptions(string Name)
+{
+    /// <summary><c>tcp</c> (the default) or <c>unix</c>.</summary>
+    public string Ipc { get; init; } = "tcp";
+
+    public int? IpcPort { get; init; }
+
+    public string IpcAddress { get; init; } = "127.0.0.1";
+
+    public string? SocketPath { get; init; }
+
+    public bool AccessCheck { get; init; }
+
+    /// <summary>A folder name under instance-templates/ (default, local-ipc) or a path to an ncs.conf.</summary>
+    public string? Template { get; init; }
+
+    public int? NetconfPort { get; init; }
+
+    public int? CliPort { get; init; }
+
+    public bool WebUi { get; init; }
+
+    public int? WebUiPort { get; init; }
+
+    /// <summary><c>auto</c> (NSO when found, else the simulator) or <c>simulator</c>.</summary>
+    public string Engine { get; init; } = "auto";
+
+    public bool DataPersistence { get; init; } = true;
+
+    public static NsoInstanceOptions Read(string name, IConfigurationSection section)
+    {
+        var options = new NsoInstanceOptions(name)
+        {
+            Ipc = section["Ipc"]?.ToLowerInvariant() ?? "tcp",
+            IpcPort = Port(section, "IpcPort"),
+            IpcAddress = section["IpcAddress"] ?? "127.0.0.1",
+            SocketPath = section["SocketPath"],
+            AccessCheck = Flag(section, "AccessCheck", false),
+            Template = section["Template"],
+            NetconfPort = Port(section, "NetconfPort"),
+            CliPort = Port(section, "CliPort"),
+            WebUi = Flag(section, "WebUi", false),
+            WebUiPort = Port(section, "WebUiPort"),
+            Engine = section["Engine"]?.ToLowerInvariant() ?? "auto",
+            DataPersistence = Flag(section, "DataPersistence", true),
+        };
+        if (options.Ipc is not ("tcp" or "unix"))
+        {
+            throw new InvalidOperationException($"Nso:Instances:{name}:Ipc is '{options.Ipc}', but it must be 'tcp' or 'unix'.");
+        }
+
+        if (options.Engine is not ("auto" or "simulator"))
+        {
+            throw new InvalidOperationException($"Nso:Instances:{name}:Engine is '{options.Engine}', but it must be 'auto' or 'simulator'.");
+        }
+
+        return options;
+    }
+
+    /// <summary>The template's path: a name under instance-templates/ beside the app host, or a path.</summary>
+    public string? TemplatePath(string templatesRoot) =>
+        Template is null ? null
+        : Template.Contains('/', StringComparison.Ordinal) || Template.EndsWith(".conf", StringComparison.Ordinal) ? Path.GetFullPath(Template)
+        : Path.Combine(templatesRoot, Template, "ncs.conf");
+
+    private static int? Port(IConfigurationSection section, string key)
+    {
+        var text = section[key];
+        if (text is null)
+        {
+            return null;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            ? port
+            : throw new InvalidOperationException($"{section.Path}:{key} is '{text}', but it must be a port number.");
+    }
+
+    private static bool Flag(IConfigurationSection section, string key, bool fallback)
+    {
+        var text = section[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return bool.TryParse(text, out var flag)
+            ? flag
+            : throw new InvalidOperationException($"{section.Path}:{key} is '{text}', but it must be true or false.");
     }
 }

@@ -1,15 +1,55 @@
-// The default NsoDev topology: Nso:Count simulated (or real) NSO instances, nso-1 ... nso-N.
+// The default NsoDev topology: Nso:Count instances, nso-1 ... nso-N, each shaped by its
+// Nso:Instances:NAME section, and a client per instance that proves the injected variables work.
 // `dotnet run --project AppHost -- --Nso:Count=5` runs five.
 var builder = DistributedApplication.CreateBuilder(args);
 
 var topology = NsoTopology.FromConfiguration(builder.Configuration);
-foreach (var name in topology.InstanceNames)
+var templates = Path.Combine(AppContext.BaseDirectory, "instance-templates");
+var statusScript = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "samples", "ncs-status", "ncs-status.sh"));
+foreach (var options in topology.Instances)
 {
-    var nso = builder.AddNso(name);
+    var nso = builder.AddNso(options.Name);
+    if (options.AccessCheck)
+    {
+        nso.WithIpcAccessCheck();
+    }
+
+    if (options.Ipc == "unix")
+    {
+        nso.WithUnixSocketIpc(options.SocketPath);
+    }
+    else
+    {
+        nso.WithTcpIpc(options.IpcPort, options.IpcAddress);
+    }
+
+    nso.WithNetconf(options.NetconfPort).WithCli(options.CliPort).WithDataPersistence(options.DataPersistence);
+    if (options.WebUi)
+    {
+        nso.WithWebUi(options.WebUiPort);
+    }
+
+    if (options.TemplatePath(templates) is { } template)
+    {
+        nso.WithTemplate(template);
+    }
+
+    if (options.Engine == "simulator")
+    {
+        nso.RunAsSimulator();
+    }
+
     if (topology.RunRoot is { } runRoot)
     {
-        nso.WithRunDirectory(Path.Combine(runRoot, name));
+        nso.WithRunDirectory(Path.Combine(runRoot, options.Name));
     }
+
+    // `ncs --status` with only the injected environment: Running while the variables work.
+    builder.AddExecutable($"{options.Name}-status", "/bin/sh", Path.GetDirectoryName(statusScript)!, statusScript)
+        .WithReference(nso)
+        .WaitFor(nso)
+        .WithEnvironment(context => context.EnvironmentVariables["NCS"] = nso.Resource.NcsExecutable ?? "ncs")
+        .ExcludeFromManifest();
 }
 
 builder.Build().Run();

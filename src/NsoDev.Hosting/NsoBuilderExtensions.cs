@@ -1,3 +1,4 @@
+using System.Net;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NsoDev.Hosting.Engine;
 using NsoDev.Hosting.Health;
 using NsoDev.Hosting.Lifecycle;
+using NsoDev.Hosting.Planning;
 using NsoDev.Hosting.Processes;
 using NsoDev.Hosting.Publishing;
 
@@ -14,10 +16,10 @@ namespace Aspire.Hosting;
 public static class NsoBuilderExtensions
 {
     /// <summary>
-    /// Adds an NSO instance. In run mode it gets its own IPC, NETCONF and CLI ports, a runtime directory
-    /// under <c>.nso/NAME</c> beside the app host, and an ncs.conf written from
-    /// <c>instance-templates/default/ncs.conf</c>. A real NSO is used when one is found
-    /// (<c>$NCS_DIR</c>, then <c>ncs</c> on PATH); otherwise the bundled simulator, nso-sim.
+    /// Adds an NSO instance. In run mode it gets its own IPC endpoint (TCP on 127.0.0.1 unless told
+    /// otherwise), NETCONF and CLI ports, a runtime directory under <c>.nso/NAME</c> beside the app host,
+    /// and an ncs.conf written from <c>instance-templates/default/ncs.conf</c>. A real NSO is used when one
+    /// is found (<c>$NCS_DIR</c>, then <c>ncs</c> on PATH); otherwise the bundled simulator, nso-sim.
     /// </summary>
     /// <param name="builder">The app host builder.</param>
     /// <param name="name">The resource name, which also names the runtime directory.</param>
@@ -34,9 +36,11 @@ public static class NsoBuilderExtensions
         var healthCheckKey = $"{name}_nso_ipc";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheckKey, _ => new NsoIpcHealthCheck(resource), HealthStatus.Unhealthy, tags: null));
 
+        NsoManifestWriter.AddParameters(builder, resource);
         return builder.AddResource(resource)
             .WithInitialState(NsoDashboard.InitialSnapshot())
             .WithHealthCheck(healthCheckKey)
+            .WithNsoCommands()
             .WithManifestPublishingCallback(context => NsoManifestWriter.WriteAsync(context, resource))
             .OnInitializeResource((NsoResource nso, InitializeResourceEvent e, CancellationToken cancellationToken) =>
             {
@@ -46,6 +50,122 @@ public static class NsoBuilderExtensions
                 return Task.CompletedTask;
             });
     }
+
+    /// <summary>
+    /// Serves IPC over TCP. A non-loopback <paramref name="address"/> opens IPC to other hosts, so it
+    /// needs the access check: call <see cref="WithIpcAccessCheck"/> first.
+    /// </summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="port">A fixed port; null plans one.</param>
+    /// <param name="address">The address to listen on.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithTcpIpc(this IResourceBuilder<NsoResource> builder, int? port = null, string address = "127.0.0.1")
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        var settings = builder.Resource.Settings;
+        if (settings.IpcChosen && settings.Ipc is IpcSettings.UnixSocket)
+        {
+            throw new InvalidOperationException($"NSO instance '{builder.Resource.Name}' already uses Unix-socket IPC; an instance has one IPC mode. Remove WithUnixSocketIpc() or WithTcpIpc().");
+        }
+
+        if (!IPAddress.TryParse(address, out _))
+        {
+            throw new ArgumentException($"'{address}' is not an IP address. Give WithTcpIpc an IPv4 or IPv6 address such as 127.0.0.1.", nameof(address));
+        }
+
+        var tcp = new IpcSettings.Tcp(port, address);
+        if (!tcp.IsLoopback && settings.AccessCheck is null)
+        {
+            throw new InvalidOperationException($"NSO instance '{builder.Resource.Name}' would serve IPC on {address}, which opens it to unauthenticated clients on other hosts. Call WithIpcAccessCheck() before WithTcpIpc(address: \"{address}\"), or keep IPC on 127.0.0.1.");
+        }
+
+        CheckExplicitPort(builder, port, NsoPortKind.Ipc);
+        settings.Ipc = tcp;
+        settings.IpcChosen = true;
+        NsoEndpoints.Add(builder.Resource, NsoPortKind.Ipc);
+        return builder;
+    }
+
+    /// <summary>Serves IPC on a Unix socket (NSO 6.3 and later); clients get <c>NCS_IPC_PATH</c>.</summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="path">The socket path (at most 107 bytes); null chooses a short per-user path in a directory of mode 0700.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithUnixSocketIpc(this IResourceBuilder<NsoResource> builder, string? path = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var settings = builder.Resource.Settings;
+        if (settings.IpcChosen && settings.Ipc is IpcSettings.Tcp)
+        {
+            throw new InvalidOperationException($"NSO instance '{builder.Resource.Name}' already uses TCP IPC; an instance has one IPC mode. Remove WithTcpIpc() or WithUnixSocketIpc().");
+        }
+
+        if (path is not null)
+        {
+            path = Path.GetFullPath(path);
+            IpcSocketPaths.EnsureFits(path, builder.Resource.Name);
+        }
+
+        settings.Ipc = new IpcSettings.UnixSocket(path);
+        settings.IpcChosen = true;
+
+        // A container deployment serves IPC over TCP, so the manifest keeps the ipc binding.
+        if (builder.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            NsoEndpoints.Remove(builder.Resource, NsoPortKind.Ipc);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Turns on the IPC access check: the daemon challenges every IPC client, and every resource that
+    /// references the instance gets <c>NCS_IPC_ACCESS_FILE</c>, so both sides always agree. The secret
+    /// is random, or the value of <paramref name="secret"/>; it is written to a file of mode 0400 and never
+    /// shown in logs, the dashboard or the manifest.
+    /// </summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="secret">An Aspire secret parameter holding the secret (printable ASCII), or null to generate one.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithIpcAccessCheck(this IResourceBuilder<NsoResource> builder, IResourceBuilder<ParameterResource>? secret = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Resource.Settings.AccessCheck = new AccessCheckSettings(secret?.Resource ?? NsoManifestWriter.AddSecretParameter(builder.ApplicationBuilder, builder.Resource));
+        return builder;
+    }
+
+    /// <summary>Enables NETCONF over SSH (on by default), optionally on a fixed port.</summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="port">A fixed port; null plans one.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithNetconf(this IResourceBuilder<NsoResource> builder, int? port = null) =>
+        WithNorthbound(builder, NsoPortKind.Netconf, port);
+
+    /// <summary>Disables NETCONF over SSH.</summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithoutNetconf(this IResourceBuilder<NsoResource> builder) =>
+        WithoutNorthbound(builder, NsoPortKind.Netconf);
+
+    /// <summary>Enables the CLI over SSH (on by default), optionally on a fixed port.</summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="port">A fixed port; null plans one.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithCli(this IResourceBuilder<NsoResource> builder, int? port = null) =>
+        WithNorthbound(builder, NsoPortKind.Cli, port);
+
+    /// <summary>Disables the CLI over SSH.</summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithoutCli(this IResourceBuilder<NsoResource> builder) =>
+        WithoutNorthbound(builder, NsoPortKind.Cli);
+
+    /// <summary>Enables the web UI over plain HTTP (off by default), optionally on a fixed port.</summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="port">A fixed port; null plans one.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithWebUi(this IResourceBuilder<NsoResource> builder, int? port = null) =>
+        WithNorthbound(builder, NsoPortKind.WebUi, port);
 
     /// <summary>Runs this instance on the bundled simulator, nso-sim, even when NSO is installed.</summary>
     /// <param name="builder">The NSO resource builder.</param>
@@ -77,7 +197,45 @@ public static class NsoBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(templatePath);
-        builder.Resource.Settings.TemplatePath = Path.GetFullPath(templatePath);
+        var path = Path.GetFullPath(templatePath);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The ncs.conf template '{path}' for NSO instance '{builder.Resource.Name}' does not exist. Give WithTemplate the path of an ncs.conf, such as instance-templates/local-ipc/ncs.conf.", path);
+        }
+
+        builder.Resource.Settings.TemplatePath = path;
+        return builder;
+    }
+
+    /// <summary>Links NSO packages into the instance's packages/ directory, as <c>ncs-setup --package</c> does.</summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="packageDirectories">Package directories (each holding package-meta-data.xml on NSO).</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithPackages(this IResourceBuilder<NsoResource> builder, params string[] packageDirectories)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(packageDirectories);
+        foreach (var directory in packageDirectories.Select(Path.GetFullPath))
+        {
+            if (!Directory.Exists(directory))
+            {
+                throw new DirectoryNotFoundException($"The package directory '{directory}' for NSO instance '{builder.Resource.Name}' does not exist. Pass existing package directories to WithPackages.");
+            }
+
+            builder.Resource.Settings.Packages.Add(directory);
+        }
+
+        return builder;
+    }
+
+    /// <summary>Keeps CDB data across runs (the default), or, with false, starts every run from empty CDB, logs and state.</summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="persist">False wipes the data before each start.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithDataPersistence(this IResourceBuilder<NsoResource> builder, bool persist = true)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Resource.Settings.DataPersistence = persist;
         return builder;
     }
 
@@ -94,8 +252,9 @@ public static class NsoBuilderExtensions
     }
 
     /// <summary>
-    /// Points <paramref name="builder"/>'s resource at the NSO instance: it gets <c>NCS_IPC_ADDR</c> and
-    /// <c>NCS_IPC_PORT</c>, which the <c>ncs</c> remote commands and the CLI tools read themselves.
+    /// Points <paramref name="builder"/>'s resource at the NSO instance with the variables NSO's clients
+    /// read: <c>NCS_IPC_ADDR</c> and <c>NCS_IPC_PORT</c> for TCP IPC, <c>NCS_IPC_PATH</c> for a Unix socket,
+    /// and <c>NCS_IPC_ACCESS_FILE</c> when the access check is on.
     /// </summary>
     /// <typeparam name="TDestination">The dependent resource.</typeparam>
     /// <param name="builder">The dependent's builder.</param>
@@ -106,14 +265,64 @@ public static class NsoBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(nso);
-        var ipc = nso.Resource.IpcEndpoint;
+        var destination = builder.Resource;
+        destination.Annotations.Add(new NsoReferenceAnnotation(nso.Resource));
         return builder
             .WithReferenceRelationship(nso.Resource)
-            .WithEnvironment(context =>
+            .WithEnvironment(context => NsoClientEnvironment.Apply(context, nso.Resource, destination));
+    }
+
+    private static IResourceBuilder<NsoResource> WithNorthbound(IResourceBuilder<NsoResource> builder, NsoPortKind kind, int? port)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        CheckExplicitPort(builder, port, kind);
+        builder.Resource.Settings.Northbound[kind] = port;
+        NsoEndpoints.Add(builder.Resource, kind);
+        return builder;
+    }
+
+    private static IResourceBuilder<NsoResource> WithoutNorthbound(IResourceBuilder<NsoResource> builder, NsoPortKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Resource.Settings.Northbound.Remove(kind);
+        NsoEndpoints.Remove(builder.Resource, kind);
+        return builder;
+    }
+
+    /// <summary>Explicit ports are checked as they are declared: in range, not reserved, not given twice.</summary>
+    private static void CheckExplicitPort(IResourceBuilder<NsoResource> builder, int? port, NsoPortKind kind)
+    {
+        if (port is not int p)
+        {
+            return;
+        }
+
+        var what = $"'{builder.Resource.Name}' {kind.EndpointName()}";
+        if (p is < 1 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(port), p, $"Port {p} for {what} is not a TCP port. Use a port from 1 to 65535, or leave it out to have one planned.");
+        }
+
+        if (PortPlanner.ReservedPorts.Contains(p))
+        {
+            throw new ArgumentOutOfRangeException(nameof(port), p, $"Port {p} for {what} is reserved for NSO (2023 NETCONF over TCP, 4334 call-home, 4570 HA). Choose another port.");
+        }
+
+        if (p < 1024 && !OperatingSystem.IsWindows() && Environment.UserName != "root")
+        {
+            throw new ArgumentOutOfRangeException(nameof(port), p, $"Port {p} for {what} is below 1024, which only root may bind. Choose a port from 1024 up, or leave it out to have one planned.");
+        }
+
+        foreach (var other in builder.ApplicationBuilder.Resources.OfType<NsoResource>())
+        {
+            foreach (var (otherKind, otherPort) in other.Settings.PortRequests())
             {
-                context.EnvironmentVariables["NCS_IPC_ADDR"] = ipc.Property(EndpointProperty.Host);
-                context.EnvironmentVariables["NCS_IPC_PORT"] = ipc.Property(EndpointProperty.Port);
-            });
+                if (otherPort == p && !(ReferenceEquals(other, builder.Resource) && otherKind == kind))
+                {
+                    throw new InvalidOperationException($"Port {p} is given to both '{other.Name}' {otherKind.EndpointName()} and {what}. Give each its own port, or leave one out to have it planned.");
+                }
+            }
+        }
     }
 
     private static void RegisterFleet(IDistributedApplicationBuilder builder)
@@ -130,16 +339,16 @@ public static class NsoBuilderExtensions
 
         var runRoot = Path.Combine(builder.AppHostDirectory, ".nso");
         var template = Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "ncs.conf");
-        builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
+        builder.Eventing.Subscribe<BeforeStartEvent>(async (e, ct) =>
         {
             if (!builder.ExecutionContext.IsRunMode)
             {
-                return Task.CompletedTask;
+                return;
             }
 
             var resources = e.Model.Resources.OfType<NsoResource>().ToList();
-            e.Services.GetRequiredService<NsoFleet>().PlanAll(resources, runRoot, template);
-            return Task.CompletedTask;
+            await e.Services.GetRequiredService<NsoFleet>().PlanAllAsync(resources, runRoot, template, ct);
+            NsoClientEnvironment.MountSecretsIntoContainers(e.Model);
         });
     }
 }

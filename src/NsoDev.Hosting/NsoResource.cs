@@ -24,6 +24,12 @@ public sealed class NsoResource(string name) : Resource(name), IResourceWithEndp
     /// <summary>The TCP IPC endpoint that clients reach through <c>NCS_IPC_ADDR</c> and <c>NCS_IPC_PORT</c>.</summary>
     public EndpointReference IpcEndpoint => _ipcEndpoint ??= new EndpointReference(this, IpcEndpointName);
 
+    /// <summary>The <c>ncs</c> program that runs this instance (NSO's, or nso-sim); null until it has been located at start.</summary>
+    public string? NcsExecutable => Engine?.Executable;
+
+    /// <summary>The parameters the manifest refers to, set only when publishing.</summary>
+    internal NsoPublishing Publishing { get; } = new();
+
     /// <summary>What the declaration asked for.</summary>
     internal NsoInstanceSettings Settings { get; } = new();
 

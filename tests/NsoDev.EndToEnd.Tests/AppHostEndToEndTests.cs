@@ -1,76 +1,66 @@
-using System.Buffers.Binary;
-using System.Globalization;
-using System.Net.Sockets;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace NsoDev.EndToEnd.Tests;
 
 public sealed class AppHostEndToEndTests : IDisposable
 {
-    private static readonly TimeSpan StartupBudget = TimeSpan.FromMinutes(3);
     private readonly string _runRoot = Directory.CreateTempSubdirectory("nsodev-e2e-").FullName;
 
     public void Dispose() => Directory.Delete(_runRoot, recursive: true);
 
     [Fact(Timeout = 240_000)]
-    public async Task Three_simulated_instances_become_healthy_answer_the_ipc_preamble_and_point_a_dependent_at_the_right_port()
+    public async Task The_default_topology_serves_tcp_with_the_access_check_and_a_unix_socket_and_each_client_gets_matching_variables()
     {
-        using var cts = new CancellationTokenSource(StartupBudget);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--Nso:Count=3", $"--Nso:RunRoot={_runRoot}"],
-            (options, _) => options.DisableDashboard = true,
-            cts.Token);
-        var nso2 = builder.CreateResourceBuilder<NsoResource>("nso-2");
-        var dependent = builder.AddExecutable("ipc-client", "sleep", _runRoot, "600").WithReference(nso2);
+        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=3");
+        var nso1 = builder.Nso("nso-1");
+        var nso2 = builder.Nso("nso-2");
+        var nso3 = builder.Nso("nso-3");
 
         await using var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
-        string[] names = ["nso-1", "nso-2", "nso-3"];
-        await Task.WhenAll(names.Select(n => app.ResourceNotifications.WaitForResourceHealthyAsync(n, cts.Token)));
+        await Task.WhenAll(new[] { "nso-1", "nso-2", "nso-3" }.Select(n => app.ResourceNotifications.WaitForResourceHealthyAsync(n, cts.Token)));
 
-        var ports = new List<int>();
-        foreach (var name in names)
+        // nso-1: TCP IPC with the access check; the preamble needs the secret.
+        var tcp1 = Assert.IsType<Hosting.Lifecycle.IpcEndpoint.Tcp>(AppHostRun.Ipc(nso1));
+        Assert.Null(await AppHostRun.HandshakeAsync(nso1, cts.Token));
+        Assert.NotNull(await AppHostRun.HandshakeAsync(nso1, cts.Token, "wrong secret"u8.ToArray()));
+        var env1 = await AppHostRun.EnvironmentOfAsync(app, builder.Resources.Single(r => r.Name == "nso-1-status"), cts.Token);
+        Assert.Equal(tcp1.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), env1["NCS_IPC_PORT"]);
+        Assert.Equal(nso1.Plan!.AccessFile, env1["NCS_IPC_ACCESS_FILE"]);
+        Assert.False(env1.ContainsKey("NCS_IPC_PATH"));
+
+        // nso-2: a Unix socket in a private directory; clients get NCS_IPC_PATH only.
+        var unix2 = Assert.IsType<Hosting.Lifecycle.IpcEndpoint.UnixSocket>(AppHostRun.Ipc(nso2));
+        Assert.Null(await AppHostRun.HandshakeAsync(nso2, cts.Token));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(unix2.Path)!));
+        var env2 = await AppHostRun.EnvironmentOfAsync(app, builder.Resources.Single(r => r.Name == "nso-2-status"), cts.Token);
+        Assert.Equal(unix2.Path, env2["NCS_IPC_PATH"]);
+        Assert.False(env2.ContainsKey("NCS_IPC_PORT"));
+        Assert.False(env2.ContainsKey("NCS_IPC_ACCESS_FILE"));
+
+        // nso-3: plain TCP on its own port.
+        var tcp3 = Assert.IsType<Hosting.Lifecycle.IpcEndpoint.Tcp>(AppHostRun.Ipc(nso3));
+        Assert.NotEqual(tcp1.Port, tcp3.Port);
+        Assert.Null(await AppHostRun.HandshakeAsync(nso3, cts.Token));
+
+        // The non-.NET clients run `ncs --status` with nothing but the injected variables.
+        foreach (var client in new[] { "nso-1-status", "nso-2-status", "nso-3-status" })
         {
-            var nso = (NsoResource)builder.Resources.Single(r => r.Name == name);
-            var port = nso.IpcEndpoint.Port;
-            ports.Add(port);
-            var reply = await IpcPreambleAsync(port, cts.Token);
-            Assert.Equal(0, reply[0]);
-            Assert.True(File.Exists(Path.Combine(_runRoot, name, "ncs.conf")), $"{name} has no ncs.conf in its run directory");
-            Assert.Contains($"export NCS_IPC_PORT='{port}'", await File.ReadAllTextAsync(Path.Combine(_runRoot, name, "env.sh"), cts.Token), StringComparison.Ordinal);
+            await AppHostRun.WaitForLogAsync(app, client, "status: started", cts.Token);
         }
 
-        Assert.Equal(3, ports.Distinct().Count());
-
-        var configuration = await ExecutionConfigurationBuilder.Create(dependent.Resource)
-            .WithEnvironmentVariablesConfig()
-            .BuildAsync(app.Services.GetRequiredService<DistributedApplicationExecutionContext>(), NullLogger.Instance, cts.Token);
-        var environment = configuration.EnvironmentVariables.ToDictionary();
-        Assert.Equal(ports[1].ToString(CultureInfo.InvariantCulture), environment["NCS_IPC_PORT"]);
-        Assert.Equal("127.0.0.1", environment["NCS_IPC_ADDR"]);
+        // The secret is in a 0400 file, and in no env.sh and no dashboard property.
+        var secret = await File.ReadAllTextAsync(nso1.Plan.AccessFile!, cts.Token);
+        Assert.Equal(UnixFileMode.UserRead, File.GetUnixFileMode(nso1.Plan.AccessFile!));
+        Assert.DoesNotContain(secret, await File.ReadAllTextAsync(nso1.Plan.RunDirectory.EnvScript, cts.Token), StringComparison.Ordinal);
+        Assert.True(app.ResourceNotifications.TryGetCurrentState("nso-1", out var snapshot));
+        Assert.DoesNotContain(snapshot.Snapshot.Properties, p => p.Value?.ToString()?.Contains(secret, StringComparison.Ordinal) == true);
 
         await app.StopAsync(cts.Token);
-        foreach (var name in names)
+        foreach (var nso in new[] { nso1, nso2, nso3 })
         {
-            var log = await File.ReadAllTextAsync(Path.Combine(_runRoot, name, "logs", "ncs.log"), cts.Token);
+            var log = await File.ReadAllTextAsync(Path.Combine(nso.Plan!.RunDirectory.LogsDirectory, "ncs.log"), cts.Token);
             Assert.Contains("clean shutdown", log, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, log, StringComparison.Ordinal);
         }
-    }
-
-    /// <summary>A MAAPI client's hello (NSO-FACTS section 4); returns the daemon's 9-byte reply.</summary>
-    private static async Task<byte[]> IpcPreambleAsync(int port, CancellationToken cancellationToken)
-    {
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", port, cancellationToken);
-        var hello = new byte[9];
-        hello[0] = 7;
-        BinaryPrimitives.WriteUInt16BigEndian(hello.AsSpan(1), 85);
-        BinaryPrimitives.WriteUInt32BigEndian(hello.AsSpan(3), 0x06050000);
-        var stream = client.GetStream();
-        await stream.WriteAsync(hello, cancellationToken);
-        var reply = new byte[9];
-        await stream.ReadExactlyAsync(reply, cancellationToken);
-        return reply;
     }
 }

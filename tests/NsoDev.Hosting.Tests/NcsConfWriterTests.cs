@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using NsoDev.Hosting.Lifecycle;
 using NsoDev.Hosting.Materialize;
 
 namespace NsoDev.Hosting.Tests;
@@ -10,11 +11,11 @@ public sealed class NcsConfWriterTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static NcsConfSettings Settings(NsoVersion version) => new()
+    private static NcsConfSettings Settings(NsoVersion version, IpcEndpoint? ipc = null, string? accessFile = null) => new()
     {
         Version = version,
-        IpcAddress = "127.0.0.1",
-        IpcPort = 20010,
+        Ipc = ipc ?? new IpcEndpoint.Tcp("127.0.0.1", 20010),
+        AccessFile = accessFile,
         Netconf = new ListenerSettings(true, "127.0.0.1", 20011),
         Cli = new ListenerSettings(true, "127.0.0.1", 20012),
         WebUi = new ListenerSettings(false, "127.0.0.1", 8080),
@@ -52,7 +53,7 @@ public sealed class NcsConfWriterTests : IDisposable
         var template = NcsConfWriter.LoadTemplate(DefaultTemplate);
         var conf = NcsConfWriter.Apply(template, Settings(NsoVersion.Default));
 
-        string[] perInstance = ["ncs-ipc-address", "ncs-local-ipc", "netconf-north-bound", "cli", "webui", "aaa"];
+        string[] perInstance = ["ncs-ipc-address", "ncs-local-ipc", "ncs-ipc-access-check", "netconf-north-bound", "cli", "webui", "aaa"];
         var untouched = template.Root!.Elements().Where(e => !perInstance.Contains(e.Name.LocalName)).ToList();
         Assert.NotEmpty(untouched);
         foreach (var element in untouched)
@@ -100,6 +101,38 @@ public sealed class NcsConfWriterTests : IDisposable
 
         Assert.Equal("false", Leaf(conf, "ncs-local-ipc", "enabled"));
         Assert.Single(conf.Root!.Elements(NcsConfWriter.Ns + "ncs-local-ipc"));
+    }
+
+    [Theory]
+    [InlineData(6, 3)]
+    [InlineData(6, 5)]
+    [InlineData(6, 7)]
+    public void A_unix_socket_turns_local_ipc_on_with_the_planned_path(int major, int minor)
+    {
+        var conf = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(new NsoVersion(major, minor), new IpcEndpoint.UnixSocket("/run/user/1000/nsodev/ipc/nso-2.sock")));
+
+        Assert.Equal("true", Leaf(conf, "ncs-local-ipc", "enabled"));
+        Assert.Equal("/run/user/1000/nsodev/ipc/nso-2.sock", Leaf(conf, "ncs-local-ipc", "path"));
+    }
+
+    [Fact]
+    public void A_unix_socket_before_6_3_is_refused_with_the_fix()
+    {
+        var error = Assert.Throws<NcsConfTemplateException>(() => NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(new NsoVersion(6, 2), new IpcEndpoint.UnixSocket("/tmp/x.sock"))));
+
+        Assert.Contains("NSO 6.2 has no local IPC", error.Message, StringComparison.Ordinal);
+        Assert.Contains("WithTcpIpc()", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_access_check_is_on_with_the_secret_file_exactly_when_one_is_given()
+    {
+        var on = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(NsoVersion.Default, accessFile: "/run/nso-1/secrets/ipc_access"));
+        var off = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(NsoVersion.Default));
+
+        Assert.Equal("true", Leaf(on, "ncs-ipc-access-check", "enabled"));
+        Assert.Equal("/run/nso-1/secrets/ipc_access", Leaf(on, "ncs-ipc-access-check", "filename"));
+        Assert.Equal("false", Leaf(off, "ncs-ipc-access-check", "enabled"));
     }
 
     [Fact]

@@ -1,12 +1,14 @@
 using System.Net.Sockets;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using NsoDev.Hosting.Lifecycle;
 using NsoDev.Hosting.Materialize;
 
 namespace NsoDev.Hosting.Health;
 
-/// <summary>Healthy when the daemon completes the real IPC preamble as a MAAPI client; it only observes.</summary>
+/// <summary>
+/// Healthy when the daemon completes the real IPC preamble as a MAAPI client, answering the access
+/// check's challenge when it is on. It only observes.
+/// </summary>
 internal sealed class NsoIpcHealthCheck(NsoResource resource) : IHealthCheck
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
@@ -22,20 +24,16 @@ internal sealed class NsoIpcHealthCheck(NsoResource resource) : IHealthCheck
         timeout.CancelAfter(Timeout);
         try
         {
-            using var client = new TcpClient();
-            await client.ConnectAsync(NsoInstancePlan.IpcAddress, plan.IpcPort, timeout.Token);
-            var stream = client.GetStream();
+            var secret = plan.AccessFile is null ? null : await File.ReadAllBytesAsync(plan.AccessFile, timeout.Token);
             var version = resource.Engine?.Version ?? NsoVersion.Default;
-            await stream.WriteAsync(IpcHello.Request(IpcHello.MaapiClientId, IpcHello.ProtocolVersion(version.Major, version.Minor), version.Major, version.Minor), timeout.Token);
-            var reply = new byte[IpcHello.Length];
-            await stream.ReadExactlyAsync(reply, timeout.Token);
-            return IpcHello.CheckReply(reply) is { } problem
-                ? HealthCheckResult.Unhealthy($"IPC preamble to {NsoInstancePlan.IpcAddress}:{plan.IpcPort} failed: {problem}")
-                : HealthCheckResult.Healthy($"IPC preamble to {NsoInstancePlan.IpcAddress}:{plan.IpcPort} succeeded");
+            var problem = await IpcHello.HandshakeAsync(plan.Ipc, secret, version.Major, version.Minor, timeout.Token);
+            return problem is null
+                ? HealthCheckResult.Healthy($"IPC preamble on {plan.Ipc} succeeded")
+                : HealthCheckResult.Unhealthy($"IPC preamble on {plan.Ipc} failed: {problem}");
         }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or UnauthorizedAccessException)
         {
-            return HealthCheckResult.Unhealthy($"No IPC preamble from {NsoInstancePlan.IpcAddress}:{plan.IpcPort}: {ex.Message}");
+            return HealthCheckResult.Unhealthy($"No IPC preamble on {plan.Ipc}: {ex.Message}");
         }
     }
 }

@@ -37,6 +37,13 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, Ti
             Urls = Urls(resource, active: true),
         });
 
+    public Task RestartingAsync(NsoResource resource, int attempt, int maxAttempts, TimeSpan delay) =>
+        notifications.PublishUpdateAsync(resource, s => s with
+        {
+            State = new ResourceStateSnapshot($"Restarting ({attempt}/{maxAttempts}) in {delay.TotalSeconds:0} s", KnownResourceStateStyles.Warn),
+            Properties = Merge(s.Properties, [new("nso.restarts", attempt.ToString(CultureInfo.InvariantCulture)) { DisplayName = "Crash restarts" }]),
+        });
+
     public Task StoppingAsync(NsoResource resource) =>
         notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Stopping });
 
@@ -71,8 +78,9 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, Ti
         };
         if (plan is not null)
         {
-            properties.Add(new("nso.ipc", $"tcp {NsoInstancePlan.IpcAddress}:{plan.IpcPort}") { DisplayName = "IPC endpoint", IsHighlighted = true });
-            properties.Add(new("nso.access-check", "off") { DisplayName = "IPC access check" });
+            properties.Add(new("nso.ipc", plan.Ipc.ToString()) { DisplayName = "IPC endpoint", IsHighlighted = true });
+            properties.Add(new("nso.access-check", plan.AccessCheck ? "on" : "off") { DisplayName = "IPC access check" });
+            properties.Add(new("nso.env-script", plan.RunDirectory.EnvScript) { DisplayName = "env.sh" });
             properties.Add(new("nso.sname", plan.Sname) { DisplayName = "sname" });
             properties.Add(new("nso.run-directory", plan.RunDirectory.Path) { DisplayName = "Run directory" });
             properties.Add(new("nso.ncs-conf", plan.RunDirectory.NcsConf) { DisplayName = "ncs.conf" });
@@ -88,16 +96,19 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, Ti
             return [];
         }
 
-        var address = NsoInstancePlan.IpcAddress;
-        var urls = new List<UrlSnapshot> { new(NsoResource.IpcEndpointName, $"tcp://{address}:{plan.IpcPort}", IsInternal: false) { IsInactive = !active } };
-        if (plan.Ports.Ports.TryGetValue(NsoPortKind.Netconf, out var netconf))
+        var ipcUrl = plan.Ipc switch
         {
-            urls.Add(new(NsoResource.NetconfEndpointName, $"ssh://{resource.Settings.NorthboundAddress}:{netconf}", IsInternal: false) { IsInactive = !active });
-        }
-
-        if (plan.Ports.Ports.TryGetValue(NsoPortKind.Cli, out var cli))
+            IpcEndpoint.Tcp tcp => $"tcp://{tcp.Address}:{tcp.Port}",
+            IpcEndpoint.UnixSocket unix => $"unix://{unix.Path}",
+            _ => plan.Ipc.ToString(),
+        };
+        var urls = new List<UrlSnapshot> { new(NsoResource.IpcEndpointName, ipcUrl, IsInternal: false) { IsInactive = !active } };
+        foreach (var (kind, scheme) in new[] { (NsoPortKind.Netconf, "ssh"), (NsoPortKind.Cli, "ssh"), (NsoPortKind.WebUi, "http") })
         {
-            urls.Add(new(NsoResource.CliEndpointName, $"ssh://{resource.Settings.NorthboundAddress}:{cli}", IsInternal: false) { IsInactive = !active });
+            if (plan.Ports.Ports.TryGetValue(kind, out var port))
+            {
+                urls.Add(new(kind.EndpointName(), $"{scheme}://{resource.Settings.NorthboundAddress}:{port}", IsInternal: false) { IsInactive = !active });
+            }
         }
 
         return [.. urls];

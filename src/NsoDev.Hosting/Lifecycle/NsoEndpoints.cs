@@ -15,17 +15,38 @@ internal static class NsoEndpoints
     {
         foreach (var kind in new[] { NsoPortKind.Ipc, NsoPortKind.Netconf, NsoPortKind.Cli })
         {
-            resource.Annotations.Add(new EndpointAnnotation(
-                ProtocolType.Tcp,
-                uriScheme: kind == NsoPortKind.Ipc ? "tcp" : "ssh",
-                transport: "tcp",
-                name: kind.EndpointName(),
-                port: null,
-                targetPort: kind.StockPort(),
-                isExternal: false,
-                isProxied: false));
+            Add(resource, kind);
         }
     }
+
+    public static void Add(NsoResource resource, NsoPortKind kind)
+    {
+        if (Find(resource, kind) is not null)
+        {
+            return;
+        }
+
+        resource.Annotations.Add(new EndpointAnnotation(
+            ProtocolType.Tcp,
+            uriScheme: kind switch { NsoPortKind.Ipc => "tcp", NsoPortKind.WebUi => "http", _ => "ssh" },
+            transport: kind == NsoPortKind.WebUi ? "http" : "tcp",
+            name: kind.EndpointName(),
+            port: null,
+            targetPort: kind.StockPort(),
+            isExternal: false,
+            isProxied: false));
+    }
+
+    public static void Remove(NsoResource resource, NsoPortKind kind)
+    {
+        if (Find(resource, kind) is { } endpoint)
+        {
+            resource.Annotations.Remove(endpoint);
+        }
+    }
+
+    public static EndpointAnnotation? Find(NsoResource resource, NsoPortKind kind) =>
+        resource.Annotations.OfType<EndpointAnnotation>().FirstOrDefault(e => e.Name == kind.EndpointName());
 
     public static void Allocate(NsoResource resource, NsoInstancePlan plan)
     {
@@ -37,7 +58,7 @@ internal static class NsoEndpoints
                 continue;
             }
 
-            var address = kind == NsoPortKind.Ipc ? NsoInstancePlan.IpcAddress : resource.Settings.NorthboundAddress;
+            var address = kind == NsoPortKind.Ipc && plan.Ipc is IpcEndpoint.Tcp tcp ? tcp.Address : resource.Settings.NorthboundAddress;
             endpoint.Port = port;
             endpoint.TargetPort = port;
             endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, address, port);

@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NsoDev.Hosting.Engine;
+using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Planning;
 using NsoDev.Hosting.Processes;
 
@@ -10,7 +11,8 @@ namespace NsoDev.Hosting.Lifecycle;
 
 /// <summary>
 /// All NSO instances of one app host: it plans them together before start, starts each in parallel,
-/// and stops them all when the app host stops (a hosted service, so Ctrl-C is handled in one place).
+/// serves the dashboard commands, and stops them all when the app host stops (a hosted service, so
+/// Ctrl-C is handled in one place).
 /// </summary>
 internal sealed class NsoFleet(
     IProcessRunner runner,
@@ -20,12 +22,15 @@ internal sealed class NsoFleet(
     ILogger<NsoFleet> logger) : IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<string, NsoInstanceRunner> _runners = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<EngineChoice, Task<NcsEngine>> _engines = new();
+    private readonly ConcurrentDictionary<EngineChoice, Lazy<Task<NcsEngine>>> _engines = new();
     private readonly CancellationTokenSource _stopping = new();
     private PortLease? _lease;
 
-    /// <summary>Plans every instance at once, under the machine-wide lease lock (DESIGN: plan).</summary>
-    public void PlanAll(IReadOnlyList<NsoResource> resources, string defaultRunRoot, string defaultTemplate)
+    /// <summary>
+    /// Plans every instance at once (DESIGN: plan): stops daemons orphaned by a killed app host, then
+    /// chooses ports under the machine-wide lease lock, socket paths and secret files.
+    /// </summary>
+    public async Task PlanAllAsync(IReadOnlyList<NsoResource> resources, string defaultRunRoot, string defaultTemplate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resources);
         if (resources.Count == 0)
@@ -33,8 +38,12 @@ internal sealed class NsoFleet(
             return;
         }
 
+        var runDirectories = resources.ToDictionary(r => r.Name, r => new RunDirectory(r.Settings.RunDirectory ?? Path.Combine(defaultRunRoot, r.Name)));
+        var orphans = new OrphanedDaemon(runner, logger);
+        await Task.WhenAll(runDirectories.Values.Select(d => orphans.StopIfRunningAsync(d, cancellationToken)));
+
         var planner = new PortPlanner(new TcpPortProbe());
-        var requests = resources.Select(r => new InstancePortRequest(r.Name, r.Settings.Ports)).ToList();
+        var requests = resources.Select(r => new InstancePortRequest(r.Name, r.Settings.PortRequests())).ToList();
         IReadOnlyList<InstancePorts>? planned = null;
         _lease = PortLeases.ForCurrentUser().Plan(leased =>
         {
@@ -44,10 +53,22 @@ internal sealed class NsoFleet(
 
         foreach (var (resource, ports) in resources.Zip(planned!))
         {
-            var runDirectory = new Materialize.RunDirectory(resource.Settings.RunDirectory ?? Path.Combine(defaultRunRoot, resource.Name));
-            resource.Plan = new NsoInstancePlan(resource.Name, ports, runDirectory, resource.Settings.TemplatePath ?? defaultTemplate);
+            var runDirectory = runDirectories[resource.Name];
+            IpcEndpoint ipc = resource.Settings.Ipc switch
+            {
+                IpcSettings.Tcp tcp => new IpcEndpoint.Tcp(tcp.Address, ports[NsoPortKind.Ipc]),
+                IpcSettings.UnixSocket unix => new IpcEndpoint.UnixSocket(unix.Path ?? IpcSocketPaths.Default(resource.Name, runDirectory.Path)),
+                _ => throw new InvalidOperationException($"Unknown IPC mode for '{resource.Name}'."),
+            };
+            if (ipc is IpcEndpoint.UnixSocket socket)
+            {
+                IpcSocketPaths.EnsureFits(socket.Path, resource.Name);
+            }
+
+            var accessFile = resource.Settings.AccessCheck is null ? null : runDirectory.SecretFile;
+            resource.Plan = new NsoInstancePlan(resource.Name, ipc, ports, runDirectory, resource.Settings.TemplatePath ?? defaultTemplate, accessFile);
             NsoEndpoints.Allocate(resource, resource.Plan);
-            logger.LogDebug("Planned {Name}: {Ports}", resource.Name, string.Join(", ", ports.Ports.Select(p => $"{p.Key} {p.Value}")));
+            logger.LogDebug("Planned {Name}: IPC {Ipc}, {Ports}", resource.Name, ipc, string.Join(", ", ports.Ports.Select(p => $"{p.Key} {p.Value}")));
         }
     }
 
@@ -55,24 +76,39 @@ internal sealed class NsoFleet(
     public async Task StartInstanceAsync(NsoResource resource)
     {
         ArgumentNullException.ThrowIfNull(resource);
+        var instance = await GetRunnerAsync(resource);
+        if (instance is not null)
+        {
+            await instance.StartAsync(_stopping.Token);
+        }
+    }
+
+    /// <summary>The runner of an instance, created once its engine is known; null when no engine could be found.</summary>
+    public async Task<NsoInstanceRunner?> GetRunnerAsync(NsoResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        if (_runners.TryGetValue(resource.Name, out var existing))
+        {
+            return existing;
+        }
+
         var resourceLogger = loggers.GetLogger(resource);
         var dashboard = new NsoDashboard(notifications, timeProvider);
         NcsEngine engine;
         try
         {
-            engine = await _engines.GetOrAdd(resource.Settings.Engine, choice => new NcsEngineLocator(runner).LocateAsync(choice, _stopping.Token));
+            var locate = _engines.GetOrAdd(resource.Settings.Engine, choice => new(() => new NcsEngineLocator(runner).LocateAsync(choice, _stopping.Token)));
+            engine = await locate.Value;
         }
         catch (NsoEngineException ex)
         {
             resourceLogger.LogError("{Reason}", ex.Message);
             await dashboard.FailedToStartAsync(resource, ex.Message);
-            return;
+            return null;
         }
 
         resource.Engine = engine;
-        var instance = new NsoInstanceRunner(resource, engine, runner, new ReadinessWaiter(runner, timeProvider), dashboard, resourceLogger);
-        _runners[resource.Name] = instance;
-        await instance.StartAsync(_stopping.Token);
+        return _runners.GetOrAdd(resource.Name, _ => new NsoInstanceRunner(resource, engine, runner, new ReadinessWaiter(runner, timeProvider), dashboard, resourceLogger, timeProvider));
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -88,9 +124,9 @@ internal sealed class NsoFleet(
 
     public void Dispose()
     {
-        foreach (var runner in _runners.Values)
+        foreach (var instance in _runners.Values)
         {
-            runner.Dispose();
+            instance.Dispose();
         }
 
         _lease?.Dispose();

@@ -5,30 +5,62 @@ using NsoDev.Hosting.Planning;
 namespace NsoDev.Hosting.Lifecycle;
 
 /// <summary>Everything decided about one instance before it starts.</summary>
-internal sealed record NsoInstancePlan(string Name, InstancePorts Ports, RunDirectory RunDirectory, string TemplatePath)
+/// <param name="Name">The resource name.</param>
+/// <param name="Ipc">The planned IPC endpoint.</param>
+/// <param name="Ports">The planned TCP ports (IPC when over TCP, and each enabled northbound listener).</param>
+/// <param name="RunDirectory">The runtime directory.</param>
+/// <param name="TemplatePath">The ncs.conf template.</param>
+/// <param name="AccessFile">The secret file, when the IPC access check is on.</param>
+internal sealed record NsoInstancePlan(string Name, IpcEndpoint Ipc, InstancePorts Ports, RunDirectory RunDirectory, string TemplatePath, string? AccessFile)
 {
-    public const string IpcAddress = "127.0.0.1";
+    public const string LoopbackAddress = "127.0.0.1";
 
-    public int IpcPort => Ports[NsoPortKind.Ipc];
+    /// <summary>The variables NSO's clients read (NSO-FACTS section 2); <c>CONFD_IPC_ACCESS_FILE</c> is cleared since clients read it first.</summary>
+    private static readonly string[] ClientVariables = ["NCS_IPC_ADDR", "NCS_IPC_PORT", "NCS_IPC_PATH", "NCS_IPC_ACCESS_FILE", "CONFD_IPC_ACCESS_FILE"];
 
     /// <summary>The Erlang node name; several nodes on one host need distinct ones (NSO-FACTS section 2).</summary>
     public string Sname => "ncs_" + new string(Name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
 
-    /// <summary>The variables that point a client at this instance (NSO-FACTS section 2, seed page).</summary>
-    public IReadOnlyDictionary<string, string> IpcEnvironment => new Dictionary<string, string>
-    {
-        ["NCS_IPC_ADDR"] = IpcAddress,
-        ["NCS_IPC_PORT"] = IpcPort.ToString(CultureInfo.InvariantCulture),
-    };
+    public bool AccessCheck => AccessFile is not null;
 
-    /// <summary>The environment of the control commands: the IPC variables, with NCS_IPC_PATH cleared because it would win.</summary>
+    /// <summary>The variables that point a client at this instance, and only those that apply.</summary>
+    public IReadOnlyDictionary<string, string> IpcEnvironment
+    {
+        get
+        {
+            var environment = Ipc switch
+            {
+                IpcEndpoint.Tcp tcp => new Dictionary<string, string>
+                {
+                    ["NCS_IPC_ADDR"] = tcp.Address,
+                    ["NCS_IPC_PORT"] = tcp.Port.ToString(CultureInfo.InvariantCulture),
+                },
+                IpcEndpoint.UnixSocket unix => new Dictionary<string, string> { ["NCS_IPC_PATH"] = unix.Path },
+                _ => throw new InvalidOperationException($"Unknown IPC endpoint {Ipc}."),
+            };
+            if (AccessFile is not null)
+            {
+                environment["NCS_IPC_ACCESS_FILE"] = AccessFile;
+            }
+
+            return environment;
+        }
+    }
+
+    /// <summary>
+    /// The environment of NSO's own processes (daemon and control commands): the IPC variables that
+    /// apply, and every other one cleared, so a value inherited from the user's shell cannot win.
+    /// </summary>
     public IReadOnlyDictionary<string, string?> ControlEnvironment
     {
         get
         {
-            var environment = IpcEnvironment.ToDictionary(e => e.Key, e => (string?)e.Value);
-            environment["NCS_IPC_PATH"] = null;
-            environment["NCS_IPC_ACCESS_FILE"] = null;
+            var environment = ClientVariables.ToDictionary(v => v, _ => (string?)null);
+            foreach (var (name, value) in IpcEnvironment)
+            {
+                environment[name] = value;
+            }
+
             return environment;
         }
     }

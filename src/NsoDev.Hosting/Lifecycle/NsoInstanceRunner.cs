@@ -8,8 +8,9 @@ using NsoDev.Hosting.Processes;
 namespace NsoDev.Hosting.Lifecycle;
 
 /// <summary>
-/// Runs one instance through its steps in order: materialize, launch, ready, serve, stop. It holds
-/// no logic of the steps themselves; it reports each change to the dashboard.
+/// Runs one instance through its steps in order: materialize, launch, ready, serve, stop; and the
+/// dashboard's commands. It holds no logic of the steps themselves; it reports each change to the
+/// dashboard. One operation at a time: a gate serializes start, stop, reset and restart.
 /// </summary>
 internal sealed class NsoInstanceRunner(
     NsoResource resource,
@@ -17,53 +18,76 @@ internal sealed class NsoInstanceRunner(
     IProcessRunner runner,
     ReadinessWaiter readiness,
     NsoDashboard dashboard,
-    ILogger logger) : IDisposable
+    ILogger logger,
+    TimeProvider timeProvider) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CrashRestartPolicy _restarts = new(timeProvider);
     private IDaemonProcess? _daemon;
     private bool _stopRequested;
+
+    public bool IsRunning => _daemon is { Exited.IsCompleted: false };
 
     private NsoInstancePlan Plan => resource.Plan ?? throw new InvalidOperationException($"NSO instance '{resource.Name}' has no plan; it is made before start.");
 
     private NcsCommandLine Ncs => new(engine.Executable);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await StartCoreAsync(cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => UnderGateAsync(() => StartCoreAsync(cancellationToken), cancellationToken);
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
+    public Task StopAsync(CancellationToken cancellationToken) => UnderGateAsync(() => StopCoreAsync(cancellationToken), cancellationToken);
+
+    public Task RestartAsync(CancellationToken cancellationToken) => UnderGateAsync(
+        async () =>
         {
             await StopCoreAsync(cancellationToken);
-        }
-        finally
+            await StartCoreAsync(cancellationToken);
+        },
+        cancellationToken);
+
+    /// <summary>Stops the instance, wipes CDB, state and logs like <c>ncs-setup --reset</c>, and starts it again.</summary>
+    public Task ResetAsync(CancellationToken cancellationToken) => UnderGateAsync(
+        async () =>
         {
-            _gate.Release();
-        }
-    }
+            await StopCoreAsync(cancellationToken);
+            Plan.RunDirectory.Reset();
+            logger.LogInformation("Reset {Name}: removed CDB files, rollbacks, logs and state", resource.Name);
+            await StartCoreAsync(cancellationToken);
+        },
+        cancellationToken);
+
+    /// <summary><c>ncs --reload</c>: the daemon re-reads ncs.conf and reopens its logs.</summary>
+    public async Task<ProcessResult> ReloadAsync(CancellationToken cancellationToken) =>
+        await runner.RunAsync(Ncs.Reload(Plan.ControlEnvironment), cancellationToken);
 
     public void Dispose() => _gate.Dispose();
 
-    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    private async Task UnderGateAsync(Func<Task> operation, CancellationToken cancellationToken)
     {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await operation();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<bool> StartCoreAsync(CancellationToken cancellationToken)
+    {
+        if (IsRunning)
+        {
+            return true;
+        }
+
         var plan = Plan;
         _stopRequested = false;
         await dashboard.StartingAsync(resource, engine);
         try
         {
-            InstanceMaterializer.Materialize(plan, resource.Settings, engine);
-            logger.LogInformation("Starting {Engine} in {RunDirectory}: IPC {Address}:{Port}, sname {Sname}", engine.DisplayName, plan.RunDirectory.Path, NsoInstancePlan.IpcAddress, plan.IpcPort, plan.Sname);
+            await InstanceMaterializer.MaterializeAsync(plan, resource.Settings, engine, cancellationToken);
+            logger.LogInformation("Starting {Engine} in {RunDirectory}: IPC {Ipc}, sname {Sname}", engine.DisplayName, plan.RunDirectory.Path, plan.Ipc, plan.Sname);
 
             var environment = InstanceMaterializer.DaemonEnvironment(plan, engine);
             var daemon = runner.StartDaemon(Ncs.Daemon(plan.RunDirectory.Path, plan.RunDirectory.NcsConf, environment), ForwardOutput);
@@ -74,33 +98,41 @@ internal sealed class NsoInstanceRunner(
             if (!ready.Started)
             {
                 await FailAsync(ready.FailureReason!);
-                return;
+                return false;
             }
 
             logger.LogInformation("NSO instance {Name} started (pid {Pid})", resource.Name, daemon.ProcessId);
             await dashboard.RunningAsync(resource, engine, daemon.ProcessId);
             _ = WatchForExitAsync(daemon);
+            return true;
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
         {
             await FailAsync(ex.Message);
+            return false;
         }
     }
 
     private async Task FailAsync(string reason)
     {
         logger.LogError("NSO instance {Name} failed to start: {Reason}", resource.Name, reason);
-        if (_daemon is { } daemon)
+        await DiscardDaemonAsync();
+        await dashboard.FailedToStartAsync(resource, reason);
+    }
+
+    private async Task DiscardDaemonAsync()
+    {
+        if (_daemon is not { } daemon)
         {
-            _stopRequested = true;
-            daemon.Kill();
-            await daemon.Exited;
-            await daemon.DisposeAsync();
-            _daemon = null;
-            TryDelete(Plan.RunDirectory.PidFile);
+            return;
         }
 
-        await dashboard.FailedToStartAsync(resource, reason);
+        _stopRequested = true;
+        daemon.Kill();
+        await daemon.Exited;
+        await daemon.DisposeAsync();
+        _daemon = null;
+        TryDelete(Plan.RunDirectory.PidFile);
     }
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)
@@ -111,7 +143,22 @@ internal sealed class NsoInstanceRunner(
         }
 
         _stopRequested = true;
-        await dashboard.StoppingAsync(resource);
+        if (!daemon.Exited.IsCompleted)
+        {
+            await dashboard.StoppingAsync(resource);
+            await StopDaemonAsync(daemon, cancellationToken);
+        }
+
+        var exitCode = await daemon.Exited;
+        await daemon.DisposeAsync();
+        _daemon = null;
+        TryDelete(Plan.RunDirectory.PidFile);
+        await dashboard.StoppedAsync(resource, exitCode, expected: true);
+    }
+
+    /// <summary><c>ncs --stop</c>, then EOF on stdin, and a kill only after the stop timeout.</summary>
+    private async Task StopDaemonAsync(IDaemonProcess daemon, CancellationToken cancellationToken)
+    {
         var timeout = resource.Settings.StopTimeout;
         using var stopTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stopTimeout.CancelAfter(timeout);
@@ -131,25 +178,49 @@ internal sealed class NsoInstanceRunner(
             logger.LogWarning("NSO instance {Name} did not stop within {Seconds} s; killing it", resource.Name, timeout.TotalSeconds);
             daemon.Kill();
         }
-
-        var exitCode = await daemon.Exited;
-        await daemon.DisposeAsync();
-        _daemon = null;
-        TryDelete(Plan.RunDirectory.PidFile);
-        await dashboard.StoppedAsync(resource, exitCode, expected: true);
     }
 
+    /// <summary>An exit nobody asked for: shown on the dashboard, then restarted with backoff, up to a cap.</summary>
     private async Task WatchForExitAsync(IDaemonProcess daemon)
     {
         var exitCode = await daemon.Exited;
-        if (_stopRequested || !ReferenceEquals(_daemon, daemon))
+        await _gate.WaitAsync();
+        try
         {
-            return;
+            if (_stopRequested || !ReferenceEquals(_daemon, daemon))
+            {
+                return;
+            }
+
+            logger.LogError("NSO instance {Name} exited unexpectedly with {Meaning}", resource.Name, NcsExitCode.Describe(exitCode));
+            await daemon.DisposeAsync();
+            _daemon = null;
+            TryDelete(Plan.RunDirectory.PidFile);
+            await dashboard.StoppedAsync(resource, exitCode, expected: false);
+        }
+        finally
+        {
+            _gate.Release();
         }
 
-        logger.LogError("NSO instance {Name} exited unexpectedly with {Meaning}", resource.Name, NcsExitCode.Describe(exitCode));
-        TryDelete(Plan.RunDirectory.PidFile);
-        await dashboard.StoppedAsync(resource, exitCode, expected: false);
+        await _restarts.RestartAsync(
+            resource.Name,
+            logger,
+            (attempt, delay) => dashboard.RestartingAsync(resource, attempt, CrashRestartPolicy.MaxRestarts, delay),
+            ct => UnderGateWithResultAsync(() => _stopRequested ? Task.FromResult(true) : StartCoreAsync(ct), ct));
+    }
+
+    private async Task<bool> UnderGateWithResultAsync(Func<Task<bool>> operation, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await operation();
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private void ForwardOutput(OutputLine line)
@@ -162,6 +233,10 @@ internal sealed class NsoInstanceRunner(
         else if (line.Text.StartsWith("<WARNING>", StringComparison.Ordinal))
         {
             logger.LogWarning("{Line}", line.Text);
+        }
+        else if (line.Text.StartsWith("<DEBUG>", StringComparison.Ordinal))
+        {
+            logger.LogDebug("{Line}", line.Text);
         }
         else
         {

@@ -4,10 +4,10 @@ using NsoDev.Hosting.Planning;
 
 namespace NsoDev.Hosting.Materialize;
 
-/// <summary>Lays out an instance's runtime directory and writes its ncs.conf and env.sh from the plan.</summary>
+/// <summary>Lays out an instance's runtime directory and writes its ncs.conf, secret and env.sh from the plan.</summary>
 internal static class InstanceMaterializer
 {
-    public static void Materialize(NsoInstancePlan plan, NsoInstanceSettings settings, NcsEngine engine)
+    public static async Task MaterializeAsync(NsoInstancePlan plan, NsoInstanceSettings settings, NcsEngine engine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(settings);
@@ -17,16 +17,37 @@ internal static class InstanceMaterializer
         var conf = NcsConfWriter.Apply(template, new NcsConfSettings
         {
             Version = engine.Version,
-            IpcAddress = NsoInstancePlan.IpcAddress,
-            IpcPort = plan.IpcPort,
+            Ipc = plan.Ipc,
+            AccessFile = plan.AccessFile,
             Netconf = Listener(plan, NsoPortKind.Netconf, settings.NorthboundAddress),
             Cli = Listener(plan, NsoPortKind.Cli, settings.NorthboundAddress),
             WebUi = Listener(plan, NsoPortKind.WebUi, settings.NorthboundAddress),
         });
 
-        plan.RunDirectory.Create();
-        NcsConfWriter.Save(conf, plan.RunDirectory.NcsConf);
-        plan.RunDirectory.WriteEnvScript(plan.Name, DaemonEnvironment(plan, engine).Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!));
+        var run = plan.RunDirectory;
+        run.Create();
+        if (!settings.DataPersistence)
+        {
+            run.Reset();
+        }
+
+        run.LinkPackages(settings.Packages);
+        if (plan.AccessFile is not null)
+        {
+            var secret = settings.AccessCheck?.Secret is { } parameter
+                ? await parameter.GetValueAsync(cancellationToken) ?? string.Empty
+                : IpcSecretFile.Generate();
+            IpcSecretFile.Validate(secret, settings.AccessCheck?.Secret is { } p ? $"parameter '{p.Name}'" : "the generator");
+            IpcSecretFile.Write(plan.AccessFile, secret);
+        }
+
+        if (plan.Ipc is IpcEndpoint.UnixSocket unix)
+        {
+            UserRuntimeDirectory.CreatePrivate(Path.GetDirectoryName(unix.Path)!);
+        }
+
+        NcsConfWriter.Save(conf, run.NcsConf);
+        run.WriteEnvScript(plan.Name, DaemonEnvironment(plan, engine).Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!));
     }
 
     /// <summary>The daemon's environment: the IPC variables (honoured at start by 6.5 and later), sname and NCS_DIR.</summary>

@@ -1,3 +1,5 @@
+using NsoDev.Hosting.Lifecycle;
+
 namespace NsoDev.Hosting.Materialize;
 
 /// <summary>A northbound listener: NETCONF over SSH, CLI over SSH or the web UI.</summary>
@@ -8,9 +10,10 @@ internal sealed record NcsConfSettings
 {
     public required NsoVersion Version { get; init; }
 
-    public required string IpcAddress { get; init; }
+    public required IpcEndpoint Ipc { get; init; }
 
-    public required int IpcPort { get; init; }
+    /// <summary>The secret file when the IPC access check is on; null turns the check off.</summary>
+    public string? AccessFile { get; init; }
 
     public required ListenerSettings Netconf { get; init; }
 

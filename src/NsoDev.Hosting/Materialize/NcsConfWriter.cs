@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
+using NsoDev.Hosting.Lifecycle;
 
 namespace NsoDev.Hosting.Materialize;
 
@@ -57,9 +58,12 @@ internal static class NcsConfWriter
         var root = document.Root!;
         var ns = root.Name.Namespace;
 
-        Set(root, ns, ["ncs-ipc-address", "ip"], settings.IpcAddress);
-        Set(root, ns, ["ncs-ipc-address", "port"], Format(settings.IpcPort));
-        WriteLocalIpc(root, ns, settings.Version);
+        WriteIpc(root, ns, settings.Ipc, settings.Version);
+        Set(root, ns, ["ncs-ipc-access-check", "enabled"], Format(settings.AccessFile is not null));
+        if (settings.AccessFile is not null)
+        {
+            Set(root, ns, ["ncs-ipc-access-check", "filename"], settings.AccessFile);
+        }
 
         Set(root, ns, ["netconf-north-bound", "transport", "ssh", "enabled"], Format(settings.Netconf.Enabled));
         Set(root, ns, ["netconf-north-bound", "transport", "ssh", "ip"], settings.Netconf.Address);
@@ -90,15 +94,22 @@ internal static class NcsConfWriter
     }
 
     /// <summary>
-    /// TCP IPC needs <c>ncs-local-ipc</c> to be absent before 6.3 (the element is unknown there) and
-    /// explicitly disabled from 6.3 on (it is on by default in 6.7).
+    /// <c>ncs-local-ipc</c> must be absent before 6.3 (the element is unknown there, exit 21) and is
+    /// written explicitly from 6.3 on, because 6.7 turns it on by default (NSO-FACTS section 1).
     /// </summary>
-    private static void WriteLocalIpc(XElement root, XNamespace ns, NsoVersion version)
+    private static void WriteIpc(XElement root, XNamespace ns, IpcEndpoint ipc, NsoVersion version)
     {
         var localIpc = root.Element(ns + "ncs-local-ipc");
         if (version < NsoVersion.LocalIpcIntroduced)
         {
+            if (ipc is IpcEndpoint.UnixSocket)
+            {
+                throw new NcsConfTemplateException($"NSO {version} has no local IPC (ncs-local-ipc came in 6.3), so it cannot listen on a Unix socket. Use WithTcpIpc() for this instance, or NSO 6.3 or later.");
+            }
+
             localIpc?.Remove();
+            Set(root, ns, ["ncs-ipc-address", "ip"], ((IpcEndpoint.Tcp)ipc).Address);
+            Set(root, ns, ["ncs-ipc-address", "port"], Format(((IpcEndpoint.Tcp)ipc).Port));
             return;
         }
 
@@ -117,7 +128,18 @@ internal static class NcsConfWriter
             }
         }
 
-        Set(localIpc, ns, ["enabled"], Format(false));
+        switch (ipc)
+        {
+            case IpcEndpoint.Tcp tcp:
+                Set(root, ns, ["ncs-ipc-address", "ip"], tcp.Address);
+                Set(root, ns, ["ncs-ipc-address", "port"], Format(tcp.Port));
+                Set(localIpc, ns, ["enabled"], Format(false));
+                break;
+            case IpcEndpoint.UnixSocket unix:
+                Set(localIpc, ns, ["enabled"], Format(true));
+                Set(localIpc, ns, ["path"], unix.Path);
+                break;
+        }
     }
 
     private static XElement? Find(XElement root, IEnumerable<string> path)

@@ -22,6 +22,8 @@ internal sealed class RunDirectory(string path)
 
     public string LogsDirectory => Combine("logs");
 
+    public string SecretFile => Combine(System.IO.Path.Combine("secrets", "ipc_access"));
+
     public string Combine(string relative) => System.IO.Path.Combine(Path, relative);
 
     /// <summary>Creates the layout; existing data stays.</summary>
@@ -36,6 +38,60 @@ internal sealed class RunDirectory(string path)
         if (!File.Exists(readme))
         {
             File.WriteAllText(readme, "This directory was created by NsoDev in the layout of ncs-setup.\nSource env.sh to point NSO's command-line tools at this instance.\n");
+        }
+    }
+
+    /// <summary>
+    /// Wipes what <c>ncs-setup --reset</c> wipes (NSO-FACTS section 3): the CDB files and rollbacks,
+    /// the logs and the state. Init files (*.xml) in ncs-cdb stay, so the next start loads them again.
+    /// </summary>
+    public void Reset()
+    {
+        foreach (var pattern in new[] { "*.cdb", "rollback*" })
+        {
+            foreach (var file in Directory.EnumerateFiles(CdbDirectory, pattern))
+            {
+                File.Delete(file);
+            }
+        }
+
+        foreach (var directory in new[] { LogsDirectory, Combine("state") })
+        {
+            foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo sub)
+                {
+                    sub.Delete(recursive: true);
+                }
+                else
+                {
+                    entry.Delete();
+                }
+            }
+        }
+    }
+
+    /// <summary>Links each package directory into packages/, as <c>ncs-setup --package</c> does.</summary>
+    public void LinkPackages(IEnumerable<string> packages)
+    {
+        foreach (var package in packages)
+        {
+            var link = Combine(System.IO.Path.Combine("packages", System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(package))));
+            if (Directory.Exists(link) && new DirectoryInfo(link).LinkTarget == package)
+            {
+                continue;
+            }
+
+            if (new DirectoryInfo(link).LinkTarget is not null)
+            {
+                Directory.Delete(link);
+            }
+            else if (Directory.Exists(link))
+            {
+                throw new InvalidOperationException($"packages/{System.IO.Path.GetFileName(link)} in '{Path}' is a real directory, not NsoDev's link to '{package}'. Move it away, or remove the package from WithPackages.");
+            }
+
+            Directory.CreateSymbolicLink(link, package);
         }
     }
 

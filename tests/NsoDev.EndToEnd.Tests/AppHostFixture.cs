@@ -1,0 +1,59 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using NsoDev.Hosting.Health;
+using NsoDev.Hosting.Lifecycle;
+
+namespace NsoDev.EndToEnd.Tests;
+
+/// <summary>Starting the default AppHost in a private run root, and talking to its instances as a client would.</summary>
+internal static class AppHostRun
+{
+    public static readonly TimeSpan Budget = TimeSpan.FromMinutes(3);
+
+    public static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string runRoot, CancellationToken cancellationToken, params string[] args) =>
+        await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [$"--Nso:RunRoot={runRoot}", .. args],
+            (options, _) => options.DisableDashboard = true,
+            cancellationToken);
+
+    public static NsoResource Nso(this IDistributedApplicationTestingBuilder builder, string name) =>
+        (NsoResource)builder.Resources.Single(r => r.Name == name);
+
+    /// <summary>The real IPC preamble as a MAAPI client, answering the challenge with the instance's secret when its check is on.</summary>
+    public static async Task<string?> HandshakeAsync(NsoResource nso, CancellationToken cancellationToken, byte[]? secret = null)
+    {
+        var plan = nso.Plan!;
+        secret ??= plan.AccessFile is null ? null : await File.ReadAllBytesAsync(plan.AccessFile, cancellationToken);
+        return await IpcHello.HandshakeAsync(plan.Ipc, secret, 6, 5, cancellationToken);
+    }
+
+    public static async Task<IReadOnlyDictionary<string, string>> EnvironmentOfAsync(DistributedApplication app, IResource resource, CancellationToken cancellationToken)
+    {
+        var configuration = await ExecutionConfigurationBuilder.Create(resource)
+            .WithEnvironmentVariablesConfig()
+            .BuildAsync(app.Services.GetRequiredService<DistributedApplicationExecutionContext>(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, cancellationToken);
+        return configuration.EnvironmentVariables.ToDictionary();
+    }
+
+    /// <summary>Waits until a resource's console log has a line containing <paramref name="text"/>.</summary>
+    public static async Task WaitForLogAsync(DistributedApplication app, string resource, string text, CancellationToken cancellationToken)
+    {
+        var logs = app.Services.GetRequiredService<ResourceLoggerService>();
+        await foreach (var batch in logs.WatchAsync(resource).WithCancellation(cancellationToken))
+        {
+            if (batch.Any(line => line.Content.Contains(text, StringComparison.Ordinal)))
+            {
+                return;
+            }
+        }
+    }
+
+    public static string? State(DistributedApplication app, string resource) =>
+        app.ResourceNotifications.TryGetCurrentState(resource, out var e) ? e.Snapshot.State?.Text : null;
+
+    public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
+
+    public static int Pid(NsoResource nso) => int.Parse(File.ReadAllText(nso.Plan!.RunDirectory.PidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    public static IpcEndpoint Ipc(NsoResource nso) => nso.Plan!.Ipc;
+}

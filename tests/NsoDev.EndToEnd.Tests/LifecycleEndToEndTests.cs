@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace NsoDev.EndToEnd.Tests;
+
+public sealed class LifecycleEndToEndTests : IDisposable
+{
+    private readonly string _runRoot = Directory.CreateTempSubdirectory("nsodev-life-").FullName;
+
+    public void Dispose() => Directory.Delete(_runRoot, recursive: true);
+
+    [Fact(Timeout = 240_000)]
+    public async Task A_failing_instance_shows_its_reason_while_the_other_keeps_running()
+    {
+        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var broken = Path.Combine(_runRoot, "broken.conf");
+        var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "ncs.conf"), cts.Token);
+        await File.WriteAllTextAsync(broken, template.Replace("<rollback>\n    <enabled>true</enabled>", "<rollback>\n    <enabled>maybe</enabled>", StringComparison.Ordinal), cts.Token);
+        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=2", $"--Nso:Instances:nso-2:Template={broken}");
+
+        await using var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        var failed = await app.ResourceNotifications.WaitForResourceAsync("nso-2", e => e.Snapshot.State?.Text == KnownResourceStates.FailedToStart, cts.Token);
+
+        var reason = failed.Snapshot.Properties.Single(p => p.Name == "nso.failure").Value?.ToString();
+        Assert.Contains("exit code 21 (bad configuration file", reason, StringComparison.Ordinal);
+        Assert.Equal(KnownResourceStates.Running, AppHostRun.State(app, "nso-1"));
+        Assert.Null(await AppHostRun.HandshakeAsync(builder.Nso("nso-1"), cts.Token));
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task Restart_and_reset_commands_work_through_the_command_api_and_reset_wipes_the_logs()
+    {
+        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
+        var nso = builder.Nso("nso-1");
+        await using var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        var commands = app.Services.GetRequiredService<ResourceCommandService>();
+
+        var firstPid = AppHostRun.Pid(nso);
+        var restart = await commands.ExecuteCommandAsync("nso-1", "nso-restart", cts.Token);
+        Assert.True(restart.Success, restart.Message);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        Assert.NotEqual(firstPid, AppHostRun.Pid(nso));
+        Assert.False(AppHostRun.IsAlive(firstPid));
+
+        var log = Path.Combine(nso.Plan!.RunDirectory.LogsDirectory, "ncs.log");
+        Assert.Equal(2, (await File.ReadAllLinesAsync(log, cts.Token)).Count(l => l.EndsWith("- Started", StringComparison.Ordinal)));
+        var reset = await commands.ExecuteCommandAsync("nso-1", "nso-reset", cts.Token);
+        Assert.True(reset.Success, reset.Message);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        Assert.Single((await File.ReadAllLinesAsync(log, cts.Token)).Where(l => l.EndsWith("- Started", StringComparison.Ordinal)));
+
+        var cli = await commands.ExecuteCommandAsync("nso-1", "nso-cli-command", cts.Token);
+        Assert.True(cli.Success, cli.Message);
+        Assert.Contains($"ssh -p {nso.Plan.Ports[Hosting.Planning.NsoPortKind.Cli]} admin@127.0.0.1", cli.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task A_killed_daemon_is_shown_as_exited_and_brought_back_by_the_restart_policy()
+    {
+        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
+        var nso = builder.Nso("nso-1");
+        await using var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        var pid = AppHostRun.Pid(nso);
+        var exited = app.ResourceNotifications.WaitForResourceAsync("nso-1", e => e.Snapshot.State?.Text == KnownResourceStates.Exited, cts.Token);
+
+        Process.GetProcessById(pid).Kill();
+
+        var exit = await exited;
+        Assert.Equal(137, exit.Snapshot.ExitCode);
+        await app.ResourceNotifications.WaitForResourceAsync("nso-1", e => e.Snapshot.State?.Text == KnownResourceStates.Running && AppHostRun.Pid(nso) != pid, cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        Assert.Null(await AppHostRun.HandshakeAsync(nso, cts.Token));
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task A_daemon_orphaned_by_a_killed_app_host_is_stopped_before_the_next_run_starts()
+    {
+        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+
+        // First run: note where nso-1 lived, then leave a daemon behind as a killed app host would.
+        var first = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1", "--Nso:Instances:nso-1:AccessCheck=false");
+        await using (var app = await first.BuildAsync(cts.Token))
+        {
+            await app.StartAsync(cts.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+            await app.StopAsync(cts.Token);
+        }
+
+        var runDirectory = Path.Combine(_runRoot, "nso-1");
+        var simulator = Path.Combine(AppContext.BaseDirectory, "nso-sim");
+        var orphanStart = new ProcessStartInfo(simulator) { RedirectStandardInput = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { "--cd", runDirectory, "-c", Path.Combine(runDirectory, "ncs.conf"), "--foreground", "--stop-on-eof" })
+        {
+            orphanStart.ArgumentList.Add(argument);
+        }
+
+        using var orphan = Process.Start(orphanStart)!;
+        await File.WriteAllTextAsync(Path.Combine(runDirectory, "nsodev.pid"), orphan.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cts.Token);
+        await WaitUntilListeningAsync(runDirectory, cts.Token);
+
+        // Second run: the orphan holds nso-1's ports until NsoDev stops it.
+        var second = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1", "--Nso:Instances:nso-1:AccessCheck=false");
+        await using var next = await second.BuildAsync(cts.Token);
+        await next.StartAsync(cts.Token);
+        await next.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+
+        Assert.True(orphan.HasExited);
+        Assert.Equal(0, orphan.ExitCode);
+        Assert.NotEqual(orphan.Id, AppHostRun.Pid(second.Nso("nso-1")));
+        Assert.Contains("clean shutdown: --stop", await File.ReadAllTextAsync(Path.Combine(runDirectory, "logs", "ncs.log"), cts.Token), StringComparison.Ordinal);
+    }
+
+    private static async Task WaitUntilListeningAsync(string runDirectory, CancellationToken cancellationToken)
+    {
+        var log = Path.Combine(runDirectory, "logs", "ncs.log");
+        while (!(await File.ReadAllLinesAsync(log, cancellationToken)).Last().EndsWith("- Started", StringComparison.Ordinal))
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using NsoDev.Hosting.Lifecycle;
+
+namespace NsoDev.Hosting.Tests;
+
+/// <summary>Invalid declarations fail when they are made, with a message that names the problem and the fix.</summary>
+public class DeclarationTests
+{
+    private static IDistributedApplicationBuilder Builder() => DistributedApplication.CreateBuilder([]);
+
+    [Fact]
+    public void A_non_loopback_tcp_address_without_the_access_check_is_refused()
+    {
+        var nso = Builder().AddNso("nso-1");
+
+        var error = Assert.Throws<InvalidOperationException>(() => nso.WithTcpIpc(address: "0.0.0.0"));
+
+        Assert.Contains("opens it to unauthenticated clients", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Call WithIpcAccessCheck() before WithTcpIpc", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_non_loopback_tcp_address_with_the_access_check_is_accepted()
+    {
+        var nso = Builder().AddNso("nso-1").WithIpcAccessCheck().WithTcpIpc(address: "0.0.0.0");
+
+        Assert.Equal(new IpcSettings.Tcp(null, "0.0.0.0"), nso.Resource.Settings.Ipc);
+    }
+
+    [Fact]
+    public void Both_ipc_modes_on_one_instance_are_refused_in_either_order()
+    {
+        var builder = Builder();
+
+        var tcpThenUnix = Assert.Throws<InvalidOperationException>(() => builder.AddNso("a").WithTcpIpc().WithUnixSocketIpc());
+        var unixThenTcp = Assert.Throws<InvalidOperationException>(() => builder.AddNso("b").WithUnixSocketIpc().WithTcpIpc());
+
+        Assert.Contains("one IPC mode", tcpThenUnix.Message, StringComparison.Ordinal);
+        Assert.Contains("one IPC mode", unixThenTcp.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void One_explicit_port_on_two_instances_is_refused()
+    {
+        var builder = Builder();
+        builder.AddNso("a").WithNetconf(30022);
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddNso("b").WithCli(30022));
+
+        Assert.Contains("Port 30022 is given to both 'a' netconf and 'b' cli", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, "not a TCP port")]
+    [InlineData(70000, "not a TCP port")]
+    [InlineData(4570, "reserved for NSO")]
+    public void An_explicit_port_out_of_range_or_reserved_is_refused(int port, string reason)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Builder().AddNso("nso-1").WithTcpIpc(port));
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_unix_socket_path_over_107_bytes_is_refused()
+    {
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => Builder().AddNso("nso-1").WithUnixSocketIpc("/tmp/" + new string('p', 110)));
+
+        Assert.Contains("must fit in 107 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("nso_1")]
+    [InlineData("1nso")]
+    [InlineData("nso--1")]
+    public void A_name_that_is_not_a_valid_resource_name_is_refused(string name)
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(() => Builder().AddNso(name));
+
+        Assert.Contains(name, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_duplicate_name_is_refused()
+    {
+        var builder = Builder();
+        builder.AddNso("nso-1");
+
+        var error = Assert.ThrowsAny<Exception>(() => builder.AddNso("nso-1"));
+
+        Assert.Contains("nso-1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_template_is_refused_with_its_path()
+    {
+        var error = Assert.Throws<FileNotFoundException>(() => Builder().AddNso("nso-1").WithTemplate("/nonexistent/ncs.conf"));
+
+        Assert.Contains("'/nonexistent/ncs.conf'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_package_directory_is_refused_with_its_path()
+    {
+        var error = Assert.Throws<DirectoryNotFoundException>(() => Builder().AddNso("nso-1").WithPackages("/nonexistent/router-nc-1.0"));
+
+        Assert.Contains("'/nonexistent/router-nc-1.0'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unix_socket_ipc_removes_the_tcp_ipc_endpoint_and_without_cli_removes_the_cli_endpoint()
+    {
+        var nso = Builder().AddNso("nso-1").WithUnixSocketIpc().WithoutCli().WithWebUi();
+
+        var names = nso.Resource.Annotations.OfType<EndpointAnnotation>().Select(e => e.Name).Order().ToArray();
+
+        Assert.Equal(["netconf", "webui"], names);
+        Assert.Equal([Planning.NsoPortKind.Netconf, Planning.NsoPortKind.WebUi], nso.Resource.Settings.PortRequests().Keys.Order().ToArray());
+    }
+}

@@ -1,0 +1,67 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using NsoDev.Hosting.Lifecycle;
+using NsoDev.Hosting.Materialize;
+using NsoDev.Hosting.Planning;
+
+namespace NsoDev.Hosting.Tests;
+
+public class NsoClientEnvironmentTests
+{
+    private static Dictionary<string, object> Apply(NsoResource nso, IResource destination)
+    {
+        var variables = new Dictionary<string, object>();
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), destination, variables);
+        NsoClientEnvironment.Apply(context, nso, destination);
+        return variables;
+    }
+
+    private static NsoResource Planned(IpcEndpoint ipc, string? accessFile)
+    {
+        var nso = new NsoResource("nso-1")
+        {
+            Plan = new NsoInstancePlan("nso-1", ipc, new InstancePorts("nso-1", new Dictionary<NsoPortKind, int>()), new RunDirectory("/tmp/x/nso-1"), "/t", accessFile),
+        };
+        return nso;
+    }
+
+    [Fact]
+    public void An_executable_gets_the_plan_variables()
+    {
+        var variables = Apply(Planned(new IpcEndpoint.Tcp("127.0.0.1", 20010), "/s/ipc_access"), new ExecutableResource("client", "sh", "."));
+
+        Assert.Equal("127.0.0.1", variables["NCS_IPC_ADDR"]);
+        Assert.Equal("20010", variables["NCS_IPC_PORT"]);
+        Assert.Equal("/s/ipc_access", variables["NCS_IPC_ACCESS_FILE"]);
+    }
+
+    [Fact]
+    public void A_container_reaches_a_host_address_and_reads_the_mounted_secret()
+    {
+        var variables = Apply(Planned(new IpcEndpoint.Tcp("0.0.0.0", 20010), "/s/ipc_access"), new ContainerResource("client"));
+
+        Assert.Equal(NsoClientEnvironment.ContainerHostAddress, variables["NCS_IPC_ADDR"]);
+        Assert.Equal("20010", variables["NCS_IPC_PORT"]);
+        Assert.Equal("/run/nsodev/nso-1/ipc_access", variables["NCS_IPC_ACCESS_FILE"]);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("0.0.0.0", false)]
+    public void A_container_cannot_reference_loopback_ipc_or_ipc_without_the_access_check(string address, bool accessCheck)
+    {
+        var nso = Planned(new IpcEndpoint.Tcp(address, 20010), accessCheck ? "/s/ipc_access" : null);
+
+        var error = Assert.Throws<InvalidOperationException>(() => Apply(nso, new ContainerResource("client")));
+
+        Assert.Contains("WithIpcAccessCheck().WithTcpIpc(address: \"0.0.0.0\")", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_container_cannot_reference_a_unix_socket()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Apply(Planned(new IpcEndpoint.UnixSocket("/run/x.sock"), null), new ContainerResource("client")));
+
+        Assert.Contains("Unix sockets", error.Message, StringComparison.Ordinal);
+    }
+}

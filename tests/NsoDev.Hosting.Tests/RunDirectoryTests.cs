@@ -1,0 +1,70 @@
+using NsoDev.Hosting.Lifecycle;
+using NsoDev.Hosting.Materialize;
+
+namespace NsoDev.Hosting.Tests;
+
+public sealed class RunDirectoryTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("nsodev-run-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void The_layout_is_the_one_ncs_setup_makes()
+    {
+        var run = new RunDirectory(Path.Combine(_root, "nso-1"));
+
+        run.Create();
+
+        foreach (var directory in new[] { "ncs-cdb", "logs", "state", "packages", "scripts/command", "scripts/post-commit", "ssh" })
+        {
+            Assert.True(Directory.Exists(run.Combine(directory)), directory);
+        }
+    }
+
+    [Fact]
+    public void Reset_wipes_cdb_files_rollbacks_logs_and_state_but_keeps_init_files()
+    {
+        var run = new RunDirectory(Path.Combine(_root, "nso-1"));
+        run.Create();
+        File.WriteAllText(run.Combine("ncs-cdb/A.cdb"), "data");
+        File.WriteAllText(run.Combine("ncs-cdb/rollback10001"), "r");
+        File.WriteAllText(run.Combine("ncs-cdb/devices-init.xml"), "<config/>");
+        File.WriteAllText(run.Combine("logs/ncs.log"), "log");
+        Directory.CreateDirectory(run.Combine("state/sub"));
+
+        run.Reset();
+
+        Assert.Equal(["devices-init.xml"], Directory.GetFiles(run.CdbDirectory).Select(Path.GetFileName));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(run.LogsDirectory));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(run.Combine("state")));
+    }
+
+    [Fact]
+    public void Env_sh_exports_what_applies_unsets_the_rest_and_round_trips()
+    {
+        var run = new RunDirectory(Path.Combine(_root, "nso-2"));
+        run.Create();
+
+        run.WriteEnvScript("nso-2", new Dictionary<string, string> { ["NCS_IPC_PATH"] = "/run/it's.sock", ["sname"] = "ncs_nso_2" });
+
+        var text = File.ReadAllText(run.EnvScript);
+        Assert.Contains("export NCS_IPC_PATH='/run/it'\\''s.sock'", text, StringComparison.Ordinal);
+        Assert.Contains("unset NCS_IPC_PORT", text, StringComparison.Ordinal);
+        Assert.Equal("/run/it's.sock", OrphanedDaemon.ReadEnvironment(run.EnvScript)["NCS_IPC_PATH"]);
+        Assert.Null(OrphanedDaemon.ReadEnvironment(run.EnvScript)["NCS_IPC_PORT"]);
+    }
+
+    [Fact]
+    public void Packages_are_linked_into_packages_and_linking_again_is_harmless()
+    {
+        var package = Directory.CreateDirectory(Path.Combine(_root, "src", "router-nc-1.0")).FullName;
+        var run = new RunDirectory(Path.Combine(_root, "nso-1"));
+        run.Create();
+
+        run.LinkPackages([package]);
+        run.LinkPackages([package]);
+
+        Assert.Equal(package, new DirectoryInfo(run.Combine("packages/router-nc-1.0")).LinkTarget);
+    }
+}
