@@ -1,7 +1,7 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
-using NsoDev.Hosting.Health;
 using NsoDev.Hosting.Lifecycle;
+using NsoDev.Ipc;
 
 namespace NsoDev.EndToEnd.Tests;
 
@@ -24,7 +24,15 @@ internal static class AppHostRun
     {
         var plan = nso.Plan!;
         secret ??= plan.AccessFile is null ? null : await File.ReadAllBytesAsync(plan.AccessFile, cancellationToken);
-        return await IpcHello.HandshakeAsync(plan.Ipc, secret, 6, 5, cancellationToken);
+        try
+        {
+            using var socket = await IpcPreamble.ConnectAsync(plan.Ipc, NsoClientType.Maapi, secret, 85, 0x06050000, cancellationToken);
+            return null;
+        }
+        catch (IpcPreambleException ex)
+        {
+            return ex.Message;
+        }
     }
 
     public static async Task<IReadOnlyDictionary<string, string>> EnvironmentOfAsync(DistributedApplication app, IResource resource, CancellationToken cancellationToken)
@@ -55,5 +63,5 @@ internal static class AppHostRun
 
     public static int Pid(NsoResource nso) => int.Parse(File.ReadAllText(nso.Plan!.RunDirectory.PidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
-    public static IpcEndpoint Ipc(NsoResource nso) => nso.Plan!.Ipc;
+    public static NsoIpcEndpoint Ipc(NsoResource nso) => nso.Plan!.Ipc;
 }

@@ -1,6 +1,6 @@
 using System.Xml.Linq;
-using NsoDev.Hosting.Lifecycle;
 using NsoDev.Hosting.Materialize;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Tests;
 
@@ -11,10 +11,10 @@ public sealed class NcsConfWriterTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static NcsConfSettings Settings(NsoVersion version, IpcEndpoint? ipc = null, string? accessFile = null) => new()
+    private static NcsConfSettings Settings(NsoVersion version, NsoIpcEndpoint? ipc = null, string? accessFile = null) => new()
     {
         Version = version,
-        Ipc = ipc ?? new IpcEndpoint.Tcp("127.0.0.1", 20010),
+        Ipc = ipc ?? new NsoIpcEndpoint.Tcp("127.0.0.1", 20010),
         AccessFile = accessFile,
         Netconf = new ListenerSettings(true, "127.0.0.1", 20011),
         Cli = new ListenerSettings(true, "127.0.0.1", 20012),
@@ -109,7 +109,7 @@ public sealed class NcsConfWriterTests : IDisposable
     [InlineData(6, 7)]
     public void A_unix_socket_turns_local_ipc_on_with_the_planned_path(int major, int minor)
     {
-        var conf = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(new NsoVersion(major, minor), new IpcEndpoint.UnixSocket("/run/user/1000/nsodev/ipc/nso-2.sock")));
+        var conf = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(new NsoVersion(major, minor), new NsoIpcEndpoint.UnixSocket("/run/user/1000/nsodev/ipc/nso-2.sock")));
 
         Assert.Equal("true", Leaf(conf, "ncs-local-ipc", "enabled"));
         Assert.Equal("/run/user/1000/nsodev/ipc/nso-2.sock", Leaf(conf, "ncs-local-ipc", "path"));
@@ -118,7 +118,7 @@ public sealed class NcsConfWriterTests : IDisposable
     [Fact]
     public void A_unix_socket_before_6_3_is_refused_with_the_fix()
     {
-        var error = Assert.Throws<NcsConfTemplateException>(() => NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(new NsoVersion(6, 2), new IpcEndpoint.UnixSocket("/tmp/x.sock"))));
+        var error = Assert.Throws<NcsConfTemplateException>(() => NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(new NsoVersion(6, 2), new NsoIpcEndpoint.UnixSocket("/tmp/x.sock"))));
 
         Assert.Contains("NSO 6.2 has no local IPC", error.Message, StringComparison.Ordinal);
         Assert.Contains("WithTcpIpc()", error.Message, StringComparison.Ordinal);

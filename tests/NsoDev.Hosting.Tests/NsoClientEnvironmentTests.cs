@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using NsoDev.Hosting.Lifecycle;
 using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Planning;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Tests;
 
@@ -16,7 +17,7 @@ public class NsoClientEnvironmentTests
         return variables;
     }
 
-    private static NsoResource Planned(IpcEndpoint ipc, string? accessFile)
+    private static NsoResource Planned(NsoIpcEndpoint ipc, string? accessFile)
     {
         var nso = new NsoResource("nso-1")
         {
@@ -28,7 +29,7 @@ public class NsoClientEnvironmentTests
     [Fact]
     public void An_executable_gets_the_plan_variables()
     {
-        var variables = Apply(Planned(new IpcEndpoint.Tcp("127.0.0.1", 20010), "/s/ipc_access"), new ExecutableResource("client", "sh", "."));
+        var variables = Apply(Planned(new NsoIpcEndpoint.Tcp("127.0.0.1", 20010), "/s/ipc_access"), new ExecutableResource("client", "sh", "."));
 
         Assert.Equal("127.0.0.1", variables["NCS_IPC_ADDR"]);
         Assert.Equal("20010", variables["NCS_IPC_PORT"]);
@@ -38,7 +39,7 @@ public class NsoClientEnvironmentTests
     [Fact]
     public void A_container_reaches_a_host_address_and_reads_the_mounted_secret()
     {
-        var variables = Apply(Planned(new IpcEndpoint.Tcp("0.0.0.0", 20010), "/s/ipc_access"), new ContainerResource("client"));
+        var variables = Apply(Planned(new NsoIpcEndpoint.Tcp("0.0.0.0", 20010), "/s/ipc_access"), new ContainerResource("client"));
 
         Assert.Equal(NsoClientEnvironment.ContainerHostAddress, variables["NCS_IPC_ADDR"]);
         Assert.Equal("20010", variables["NCS_IPC_PORT"]);
@@ -50,7 +51,7 @@ public class NsoClientEnvironmentTests
     [InlineData("0.0.0.0", false)]
     public void A_container_cannot_reference_loopback_ipc_or_ipc_without_the_access_check(string address, bool accessCheck)
     {
-        var nso = Planned(new IpcEndpoint.Tcp(address, 20010), accessCheck ? "/s/ipc_access" : null);
+        var nso = Planned(new NsoIpcEndpoint.Tcp(address, 20010), accessCheck ? "/s/ipc_access" : null);
 
         var error = Assert.Throws<InvalidOperationException>(() => Apply(nso, new ContainerResource("client")));
 
@@ -60,7 +61,7 @@ public class NsoClientEnvironmentTests
     [Fact]
     public void A_container_cannot_reference_a_unix_socket()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Apply(Planned(new IpcEndpoint.UnixSocket("/run/x.sock"), null), new ContainerResource("client")));
+        var error = Assert.Throws<InvalidOperationException>(() => Apply(Planned(new NsoIpcEndpoint.UnixSocket("/run/x.sock"), null), new ContainerResource("client")));
 
         Assert.Contains("Unix sockets", error.Message, StringComparison.Ordinal);
     }

@@ -1,18 +1,19 @@
 using NsoDev.Hosting.Lifecycle;
 using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Planning;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Tests;
 
 public class NsoInstancePlanTests
 {
-    private static NsoInstancePlan Plan(IpcEndpoint ipc, string? accessFile = null) =>
+    private static NsoInstancePlan Plan(NsoIpcEndpoint ipc, string? accessFile = null) =>
         new("nso-2", ipc, new InstancePorts("nso-2", new Dictionary<NsoPortKind, int>()), new RunDirectory("/tmp/nsodev-plan/nso-2"), "/t/ncs.conf", accessFile);
 
     [Fact]
     public void Tcp_ipc_gives_clients_address_and_port_only()
     {
-        var environment = Plan(new IpcEndpoint.Tcp("127.0.0.1", 20010)).IpcEnvironment;
+        var environment = Plan(new NsoIpcEndpoint.Tcp("127.0.0.1", 20010)).IpcEnvironment;
 
         Assert.Equal(new Dictionary<string, string> { ["NCS_IPC_ADDR"] = "127.0.0.1", ["NCS_IPC_PORT"] = "20010" }, environment);
     }
@@ -20,7 +21,7 @@ public class NsoInstancePlanTests
     [Fact]
     public void A_unix_socket_gives_clients_the_path_only()
     {
-        var environment = Plan(new IpcEndpoint.UnixSocket("/run/x.sock")).IpcEnvironment;
+        var environment = Plan(new NsoIpcEndpoint.UnixSocket("/run/x.sock")).IpcEnvironment;
 
         Assert.Equal(new Dictionary<string, string> { ["NCS_IPC_PATH"] = "/run/x.sock" }, environment);
     }
@@ -28,7 +29,7 @@ public class NsoInstancePlanTests
     [Fact]
     public void The_access_check_adds_the_access_file_so_both_sides_agree()
     {
-        var plan = Plan(new IpcEndpoint.Tcp("127.0.0.1", 20010), "/s/ipc_access");
+        var plan = Plan(new NsoIpcEndpoint.Tcp("127.0.0.1", 20010), "/s/ipc_access");
 
         Assert.True(plan.AccessCheck);
         Assert.Equal("/s/ipc_access", plan.IpcEnvironment["NCS_IPC_ACCESS_FILE"]);
@@ -37,7 +38,7 @@ public class NsoInstancePlanTests
     [Fact]
     public void Control_commands_clear_every_ipc_variable_that_does_not_apply()
     {
-        var environment = Plan(new IpcEndpoint.Tcp("127.0.0.1", 20010)).ControlEnvironment;
+        var environment = Plan(new NsoIpcEndpoint.Tcp("127.0.0.1", 20010)).ControlEnvironment;
 
         Assert.Equal("20010", environment["NCS_IPC_PORT"]);
         Assert.Null(environment["NCS_IPC_PATH"]);
@@ -50,7 +51,7 @@ public class NsoInstancePlanTests
     [InlineData("cfs", "ncs_cfs")]
     public void Each_instance_gets_its_own_erlang_node_name(string name, string sname)
     {
-        var plan = Plan(new IpcEndpoint.Tcp("127.0.0.1", 1)) with { Name = name };
+        var plan = Plan(new NsoIpcEndpoint.Tcp("127.0.0.1", 1)) with { Name = name };
 
         Assert.Equal(sname, plan.Sname);
     }

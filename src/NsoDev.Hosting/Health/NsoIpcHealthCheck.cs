@@ -1,7 +1,7 @@
-using System.Net.Sockets;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NsoDev.Hosting.Materialize;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Health;
 
@@ -26,14 +26,12 @@ internal sealed class NsoIpcHealthCheck(NsoResource resource) : IHealthCheck
         {
             var secret = plan.AccessFile is null ? null : await File.ReadAllBytesAsync(plan.AccessFile, timeout.Token);
             var version = resource.Engine?.Version ?? NsoVersion.Default;
-            var problem = await IpcHello.HandshakeAsync(plan.Ipc, secret, version.Major, version.Minor, timeout.Token);
-            return problem is null
-                ? HealthCheckResult.Healthy($"IPC preamble on {plan.Ipc} succeeded")
-                : HealthCheckResult.Unhealthy($"IPC preamble on {plan.Ipc} failed: {problem}");
+            using var socket = await IpcPreamble.ConnectAsync(plan.Ipc, NsoClientType.Maapi, secret, IpcPreamble.ProtocolVersion(version.Major, version.Minor), (uint)((version.Major << 24) | (version.Minor << 16)), timeout.Token);
+            return HealthCheckResult.Healthy($"IPC preamble on {plan.Ipc} succeeded");
         }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return HealthCheckResult.Unhealthy($"No IPC preamble on {plan.Ipc}: {ex.Message}");
+            return HealthCheckResult.Unhealthy($"IPC preamble on {plan.Ipc} failed: {ex.Message}");
         }
     }
 }

@@ -14,17 +14,3 @@ internal abstract record IpcSettings
     /// <summary>Unix-socket IPC at <paramref name="Path"/>; null means a short per-user path.</summary>
     public sealed record UnixSocket(string? Path) : IpcSettings;
 }
-
-/// <summary>A planned IPC endpoint.</summary>
-internal abstract record IpcEndpoint
-{
-    public sealed record Tcp(string Address, int Port) : IpcEndpoint
-    {
-        public override string ToString() => $"tcp {Address}:{Port}";
-    }
-
-    public sealed record UnixSocket(string Path) : IpcEndpoint
-    {
-        public override string ToString() => $"local {Path}";
-    }
-}

@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Lifecycle;
 
@@ -37,7 +38,7 @@ internal static class NsoClientEnvironment
 
         // A container has a network of its own: it reaches the host's address, never its loopback,
         // and a host address is reachable from other hosts too, so the access check must be on.
-        if (plan.Ipc is not IpcEndpoint.Tcp tcp || tcp.Address == NsoInstancePlan.LoopbackAddress || !plan.AccessCheck)
+        if (plan.Ipc is not NsoIpcEndpoint.Tcp tcp || tcp.Address == NsoInstancePlan.LoopbackAddress || !plan.AccessCheck)
         {
             throw new InvalidOperationException($"Container '{destination.Name}' cannot reach NSO instance '{nso.Name}', whose IPC is {plan.Ipc}: a container reaches neither the host's loopback nor its Unix sockets. Declare the instance with .WithIpcAccessCheck().WithTcpIpc(address: \"0.0.0.0\").");
         }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using NsoDev.Hosting.Engine;
 using NsoDev.Hosting.Planning;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Lifecycle;
 
@@ -98,8 +99,8 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, Ti
 
         var ipcUrl = plan.Ipc switch
         {
-            IpcEndpoint.Tcp tcp => $"tcp://{tcp.Address}:{tcp.Port}",
-            IpcEndpoint.UnixSocket unix => $"unix://{unix.Path}",
+            NsoIpcEndpoint.Tcp tcp => $"tcp://{tcp.Address}:{tcp.Port}",
+            NsoIpcEndpoint.UnixSocket unix => $"unix://{unix.Path}",
             _ => plan.Ipc.ToString(),
         };
         var urls = new List<UrlSnapshot> { new(NsoResource.IpcEndpointName, ipcUrl, IsInternal: false) { IsInactive = !active } };

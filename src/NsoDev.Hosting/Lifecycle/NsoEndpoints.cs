@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Aspire.Hosting.ApplicationModel;
 using NsoDev.Hosting.Planning;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Lifecycle;
 
@@ -58,7 +59,7 @@ internal static class NsoEndpoints
                 continue;
             }
 
-            var address = kind == NsoPortKind.Ipc && plan.Ipc is IpcEndpoint.Tcp tcp ? tcp.Address : resource.Settings.NorthboundAddress;
+            var address = kind == NsoPortKind.Ipc && plan.Ipc is NsoIpcEndpoint.Tcp tcp ? tcp.Address : resource.Settings.NorthboundAddress;
             endpoint.Port = port;
             endpoint.TargetPort = port;
             endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, address, port);

@@ -6,6 +6,7 @@ using NsoDev.Hosting.Engine;
 using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Planning;
 using NsoDev.Hosting.Processes;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Lifecycle;
 
@@ -54,13 +55,13 @@ internal sealed class NsoFleet(
         foreach (var (resource, ports) in resources.Zip(planned!))
         {
             var runDirectory = runDirectories[resource.Name];
-            IpcEndpoint ipc = resource.Settings.Ipc switch
+            NsoIpcEndpoint ipc = resource.Settings.Ipc switch
             {
-                IpcSettings.Tcp tcp => new IpcEndpoint.Tcp(tcp.Address, ports[NsoPortKind.Ipc]),
-                IpcSettings.UnixSocket unix => new IpcEndpoint.UnixSocket(unix.Path ?? IpcSocketPaths.Default(resource.Name, runDirectory.Path)),
+                IpcSettings.Tcp tcp => new NsoIpcEndpoint.Tcp(tcp.Address, ports[NsoPortKind.Ipc]),
+                IpcSettings.UnixSocket unix => new NsoIpcEndpoint.UnixSocket(unix.Path ?? IpcSocketPaths.Default(resource.Name, runDirectory.Path)),
                 _ => throw new InvalidOperationException($"Unknown IPC mode for '{resource.Name}'."),
             };
-            if (ipc is IpcEndpoint.UnixSocket socket)
+            if (ipc is NsoIpcEndpoint.UnixSocket socket)
             {
                 IpcSocketPaths.EnsureFits(socket.Path, resource.Name);
             }

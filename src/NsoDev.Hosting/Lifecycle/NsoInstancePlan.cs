@@ -1,6 +1,7 @@
 using System.Globalization;
 using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Planning;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Lifecycle;
 
@@ -11,7 +12,7 @@ namespace NsoDev.Hosting.Lifecycle;
 /// <param name="RunDirectory">The runtime directory.</param>
 /// <param name="TemplatePath">The ncs.conf template.</param>
 /// <param name="AccessFile">The secret file, when the IPC access check is on.</param>
-internal sealed record NsoInstancePlan(string Name, IpcEndpoint Ipc, InstancePorts Ports, RunDirectory RunDirectory, string TemplatePath, string? AccessFile)
+internal sealed record NsoInstancePlan(string Name, NsoIpcEndpoint Ipc, InstancePorts Ports, RunDirectory RunDirectory, string TemplatePath, string? AccessFile)
 {
     public const string LoopbackAddress = "127.0.0.1";
 
@@ -30,12 +31,12 @@ internal sealed record NsoInstancePlan(string Name, IpcEndpoint Ipc, InstancePor
         {
             var environment = Ipc switch
             {
-                IpcEndpoint.Tcp tcp => new Dictionary<string, string>
+                NsoIpcEndpoint.Tcp tcp => new Dictionary<string, string>
                 {
                     ["NCS_IPC_ADDR"] = tcp.Address,
                     ["NCS_IPC_PORT"] = tcp.Port.ToString(CultureInfo.InvariantCulture),
                 },
-                IpcEndpoint.UnixSocket unix => new Dictionary<string, string> { ["NCS_IPC_PATH"] = unix.Path },
+                NsoIpcEndpoint.UnixSocket unix => new Dictionary<string, string> { ["NCS_IPC_PATH"] = unix.Path },
                 _ => throw new InvalidOperationException($"Unknown IPC endpoint {Ipc}."),
             };
             if (AccessFile is not null)

@@ -1,6 +1,7 @@
 using NsoDev.Hosting.Engine;
 using NsoDev.Hosting.Lifecycle;
 using NsoDev.Hosting.Planning;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Materialize;
 
@@ -41,7 +42,7 @@ internal static class InstanceMaterializer
             IpcSecretFile.Write(plan.AccessFile, secret);
         }
 
-        if (plan.Ipc is IpcEndpoint.UnixSocket unix)
+        if (plan.Ipc is NsoIpcEndpoint.UnixSocket unix)
         {
             UserRuntimeDirectory.CreatePrivate(Path.GetDirectoryName(unix.Path)!);
         }

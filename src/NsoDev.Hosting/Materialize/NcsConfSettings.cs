@@ -1,4 +1,4 @@
-using NsoDev.Hosting.Lifecycle;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Materialize;
 
@@ -10,7 +10,7 @@ internal sealed record NcsConfSettings
 {
     public required NsoVersion Version { get; init; }
 
-    public required IpcEndpoint Ipc { get; init; }
+    public required NsoIpcEndpoint Ipc { get; init; }
 
     /// <summary>The secret file when the IPC access check is on; null turns the check off.</summary>
     public string? AccessFile { get; init; }

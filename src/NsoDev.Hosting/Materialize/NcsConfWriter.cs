@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
-using NsoDev.Hosting.Lifecycle;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Materialize;
 
@@ -97,19 +97,19 @@ internal static class NcsConfWriter
     /// <c>ncs-local-ipc</c> must be absent before 6.3 (the element is unknown there, exit 21) and is
     /// written explicitly from 6.3 on, because 6.7 turns it on by default (NSO-FACTS section 1).
     /// </summary>
-    private static void WriteIpc(XElement root, XNamespace ns, IpcEndpoint ipc, NsoVersion version)
+    private static void WriteIpc(XElement root, XNamespace ns, NsoIpcEndpoint ipc, NsoVersion version)
     {
         var localIpc = root.Element(ns + "ncs-local-ipc");
         if (version < NsoVersion.LocalIpcIntroduced)
         {
-            if (ipc is IpcEndpoint.UnixSocket)
+            if (ipc is NsoIpcEndpoint.UnixSocket)
             {
                 throw new NcsConfTemplateException($"NSO {version} has no local IPC (ncs-local-ipc came in 6.3), so it cannot listen on a Unix socket. Use WithTcpIpc() for this instance, or NSO 6.3 or later.");
             }
 
             localIpc?.Remove();
-            Set(root, ns, ["ncs-ipc-address", "ip"], ((IpcEndpoint.Tcp)ipc).Address);
-            Set(root, ns, ["ncs-ipc-address", "port"], Format(((IpcEndpoint.Tcp)ipc).Port));
+            Set(root, ns, ["ncs-ipc-address", "ip"], ((NsoIpcEndpoint.Tcp)ipc).Address);
+            Set(root, ns, ["ncs-ipc-address", "port"], Format(((NsoIpcEndpoint.Tcp)ipc).Port));
             return;
         }
 
@@ -130,12 +130,12 @@ internal static class NcsConfWriter
 
         switch (ipc)
         {
-            case IpcEndpoint.Tcp tcp:
+            case NsoIpcEndpoint.Tcp tcp:
                 Set(root, ns, ["ncs-ipc-address", "ip"], tcp.Address);
                 Set(root, ns, ["ncs-ipc-address", "port"], Format(tcp.Port));
                 Set(localIpc, ns, ["enabled"], Format(false));
                 break;
-            case IpcEndpoint.UnixSocket unix:
+            case NsoIpcEndpoint.UnixSocket unix:
                 Set(localIpc, ns, ["enabled"], Format(true));
                 Set(localIpc, ns, ["path"], unix.Path);
                 break;

@@ -1,0 +1,23 @@
+namespace NsoDev.Ipc;
+
+/// <summary>The client id a library client sends as its first IPC byte (NSO-FACTS section 4).</summary>
+public enum NsoClientType : byte
+{
+    /// <summary>Data provider (CAPI).</summary>
+    DataProvider = 3,
+
+    /// <summary>CDB subscriber or reader.</summary>
+    Cdb = 5,
+
+    /// <summary>MAAPI.</summary>
+    Maapi = 7,
+
+    /// <summary>MAAPI stream.</summary>
+    MaapiStream = 8,
+
+    /// <summary>Notifications and the event manager.</summary>
+    Notifications = 11,
+
+    /// <summary>HA.</summary>
+    Ha = 17,
+}
