@@ -1,0 +1,79 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using NsoDev.Simulator.Ssh.Transport;
+
+namespace NsoDev.Simulator.Ssh.Tests.Support;
+
+/// <summary>An <see cref="SshServer"/> whose connections are in-memory streams: no socket involved.</summary>
+internal sealed class InProcessServer : IAsyncDisposable
+{
+    private InProcessServer(SshServer server, TestHandlers handlers, ConcurrentQueue<string> log)
+    {
+        Server = server;
+        Handlers = handlers;
+        Log = log;
+    }
+
+    public SshServer Server { get; }
+
+    public TestHandlers Handlers { get; }
+
+    public ConcurrentQueue<string> Log { get; }
+
+    public static InProcessServer Create(TestHandlers? handlers = null, Action<SshServerOptions>? configure = null, TimeProvider? time = null)
+    {
+        handlers ??= new TestHandlers();
+        var log = new ConcurrentQueue<string>();
+        var options = TestServer.Options(handlers, SharedHostKeys.Directory, log);
+        configure?.Invoke(options);
+        return new InProcessServer(new SshServer(options, time ?? TimeProvider.System), handlers, log);
+    }
+
+    /// <summary>A raw connection; <c>Served</c> ends when the server is done with it (and has closed its end).</summary>
+    public (DuplexStream Client, Task Served) Connect()
+    {
+        var (client, server) = DuplexStream.CreatePair();
+        var served = Task.Run(async () =>
+        {
+            await using (server)
+            {
+                await Server.HandleConnectionAsync(server, remote: null, CancellationToken.None);
+            }
+        });
+        return (client, served);
+    }
+
+    public async Task<(TestSshClient Client, Task Served)> ConnectClientAsync(TestSshClient.Choice? choice = null)
+    {
+        var (stream, served) = Connect();
+        return (await TestSshClient.ConnectAsync(stream, choice), served);
+    }
+
+    public async Task<(TestSshClient Client, Task Served)> LogInAsync(TestSshClient.Choice? choice = null)
+    {
+        var (client, served) = await ConnectClientAsync(choice);
+        Assert.True(await client.LoginAsync(TestServer.User, TestServer.Password));
+        return (client, served);
+    }
+
+    /// <summary>Everything the server sent on a connection without keys: its version line, then plain packets.</summary>
+    public static async Task<(string Version, List<SshPacket> Packets)> ReadPlainToEndAsync(Stream client)
+    {
+        using var all = new MemoryStream();
+        await client.CopyToAsync(all);
+        var bytes = all.ToArray();
+        var newline = Array.IndexOf(bytes, (byte)'\n');
+        var buffer = new ReadOnlySequence<byte>(bytes, newline + 1, bytes.Length - newline - 1);
+        var reader = new PacketReader();
+        var packets = new List<SshPacket>();
+        while (reader.TryRead(ref buffer, out var packet))
+        {
+            packets.Add(packet);
+        }
+
+        return (Encoding.ASCII.GetString(bytes, 0, newline).TrimEnd('\r'), packets);
+    }
+
+    public async ValueTask DisposeAsync() => await Server.DisposeAsync();
+}
