@@ -17,8 +17,9 @@ internal sealed record NcsCommandLine(NcsCommand Command, DaemonOptions Daemon, 
                nso-sim --status | --stop | --reload | --wait-started [TryTime]  [--timeout MaxTime]
                nso-sim --version
         nso-sim simulates the Cisco NSO ncs command and daemon; it is not NSO. It never daemonizes:
-        it always runs in the foreground. Control commands find the daemon with NCS_IPC_ADDR and
-        NCS_IPC_PORT (default 127.0.0.1:4569).
+        it always runs in the foreground. Control commands find the daemon with NCS_IPC_PATH (a Unix
+        socket), else NCS_IPC_ADDR and NCS_IPC_PORT (default 127.0.0.1:4569), and answer the IPC
+        access check with the secret in CONFD_IPC_ACCESS_FILE or NCS_IPC_ACCESS_FILE.
         """;
 
     /// <exception cref="NcsUsageException">An unknown option, or an option without its value.</exception>

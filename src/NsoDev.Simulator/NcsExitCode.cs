@@ -14,6 +14,9 @@ internal static class NcsExitCode
     /// <summary>A control command ran past <c>--timeout</c>.</summary>
     public const int Timeout = 3;
 
+    /// <summary>CDB's data is unreadable or corrupt (NSO uses 10-16 for CDB problems; 13 is corrupt data).</summary>
+    public const int CdbCorrupt = 13;
+
     public const int BindFailed = 20;
 
     public const int BadConfiguration = 21;

@@ -22,6 +22,7 @@ try
     var control = new ControlCommands(
         version,
         NcsIpcEnvironment.Resolve(Environment.GetEnvironmentVariable),
+        ClientSecret(Environment.GetEnvironmentVariable),
         Console.Out,
         Console.Error,
         TimeProvider.System);
@@ -43,4 +44,23 @@ catch (FormatException e)
     // NSO_SIM_VERSION or an NCS_IPC_* variable.
     await Console.Error.WriteLineAsync("nso-sim: " + e.Message);
     return NcsExitCode.InternalError;
+}
+
+// The secret a control command proves it knows, as the client libraries find it (NSO-FACTS section 4).
+static byte[]? ClientSecret(Func<string, string?> getVariable)
+{
+    if (NcsIpcEnvironment.AccessFile(getVariable) is not { } accessFile)
+    {
+        return null;
+    }
+
+    var (variable, path) = accessFile;
+    try
+    {
+        return IpcSecretFile.Read(path);
+    }
+    catch (IpcSecretFileException e)
+    {
+        throw new NcsUsageException($"nso-sim: {variable}={path}: cannot read the IPC access secret: {e.Message}; point {variable} at the file named by ncs-ipc-access-check/filename, or unset it when the check is off");
+    }
 }

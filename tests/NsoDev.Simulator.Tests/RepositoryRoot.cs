@@ -1,6 +1,12 @@
+using System.Reflection;
+
 namespace NsoDev.Simulator.Tests;
 
-/// <summary>The checkout this test runs from: the first directory up from the binaries that holds NsoDev.sln or Directory.Build.props.</summary>
+/// <summary>
+/// The checkout this test runs from: the first directory up from the binaries that holds
+/// NsoDev.sln or Directory.Build.props, else the one recorded at build time (for binaries built
+/// with an artifacts path outside the checkout).
+/// </summary>
 internal static class RepositoryRoot
 {
     public static string Path { get; } = Find();
@@ -9,13 +15,19 @@ internal static class RepositoryRoot
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            if (File.Exists(System.IO.Path.Combine(directory.FullName, "NsoDev.sln"))
-                || File.Exists(System.IO.Path.Combine(directory.FullName, "Directory.Build.props")))
+            if (IsRoot(directory.FullName))
             {
                 return directory.FullName;
             }
         }
 
-        throw new DirectoryNotFoundException($"No NsoDev.sln or Directory.Build.props above {AppContext.BaseDirectory}.");
+        var recorded = typeof(RepositoryRoot).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        return recorded is not null && IsRoot(recorded)
+            ? recorded
+            : throw new DirectoryNotFoundException($"No NsoDev.sln or Directory.Build.props above {AppContext.BaseDirectory} or at {recorded}.");
     }
+
+    private static bool IsRoot(string directory) =>
+        File.Exists(System.IO.Path.Combine(directory, "NsoDev.sln")) || File.Exists(System.IO.Path.Combine(directory, "Directory.Build.props"));
 }

@@ -1,12 +1,18 @@
+using System.Net;
+
 namespace NsoDev.Simulator.Configuration;
 
 /// <summary>
-/// The part of ncs.conf that nso-sim acts on (NSO-FACTS section 1). Every other element of the
-/// file is accepted and ignored in this cut. Paths are absolute, resolved against the run directory.
+/// The part of ncs.conf (with its <c>ncs.conf.d</c> fragments) that nso-sim acts on (NSO-FACTS
+/// section 1). Other known elements are checked and then ignored. Paths are absolute, resolved
+/// against the run directory.
 /// </summary>
 internal sealed record NcsConf(
     string SourcePath,
     ListenerConf Ipc,
+    IReadOnlyList<IPAddress> IpcExtraListen,
+    LocalIpcConf LocalIpc,
+    IpcAccessCheckConf AccessCheck,
     ListenerConf NetconfSsh,
     ListenerConf NetconfTcp,
     ListenerConf CliSsh,
@@ -14,8 +20,14 @@ internal sealed record NcsConf(
     IReadOnlyList<string> LoadPath,
     string StateDir,
     string CdbDbDir,
-    NcsLogConf NcsLog)
+    string? SshServerKeyDir,
+    NcsLogsConf Logs)
 {
-    /// <summary>IPC first: it is the listener clients use to see the other ones.</summary>
-    public IReadOnlyList<ListenerConf> Listeners => [Ipc, NetconfSsh, NetconfTcp, CliSsh, Webui];
+    /// <summary>TCP IPC first: it is the listener clients use to see the other ones.</summary>
+    public IReadOnlyList<ListenerConf> Listeners => [Ipc, .. Northbound];
+
+    /// <summary>NETCONF, CLI and web UI: what users connect to.</summary>
+    public IReadOnlyList<ListenerConf> Northbound => [NetconfSsh, NetconfTcp, CliSsh, Webui];
+
+    public NcsLogConf NcsLog => Logs.Ncs;
 }

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Xml;
 using System.Xml.Linq;
 
@@ -8,8 +6,9 @@ namespace NsoDev.Simulator.Configuration;
 
 /// <summary>
 /// Typed leaf values under the ncs-config root, looked up by paths such as <c>cli/ssh/port</c>.
-/// Values get <c>${VAR}</c> substitution and are checked against their YANG types; a bad one
-/// is reported with the line it is on.
+/// Values get <c>${VAR}</c> substitution and are checked against their YANG types
+/// (<see cref="NcsConfValues"/>); a bad one is reported with the file and line it is on, which
+/// is a fragment's when the element came from <c>ncs.conf.d</c>.
 /// </summary>
 internal sealed class NcsConfLeaves(XElement root, string file, string runDirectory, Func<string, string?> getVariable)
 {
@@ -23,66 +22,76 @@ internal sealed class NcsConfLeaves(XElement root, string file, string runDirect
             Address(confPath + "/ip", ip),
             Port(confPath + "/port", port));
 
+    public bool Exists(string path) => Find(path) is not null;
+
     public bool Bool(string path, bool defaultValue) =>
+        Typed(path, NcsConfType.Bool, defaultValue, (string text, out bool value) => NcsConfValues.TryBool(text, out value));
+
+    public int Port(string path, int defaultValue) =>
+        Typed(path, NcsConfType.Port, defaultValue, NcsConfValues.TryPort);
+
+    public IPAddress Address(string path, IPAddress defaultValue) =>
+        Typed(path, NcsConfType.IpAddress, defaultValue, NcsConfValues.TryIpAddress);
+
+    /// <summary>Every value of a leaf-list such as <c>ncs-ipc-extra-listen-ip</c>, in file order.</summary>
+    public IReadOnlyList<IPAddress> Addresses(string path)
+    {
+        var (parent, leaf) = Split(path);
+        return Find(parent)?.Elements(_ns + leaf)
+            .Select(e => NcsConfValues.TryIpAddress(Text(e, path), out var address)
+                ? address
+                : throw ErrorAt(e, path, NcsConfValues.Problem(NcsConfType.IpAddress, Text(e, path))!))
+            .ToList() ?? [];
+    }
+
+    /// <summary>A file or directory, absolute; an empty element is an error rather than the run directory.</summary>
+    public string Path(string path, string defaultValue) =>
         Value(path) switch
         {
-            null => defaultValue,
-            "true" => true,
-            "false" => false,
-            var other => throw Error(path, $"\"{other}\" is not a boolean; write true or false"),
+            null => System.IO.Path.GetFullPath(defaultValue, runDirectory),
+            "" => throw Error(path, "empty; give a path, or leave the element out"),
+            var value => System.IO.Path.GetFullPath(value, runDirectory),
         };
-
-    public int Port(string path, int defaultValue)
-    {
-        var text = Value(path);
-        if (text is null)
-        {
-            return defaultValue;
-        }
-
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= IPEndPoint.MaxPort
-            ? port
-            : throw Error(path, $"\"{text}\" is not a port number (0..65535)");
-    }
-
-    public IPAddress Address(string path, IPAddress defaultValue)
-    {
-        var text = Value(path);
-        if (text is null)
-        {
-            return defaultValue;
-        }
-
-        // IPAddress.TryParse also takes shorthands such as "1" (0.0.0.1); inet:ip-address does not.
-        var dotted = text.Count(c => c == '.') == 3;
-        return IPAddress.TryParse(text, out var address)
-            && (address.AddressFamily == AddressFamily.InterNetworkV6 || dotted)
-            ? address
-            : throw Error(path, $"\"{text}\" is not an IP address");
-    }
-
-    public string Path(string path, string defaultValue) =>
-        System.IO.Path.GetFullPath(Value(path) ?? defaultValue, runDirectory);
 
     public string RequiredPath(string path) =>
         Value(path) is { Length: > 0 } value
             ? System.IO.Path.GetFullPath(value, runDirectory)
             : throw Missing(path);
 
-    public IReadOnlyList<string> RequiredPaths(string containerPath, string leaf)
+    public IReadOnlyList<string> RequiredPaths(string path)
     {
-        var container = Find(containerPath);
-        var paths = container?.Elements(_ns + leaf)
-            .Select(e => System.IO.Path.GetFullPath(Text(e, containerPath + "/" + leaf), runDirectory))
+        var (parent, leaf) = Split(path);
+        var paths = Find(parent)?.Elements(_ns + leaf)
+            .Select(e => System.IO.Path.GetFullPath(Text(e, path), runDirectory))
             .ToList();
-        return paths is { Count: > 0 } ? paths : throw Missing(containerPath + "/" + leaf);
+        return paths is { Count: > 0 } ? paths : throw Missing(path);
     }
 
-    public NcsConfException Error(string path, string problem) =>
-        NcsConfException.At(file, LineOf(Find(path) ?? root), "/ncs-config/" + path, problem);
+    /// <summary>A leaf NSO requires only when its parent container is there (NSO-FACTS section 1).</summary>
+    public void RequireWithParent(string path)
+    {
+        var (parent, _) = Split(path);
+        if (Find(parent) is { } container && Value(path) is not { Length: > 0 })
+        {
+            throw ErrorAt(container, "/ncs-config/" + path, $"missing; NSO requires it whenever /ncs-config/{parent} is given");
+        }
+    }
+
+    public NcsConfException Error(string path, string problem) => ErrorAt(Find(path) ?? root, "/ncs-config/" + path, problem);
 
     private NcsConfException Missing(string path) =>
         NcsConfException.At(file, LineOf(root), "/ncs-config/" + path, "missing; NSO requires it (ncs-setup writes it)");
+
+    private T Typed<T>(string path, NcsConfType type, T defaultValue, TryParse<T> parse)
+    {
+        var text = Value(path);
+        if (text is null)
+        {
+            return defaultValue;
+        }
+
+        return parse(text, out var value) ? value : throw Error(path, NcsConfValues.Problem(type, text)!);
+    }
 
     private string? Value(string path) => Find(path) is { } element ? Text(element, path) : null;
 
@@ -94,13 +103,18 @@ internal sealed class NcsConfLeaves(XElement root, string file, string runDirect
         }
         catch (FormatException e)
         {
-            throw NcsConfException.At(file, LineOf(element), "/ncs-config/" + path, e.Message);
+            throw ErrorAt(element, "/ncs-config/" + path, e.Message);
         }
     }
 
     private XElement? Find(string path)
     {
         var element = root;
+        if (path.Length == 0)
+        {
+            return element;
+        }
+
         foreach (var step in path.Split('/'))
         {
             element = element.Element(_ns + step);
@@ -113,5 +127,16 @@ internal sealed class NcsConfLeaves(XElement root, string file, string runDirect
         return element;
     }
 
+    private NcsConfException ErrorAt(XElement element, string path, string problem) =>
+        NcsConfException.At(NcsConfSource.FileOf(element, file), LineOf(element), path, problem);
+
+    private static (string Parent, string Leaf) Split(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash < 0 ? (string.Empty, path) : (path[..slash], path[(slash + 1)..]);
+    }
+
     private static int LineOf(XElement element) => ((IXmlLineInfo)element).LineNumber;
+
+    private delegate bool TryParse<T>(string text, out T value);
 }

@@ -1,11 +1,14 @@
 using System.Net;
+using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using NsoDev.Simulator.Ipc;
 
 namespace NsoDev.Simulator.Configuration;
 
 /// <summary>
-/// Reads ncs.conf (NSO-FACTS section 1). Sample of what it reads:
+/// Reads ncs.conf and its <c>ncs.conf.d/*.conf</c> fragments (NSO-FACTS section 1) for one
+/// simulated NSO version. Sample of what it reads:
 /// <code>
 /// &lt;ncs-config xmlns="http://tail-f.com/yang/tailf-ncs-config"&gt;
 ///   &lt;load-path&gt;&lt;dir&gt;./packages&lt;/dir&gt;&lt;/load-path&gt;
@@ -15,7 +18,8 @@ namespace NsoDev.Simulator.Configuration;
 ///   &lt;cli&gt;&lt;ssh&gt;&lt;enabled&gt;true&lt;/enabled&gt;&lt;port&gt;${CLI_PORT:-2024}&lt;/port&gt;&lt;/ssh&gt;&lt;/cli&gt;
 /// &lt;/ncs-config&gt;
 /// </code>
-/// Unknown elements are ignored; <c>ncs.conf.d/*.conf</c> fragments are not merged yet.
+/// Each file is checked on its own against <see cref="NcsConfSchema"/> (so errors name the right
+/// file and line), then the fragments are merged in and the values are read.
 /// </summary>
 internal static class NcsConfParser
 {
@@ -24,50 +28,99 @@ internal static class NcsConfParser
     /// <param name="path">The file; relative paths are taken from <paramref name="runDirectory"/>.</param>
     /// <param name="runDirectory">The <c>--cd</c> directory: relative paths inside the file start here.</param>
     /// <param name="getVariable">The environment, for <c>${VAR}</c>.</param>
-    /// <exception cref="NcsConfException">The file cannot be read or is not a valid ncs.conf.</exception>
-    public static NcsConf Load(string path, string runDirectory, Func<string, string?> getVariable)
+    /// <param name="version">The simulated NSO release; it decides which elements exist. Default 6.5.</param>
+    /// <exception cref="NcsConfException">A file cannot be read or is not a valid ncs.conf.</exception>
+    public static NcsConf Load(string path, string runDirectory, Func<string, string?> getVariable, NsoVersion? version = null)
     {
+        version ??= NsoVersion.Default;
         var file = Path.GetFullPath(path, runDirectory);
-        string text;
-        try
+        var root = LoadRoot(Read(file), file, version, getVariable);
+        foreach (var fragment in NcsConfFragments.For(file))
         {
-            text = File.ReadAllText(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new NcsConfException($"{file}: cannot read the file: {e.Message}", e);
+            NcsConfFragments.Merge(root, LoadRoot(Read(fragment), fragment, version, getVariable), fragment);
         }
 
-        return Parse(text, file, runDirectory, getVariable);
+        return Build(root, file, runDirectory, getVariable, version);
     }
 
-    public static NcsConf Parse(string xml, string file, string runDirectory, Func<string, string?> getVariable)
+    /// <summary>One file's text, without fragments.</summary>
+    public static NcsConf Parse(string xml, string file, string runDirectory, Func<string, string?> getVariable, NsoVersion? version = null)
     {
-        var leaves = new NcsConfLeaves(LoadRoot(xml, file), file, runDirectory, getVariable);
-        if (leaves.Bool("ncs-local-ipc/enabled", false))
-        {
-            throw leaves.Error("ncs-local-ipc/enabled", "local IPC (a Unix socket) is not simulated yet; set it to false and use ncs-ipc-address");
-        }
+        version ??= NsoVersion.Default;
+        return Build(LoadRoot(xml, file, version, getVariable), file, runDirectory, getVariable, version);
+    }
+
+    private static NcsConf Build(XElement root, string file, string runDirectory, Func<string, string?> getVariable, NsoVersion version)
+    {
+        var leaves = new NcsConfLeaves(root, file, runDirectory, getVariable);
+        leaves.RequireWithParent("ncs-ipc-access-check/filename");
+        leaves.RequireWithParent("rollback/directory");
+        leaves.RequireWithParent("ha-raft/listen/node-address");
 
         var netconf = leaves.Bool("netconf-north-bound/enabled", true);
         return new NcsConf(
             file,
             leaves.Listener("ipc", "ncs-ipc-address", true, IPAddress.Loopback, 4569),
+            leaves.Addresses("ncs-ipc-extra-listen-ip"),
+            LocalIpc(leaves, version),
+            new IpcAccessCheckConf(
+                leaves.Bool("ncs-ipc-access-check/enabled", false),
+                leaves.Exists("ncs-ipc-access-check/filename") ? leaves.Path("ncs-ipc-access-check/filename", string.Empty) : null),
             leaves.Listener("netconf-ssh", "netconf-north-bound/transport/ssh", netconf, IPAddress.Any, 2022),
             leaves.Listener("netconf-tcp", "netconf-north-bound/transport/tcp", netconf, IPAddress.Any, 2023, enabledByDefault: false),
             leaves.Listener("cli-ssh", "cli/ssh", leaves.Bool("cli/enabled", true), IPAddress.Any, 2024),
             leaves.Listener("webui", "webui/transport/tcp", leaves.Bool("webui/enabled", false), IPAddress.Any, 8008),
-            leaves.RequiredPaths("load-path", "dir"),
+            leaves.RequiredPaths("load-path/dir"),
             leaves.RequiredPath("state-dir"),
             leaves.RequiredPath("cdb/db-dir"),
-            new NcsLogConf(
-                leaves.Bool("logs/ncs-log/enabled", true),
-                leaves.Bool("logs/ncs-log/file/enabled", true),
-                leaves.Path("logs/ncs-log/file/name", "./logs/ncs.log"),
-                leaves.Bool("logs/ncs-log/stdout/enabled", false)));
+            leaves.Exists("aaa/ssh-server-key-dir") ? leaves.Path("aaa/ssh-server-key-dir", string.Empty) : null,
+            new NcsLogsConf(
+                Log(leaves, "logs/ncs-log", "./logs/ncs.log", enabledByDefault: true),
+                Log(leaves, "logs/developer-log", "./logs/devel.log", enabledByDefault: true),
+                Log(leaves, "logs/audit-log", "./logs/audit.log", enabledByDefault: true),
+                Log(leaves, "logs/netconf-log", "./logs/netconf.log", enabledByDefault: false)));
     }
 
-    private static XElement LoadRoot(string xml, string file)
+    /// <summary>
+    /// Off by default in 6.3 to 6.6 and on in 6.7 (NSO-FACTS section 1); before 6.3 the schema
+    /// check has already refused the element. Sample: <c>&lt;ncs-local-ipc&gt;&lt;enabled&gt;true&lt;/enabled&gt;&lt;path&gt;/tmp/nso/nso-ipc1&lt;/path&gt;&lt;/ncs-local-ipc&gt;</c>.
+    /// </summary>
+    private static LocalIpcConf LocalIpc(NcsConfLeaves leaves, NsoVersion version)
+    {
+        var path = leaves.Path("ncs-local-ipc/path", LocalIpcConf.DefaultPath);
+        var length = Encoding.UTF8.GetByteCount(path);
+        if (length > IpcEndpoint.MaxUnixPathBytes)
+        {
+            throw leaves.Error(
+                "ncs-local-ipc/path",
+                $"\"{path}\" is {length} bytes; a Unix socket path holds at most {IpcEndpoint.MaxUnixPathBytes}; choose a shorter path");
+        }
+
+        return new LocalIpcConf(leaves.Bool("ncs-local-ipc/enabled", version >= NsoVersion.LocalIpcOnByDefault), path);
+    }
+
+    /// <summary>Defaults are inferred: the stock ncs.conf spells every one of these out.</summary>
+    private static NcsLogConf Log(NcsConfLeaves leaves, string confPath, string defaultFile, bool enabledByDefault) =>
+        new(
+            leaves.Bool(confPath + "/enabled", enabledByDefault),
+            leaves.Bool(confPath + "/file/enabled", true),
+            leaves.Path(confPath + "/file/name", defaultFile),
+            leaves.Bool(confPath + "/stdout/enabled", false),
+            confPath);
+
+    private static string Read(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new NcsConfException($"{file}: cannot read the file: {e.Message}", e);
+        }
+    }
+
+    private static XElement LoadRoot(string xml, string file, NsoVersion version, Func<string, string?> getVariable)
     {
         XDocument document;
         try
@@ -93,6 +146,7 @@ internal static class NcsConfParser
                 $"the root element must be <ncs-config xmlns=\"{Namespace}\">");
         }
 
+        new NcsConfValidator(file, version, getVariable).Validate(root);
         return root;
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using NsoDev.Simulator.Ipc;
 
@@ -6,16 +5,19 @@ namespace NsoDev.Simulator.Control;
 
 /// <summary>
 /// <c>ncs --status</c>, <c>--stop</c>, <c>--reload</c> and <c>--wait-started</c> against a running
-/// daemon, with NSO's messages and exit codes (NSO-FACTS section 2).
+/// daemon, with NSO's messages and exit codes (NSO-FACTS section 2). They are IPC clients like
+/// any other: <paramref name="secret"/> (from <c>NCS_IPC_ACCESS_FILE</c>) makes them answer a v2
+/// challenge, and a rejection prints <c>Access Rejected (status)</c> and exits 1. The secret is
+/// the access file's bytes, or null to ask for no challenge.
 /// </summary>
-internal sealed class ControlCommands(NsoVersion version, IPEndPoint daemon, TextWriter stdout, TextWriter stderr, TimeProvider time)
+internal sealed class ControlCommands(NsoVersion version, IpcEndpoint daemon, byte[]? secret, TextWriter stdout, TextWriter stderr, TimeProvider time)
 {
     public static TimeSpan RetryInterval { get; } = TimeSpan.FromMilliseconds(25);
 
     public Task<int> StatusAsync(TimeSpan? timeout) =>
         RunAsync("status", timeout, NcsExitCode.InternalError, async cancellationToken =>
         {
-            await using var client = await SimControlClient.ConnectAsync(daemon, version, cancellationToken);
+            await using var client = await SimControlClient.ConnectAsync(daemon, version, secret, cancellationToken);
             await stdout.WriteAsync(await client.RequestAsync("status", cancellationToken));
             return NcsExitCode.Ok;
         });
@@ -24,7 +26,7 @@ internal sealed class ControlCommands(NsoVersion version, IPEndPoint daemon, Tex
     public Task<int> StopAsync(TimeSpan? timeout) =>
         RunAsync("stop", timeout, NcsExitCode.InternalError, async cancellationToken =>
         {
-            await using var client = await SimControlClient.ConnectAsync(daemon, version, cancellationToken);
+            await using var client = await SimControlClient.ConnectAsync(daemon, version, secret, cancellationToken);
             var reply = await client.RequestAsync("stop", cancellationToken);
             if (reply != "stopping")
             {
@@ -39,7 +41,7 @@ internal sealed class ControlCommands(NsoVersion version, IPEndPoint daemon, Tex
     public Task<int> ReloadAsync(TimeSpan? timeout) =>
         RunAsync("reload", timeout, NcsExitCode.InternalError, async cancellationToken =>
         {
-            await using var client = await SimControlClient.ConnectAsync(daemon, version, cancellationToken);
+            await using var client = await SimControlClient.ConnectAsync(daemon, version, secret, cancellationToken);
             var reply = await client.RequestAsync("reload", cancellationToken);
             if (reply == "ok")
             {
@@ -86,6 +88,12 @@ internal sealed class ControlCommands(NsoVersion version, IPEndPoint daemon, Tex
             await stderr.WriteLineAsync($"{e.Message} ({command})");
             return NcsExitCode.InternalError;
         }
+        catch (IpcAccessRejectedException e)
+        {
+            await stderr.WriteLineAsync($"Access Rejected ({command})");
+            await stderr.WriteLineAsync($"nso-sim: {e.Message}");
+            return NcsExitCode.InternalError;
+        }
         catch (Exception e) when (e is SocketException or IOException)
         {
             await stderr.WriteLineAsync($"connection refused ({command})");
@@ -103,7 +111,7 @@ internal sealed class ControlCommands(NsoVersion version, IPEndPoint daemon, Tex
             {
                 try
                 {
-                    return await SimControlClient.ConnectAsync(daemon, version, linked.Token);
+                    return await SimControlClient.ConnectAsync(daemon, version, secret, linked.Token);
                 }
                 catch (Exception e) when (e is SocketException or IOException)
                 {

@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using NsoDev.Simulator.Ipc;
@@ -7,8 +6,9 @@ using NsoDev.Simulator.Ipc;
 namespace NsoDev.Simulator.Control;
 
 /// <summary>
-/// The client end of a <see cref="IpcClientId.SimControl"/> connection: the preamble
-/// (NSO-FACTS section 4), then one text frame per request and per reply.
+/// The client end of a <see cref="IpcClientId.SimControl"/> connection over TCP or a Unix socket:
+/// the preamble (NSO-FACTS section 4; with a v2 challenge when it holds a secret), then one text
+/// frame per request and per reply.
 /// </summary>
 internal sealed class SimControlClient : IAsyncDisposable
 {
@@ -25,18 +25,20 @@ internal sealed class SimControlClient : IAsyncDisposable
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
     }
 
+    /// <summary><paramref name="secret"/> holds the access file's bytes, or null to ask for no challenge.</summary>
     /// <exception cref="SocketException">Nothing listens there.</exception>
     /// <exception cref="IOException">The daemon closed the connection during the preamble.</exception>
+    /// <exception cref="IpcAccessRejectedException">The daemon's access check turned this client away.</exception>
     /// <exception cref="IpcProtocolException">The daemon refused this client's protocol version.</exception>
-    public static async Task<SimControlClient> ConnectAsync(IPEndPoint daemon, NsoVersion version, CancellationToken cancellationToken)
+    public static async Task<SimControlClient> ConnectAsync(IpcEndpoint daemon, NsoVersion version, byte[]? secret, CancellationToken cancellationToken)
     {
-        var socket = new Socket(daemon.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = daemon.NewSocket();
         SimControlClient? client = null;
         try
         {
-            await socket.ConnectAsync(daemon, cancellationToken);
+            await socket.ConnectAsync(daemon.SocketEndPoint, cancellationToken);
             client = new SimControlClient(socket);
-            await client.HelloAsync(version, cancellationToken);
+            await client.HelloAsync(version, secret, cancellationToken);
             return client;
         }
         catch
@@ -82,13 +84,11 @@ internal sealed class SimControlClient : IAsyncDisposable
         _socket.Dispose();
     }
 
-    private async Task HelloAsync(NsoVersion version, CancellationToken cancellationToken)
+    private async Task HelloAsync(NsoVersion version, byte[]? secret, CancellationToken cancellationToken)
     {
-        var hello = new IpcHello(IpcClientId.SimControl, IpcChallengeRequest.None, version.ProtocolVersion, version.PackedVersion);
-        await _output.WriteAsync(hello.Encode(), cancellationToken);
-        var bytes = await _input.ReadBytesAsync(IpcHelloReply.Length, cancellationToken)
-            ?? throw new EndOfStreamException("the daemon closed the connection during the IPC preamble");
-        var reply = IpcHelloReply.Decode(bytes);
+        var challenge = secret is null ? IpcChallengeRequest.None : IpcChallengeRequest.V2Sha256;
+        var hello = new IpcHello(IpcClientId.SimControl, challenge, version.ProtocolVersion, version.PackedVersion);
+        var reply = await IpcClientPreamble.RunAsync(_input, _output, hello, secret, cancellationToken);
         if (reply.Status == IpcHelloStatus.ProtocolVersionIncompatible)
         {
             throw new IpcProtocolException($"protocol version incompatible: this client speaks {version.ProtocolVersion}, the daemon {reply.ProtocolVersion}");

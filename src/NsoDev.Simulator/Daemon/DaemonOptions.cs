@@ -2,8 +2,8 @@ namespace NsoDev.Simulator.Daemon;
 
 /// <summary>
 /// The daemon's options from the command line. <c>--foreground</c> changes nothing: nso-sim never
-/// daemonizes. <c>--nolog</c> (syslog), <c>--smp</c>, <c>--addloadpath</c> and package reload are
-/// accepted, as ncs accepts them, and have nothing to act on yet.
+/// daemonizes. <c>--smp</c>, <c>--addloadpath</c> and package reload are accepted, as ncs accepts
+/// them, and have nothing to act on yet.
 /// </summary>
 internal sealed record DaemonOptions
 {
@@ -23,6 +23,7 @@ internal sealed record DaemonOptions
 
     public IReadOnlyList<string> AddLoadPaths { get; init; } = [];
 
+    /// <summary><c>--nolog</c>: nso-sim writes no log files (ncs.log, devel.log, audit.log, netconf.log); <c>-v</c> still echoes ncs.log.</summary>
     public bool NoLog { get; init; }
 
     public int? Smp { get; init; }

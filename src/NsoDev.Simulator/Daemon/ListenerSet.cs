@@ -9,34 +9,49 @@ namespace NsoDev.Simulator.Daemon;
 /// </summary>
 internal sealed class ListenerSet : IAsyncDisposable
 {
-    private ListenerSet(TcpServiceListener ipc, IReadOnlyList<TcpServiceListener> northbound)
+    private ListenerSet(IReadOnlyList<ServiceListener> ipc, IReadOnlyList<ServiceListener> northbound)
     {
         Ipc = ipc;
         Northbound = northbound;
     }
 
-    public TcpServiceListener Ipc { get; }
+    /// <summary>One Unix socket, or TCP on ncs-ipc-address and each extra listen address.</summary>
+    public IReadOnlyList<ServiceListener> Ipc { get; }
 
     /// <summary>NETCONF, CLI and web UI: what users connect to.</summary>
-    public IReadOnlyList<TcpServiceListener> Northbound { get; }
+    public IReadOnlyList<ServiceListener> Northbound { get; }
 
-    public IEnumerable<TcpServiceListener> All => [Ipc, .. Northbound];
+    public IEnumerable<ServiceListener> All => [.. Ipc, .. Northbound];
 
     /// <exception cref="ListenerBindException">One address could not be bound; none is left bound.</exception>
     public static async Task<ListenerSet> BindAsync(
+        IpcListenPlan ipc,
         NcsConf conf,
         IConnectionHandler ipcHandler,
         Func<ListenerConf, IConnectionHandler> northboundHandler,
-        Action<string> reportError)
+        Action<string> reportError,
+        Action<string> reportInfo)
     {
-        var bound = new List<TcpServiceListener>();
+        var bound = new List<ServiceListener>();
         try
         {
-            bound.Add(TcpServiceListener.Bind(conf.Ipc, ipcHandler, reportError));
-            foreach (var listener in conf.Listeners.Skip(1).Where(l => l.Enabled))
+            if (ipc.Local is { } local)
+            {
+                bound.Add(UnixSocketListener.Bind(local, ipc.LocalSource, ipcHandler, reportError, reportInfo));
+            }
+
+            foreach (var listener in ipc.Tcp)
+            {
+                bound.Add(TcpServiceListener.Bind(listener, ipcHandler, reportError));
+            }
+
+            var ipcCount = bound.Count;
+            foreach (var listener in conf.Northbound.Where(l => l.Enabled))
             {
                 bound.Add(TcpServiceListener.Bind(listener, northboundHandler(listener), reportError));
             }
+
+            return new ListenerSet(bound[..ipcCount], bound[ipcCount..]);
         }
         catch (ListenerBindException)
         {
@@ -47,8 +62,6 @@ internal sealed class ListenerSet : IAsyncDisposable
 
             throw;
         }
-
-        return new ListenerSet(bound[0], bound[1..]);
     }
 
     public async ValueTask CloseNorthboundAsync()
@@ -59,9 +72,17 @@ internal sealed class ListenerSet : IAsyncDisposable
         }
     }
 
+    public async ValueTask CloseIpcAsync()
+    {
+        foreach (var listener in Ipc)
+        {
+            await listener.DisposeAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await CloseNorthboundAsync();
-        await Ipc.DisposeAsync();
+        await CloseIpcAsync();
     }
 }

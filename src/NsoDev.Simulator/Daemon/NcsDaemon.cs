@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using NsoDev.Simulator.Configuration;
+using NsoDev.Simulator.DataStore;
 using NsoDev.Simulator.Ipc;
 using NsoDev.Simulator.Logging;
 using NsoDev.Simulator.Transport;
@@ -7,8 +8,9 @@ using NsoDev.Simulator.Transport;
 namespace NsoDev.Simulator.Daemon;
 
 /// <summary>
-/// The simulated ncs daemon: read ncs.conf, open ncs.log, bind every listener, walk the start
-/// phases, then serve until a stop request. Returns the exit code NSO would give.
+/// The simulated ncs daemon: read ncs.conf (and its fragments), open the logs, read the IPC
+/// access secret, bind every listener, walk the start phases, then serve until a stop request.
+/// Returns the exit code NSO would give.
 /// </summary>
 internal sealed class NcsDaemon : IControlledDaemon
 {
@@ -22,8 +24,11 @@ internal sealed class NcsDaemon : IControlledDaemon
     private readonly Lock _reloadGate = new();
     private string _runDirectory = string.Empty;
     private NcsConf _conf = null!;
-    private NcsLog _log = null!;
+    private IpcListenPlan _ipc = null!;
+    private NcsLogs _logs = null!;
+    private IIpcAccessCheck _accessCheck = IpcAccessCheckOff.Instance;
     private ListenerSet? _listeners;
+    private NorthboundServices? _northbound;
 
     private NcsDaemon(DaemonOptions options, NsoVersion version, DaemonConsole console, TimeProvider time, Func<string, string?> getVariable)
     {
@@ -42,7 +47,7 @@ internal sealed class NcsDaemon : IControlledDaemon
         return await daemon.RunAsync();
     }
 
-    public string Status() => StatusReport.Format(_version, _state.Phase, _listeners?.All ?? []);
+    public string Status() => StatusReport.Format(_version, _state.Phase, _accessCheck.Enabled, _listeners?.All ?? []);
 
     public void RequestStop(StopRequest request) => _stop.TrySetResult(request);
 
@@ -52,20 +57,23 @@ internal sealed class NcsDaemon : IControlledDaemon
         {
             try
             {
-                var conf = NcsConfParser.Load(_conf.SourcePath, _runDirectory, _getVariable);
-                _log.Reopen(conf.NcsLog);
-                _log.Info($"Reloaded {conf.SourcePath}");
-                if (!conf.Listeners.SequenceEqual(_conf.Listeners))
+                var conf = NcsConfParser.Load(_conf.SourcePath, _runDirectory, _getVariable, _version);
+                _logs.Reopen(conf.Logs);
+                _logs.Ncs.Info($"Reloaded {conf.SourcePath}");
+                _logs.Audit.Info($"ncs --reload: reloaded {conf.SourcePath}");
+                if (!conf.Northbound.SequenceEqual(_conf.Northbound)
+                    || IpcListenPlan.Resolve(conf, _version, _getVariable).ToString() != _ipc.ToString()
+                    || conf.AccessCheck != _conf.AccessCheck)
                 {
-                    _log.Write(NcsLogLevel.Warning, "Listener addresses changed in ncs.conf; nso-sim rebinds them only at the next start");
+                    _logs.Ncs.Warning("Listener addresses, IPC or the IPC access check changed in ncs.conf; nso-sim applies them only at the next start");
                 }
 
                 _conf = conf;
                 return null;
             }
-            catch (Exception e) when (e is NcsConfException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is NcsConfException or NcsLogOpenException)
             {
-                _log.Error($"Reload failed, the old configuration stays: {e.Message}");
+                _logs.Ncs.Error($"Reload failed, the old configuration stays: {e.Message}");
                 return e.Message;
             }
         }
@@ -85,17 +93,33 @@ internal sealed class NcsDaemon : IControlledDaemon
             return failure;
         }
 
-        _log.Info($"Starting nso-sim, simulating NCS vsn: {_version} (this is not NSO)");
+        _logs.Ncs.Info($"Starting nso-sim, simulating NCS vsn: {_version} (this is not NSO)");
+        if (AccessCheckError() is { } accessFailure)
+        {
+            return accessFailure;
+        }
+
         try
         {
-            _listeners = await ListenerSet.BindAsync(_conf, IpcHandler(), _ => ClosingConnectionHandler.Instance, ReportError);
+            _northbound = NorthboundServices.Open(_conf, new DaemonNcsState(this), _logs);
+        }
+        catch (CdbLoadException e)
+        {
+            return await FailAsync(NcsExitCode.CdbCorrupt, $"CDB: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return await FailAsync(NcsExitCode.InternalError, $"SSH host keys: {e.Message}");
+        }
+
+        try
+        {
+            _listeners = await ListenerSet.BindAsync(_ipc, _conf, IpcHandler(), _northbound.HandlerFor, ReportError, _logs.Ncs.Info);
         }
         catch (ListenerBindException e)
         {
-            _log.Error(e.Message);
-            _log.Dispose();
-            await _console.Error.WriteLineAsync("nso-sim: " + e.Message);
-            return NcsExitCode.BindFailed;
+            await _northbound.DisposeAsync();
+            return await FailAsync(NcsExitCode.BindFailed, e.Message);
         }
 
         Start(_listeners);
@@ -103,7 +127,7 @@ internal sealed class NcsDaemon : IControlledDaemon
         return stop.Clean ? await StopCleanlyAsync(stop, _listeners) : StopAbruptly(stop);
     }
 
-    /// <summary>Enters the run directory, reads ncs.conf and opens ncs.log; an exit code when one fails.</summary>
+    /// <summary>Enters the run directory, reads ncs.conf, decides where IPC goes and opens the logs; an exit code when one fails.</summary>
     private int? StartupError()
     {
         try
@@ -122,34 +146,82 @@ internal sealed class NcsDaemon : IControlledDaemon
         _runDirectory = Directory.GetCurrentDirectory();
         try
         {
-            _conf = NcsConfParser.Load(_options.ConfFile, _runDirectory, _getVariable);
-            _log = NcsLog.Open(_conf.NcsLog, _options.Verbose, _console.Out, _time);
+            _conf = NcsConfParser.Load(_options.ConfFile, _runDirectory, _getVariable, _version);
+            _ipc = IpcListenPlan.Resolve(_conf, _version, _getVariable);
+            _logs = NcsLogs.Open(_conf.Logs, _options.Verbose, _options.NoLog, _console.Out, _time);
             return null;
         }
-        catch (NcsConfException e)
+        catch (Exception e) when (e is NcsConfException or NcsLogOpenException)
         {
             _console.Error.WriteLine($"nso-sim: Bad configuration: {e.Message}");
             return NcsExitCode.BadConfiguration;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    }
+
+    /// <summary>
+    /// Reads the access-check secret (NSO-FACTS section 4). A missing or unreadable file is a bad
+    /// configuration (21); a file others may read only earns a warning, as the seed page asks for 0400.
+    /// </summary>
+    private int? AccessCheckError()
+    {
+        if (_conf.AccessCheck is not { Enabled: true, FileName: { } file })
         {
-            _console.Error.WriteLine($"nso-sim: cannot open ncs.log {_conf.NcsLog.FilePath}: {e.Message}; check logs/ncs-log/file/name in ncs.conf");
+            return null;
+        }
+
+        byte[] secret;
+        try
+        {
+            secret = IpcSecretFile.Read(file);
+        }
+        catch (IpcSecretFileException e)
+        {
+            var message = $"/ncs-config/ncs-ipc-access-check/filename {file}: cannot read the IPC access secret: {e.Message}; create the file (mode 0400) or fix the path in ncs.conf";
+            _logs.Ncs.Error(message);
+            _logs.Dispose();
+            _console.Error.WriteLine($"nso-sim: Bad configuration: {message}");
             return NcsExitCode.BadConfiguration;
         }
+
+        if (IpcSecretFile.ModeWarning(file) is { } warning)
+        {
+            _logs.Ncs.Warning(warning);
+        }
+
+        if (secret.Length == 0)
+        {
+            _logs.Ncs.Warning($"{file} is empty: any client can answer the IPC access challenge; write a random secret into it");
+        }
+
+        _accessCheck = new IpcAccessCheckOn(secret);
+        _logs.Ncs.Info($"IPC access check is on: clients must answer a challenge with the secret in {file}");
+        return null;
+    }
+
+    private async Task<int> FailAsync(int exitCode, string message)
+    {
+        _logs.Ncs.Error(message);
+        _logs.Dispose();
+        await _console.Error.WriteLineAsync("nso-sim: " + message);
+        return exitCode;
     }
 
     private IpcConnectionHandler IpcHandler() =>
-        new(new IpcSessionContext(_version, IpcAccessCheckOff.Instance, new SimControlRequests(this), ReportError));
+        new(new IpcSessionContext(_version, _accessCheck, new SimControlRequests(this), ReportProtocolError, ReportAccessRejected));
 
     private void Start(ListenerSet listeners)
     {
         // IPC opens first so that --wait-started sees the phases go by; users' ports open at "started".
-        listeners.Ipc.StartAccepting();
+        foreach (var listener in listeners.Ipc)
+        {
+            listener.StartAccepting();
+        }
+
         _state.Advance(DaemonPhase.Phase0);
         _state.Advance(DaemonPhase.Phase1);
         foreach (var listener in listeners.All)
         {
-            _log.Info($"Listening on {listener.LocalEndPoint} for {listener.Conf.Name} ({listener.Conf.ConfPath})");
+            _logs.Ncs.Info($"Listening on {listener.Address} for {listener.Name} ({listener.ConfPath})");
         }
 
         foreach (var listener in listeners.Northbound)
@@ -157,8 +229,9 @@ internal sealed class NcsDaemon : IControlledDaemon
             listener.StartAccepting();
         }
 
+        // Logged first, so that whoever sees "status: started" finds the line in ncs.log.
+        _logs.Ncs.Info("Started");
         _state.Advance(DaemonPhase.Started);
-        _log.Info("Started");
         if (_options.StopOnEof)
         {
             EndOfInputWatch.Start(_console.OpenStdin(), () => RequestStop(StopRequest.ByEndOfInput));
@@ -168,22 +241,55 @@ internal sealed class NcsDaemon : IControlledDaemon
     private async Task<int> StopCleanlyAsync(StopRequest stop, ListenerSet listeners)
     {
         _state.Advance(DaemonPhase.Stopping);
-        _log.Info(stop.LogMessage);
+        _logs.Ncs.Info(stop.LogMessage);
+        _logs.Audit.Info(stop.LogMessage);
         await listeners.CloseNorthboundAsync();
-        _log.Info("Stopped");
-        _log.Dispose();
+        if (_northbound is not null)
+        {
+            await _northbound.DisposeAsync();
+        }
 
-        // Last: a waiting `ncs --stop` returns when this closes its connection.
-        await listeners.Ipc.DisposeAsync();
+        _logs.Ncs.Info("Stopped");
+        _logs.Dispose();
+
+        // Last: a waiting `ncs --stop` returns when this closes its connection (and the socket file is gone).
+        await listeners.CloseIpcAsync();
         return stop.ExitCode;
     }
 
     private int StopAbruptly(StopRequest stop)
     {
-        _log.Critical(stop.LogMessage);
-        _log.Dispose();
+        _logs.Ncs.Critical(stop.LogMessage);
+        _logs.Dispose();
         return stop.ExitCode;
     }
 
-    private void ReportError(string message) => _log.Error(message);
+    private void ReportError(string message) => _logs.Ncs.Error(message);
+
+    /// <summary>What NETCONF's /ncs-state and the CLI's show ncs-state report, read live from the daemon.</summary>
+    private sealed class DaemonNcsState(NcsDaemon daemon) : INcsState
+    {
+        public string Version => daemon._version.ToString();
+
+        public string DaemonStatus => DaemonState.StatusWord(daemon._state.Phase);
+
+        public IReadOnlyList<NcsListenerState> Listeners =>
+            (daemon._listeners?.All ?? []).Select(l => l.Transport == "tcp" && l.Address.LastIndexOf(':') is var colon and > 0
+                    ? new NcsListenerState(l.Name, l.Address[..colon], int.Parse(l.Address[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+                    : new NcsListenerState(l.Name, l.Address, 0))
+                .ToList();
+    }
+
+    private void ReportProtocolError(string message)
+    {
+        _logs.Ncs.Error(message);
+        _logs.Devel.Error(message);
+    }
+
+    /// <summary>ncs.log and audit.log; the rejection carries the reason, never the secret or the answer.</summary>
+    private void ReportAccessRejected(IpcAccessRejection rejection)
+    {
+        _logs.Ncs.Warning(rejection.ToString());
+        _logs.Audit.Warning(rejection.ToString());
+    }
 }

@@ -18,8 +18,9 @@ internal static class IpcFrame
     /// Takes one whole frame off the front of <paramref name="buffer"/>. A partial frame leaves
     /// the buffer as it was and returns false: the caller waits for more bytes.
     /// </summary>
-    /// <exception cref="IpcProtocolException">The length is over <see cref="MaxPayloadLength"/>.</exception>
-    public static bool TryRead(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> payload)
+    /// <remarks><paramref name="maxLength"/> is smaller for clients whose requests are known to be short.</remarks>
+    /// <exception cref="IpcProtocolException">The length is over <paramref name="maxLength"/>.</exception>
+    public static bool TryRead(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> payload, int maxLength = MaxPayloadLength)
     {
         payload = default;
         if (buffer.Length < HeaderLength)
@@ -29,11 +30,7 @@ internal static class IpcFrame
 
         Span<byte> header = stackalloc byte[HeaderLength];
         buffer.Slice(0, HeaderLength).CopyTo(header);
-        var length = BinaryPrimitives.ReadUInt32BigEndian(header);
-        if (length > MaxPayloadLength)
-        {
-            throw new IpcProtocolException($"a frame of {length} bytes is over the {MaxPayloadLength}-byte limit");
-        }
+        var length = ReadLength(header, maxLength);
 
         if (buffer.Length < HeaderLength + length)
         {
@@ -43,6 +40,15 @@ internal static class IpcFrame
         payload = buffer.Slice(HeaderLength, length);
         buffer = buffer.Slice(payload.End);
         return true;
+    }
+
+    /// <exception cref="IpcProtocolException">The length is over <paramref name="maxLength"/>.</exception>
+    public static uint ReadLength(ReadOnlySpan<byte> header, int maxLength = MaxPayloadLength)
+    {
+        var length = BinaryPrimitives.ReadUInt32BigEndian(header);
+        return length <= maxLength
+            ? length
+            : throw new IpcProtocolException($"a frame of {length} bytes is over the {maxLength}-byte limit");
     }
 
     public static void Write(IBufferWriter<byte> writer, ReadOnlySpan<byte> payload)

@@ -31,7 +31,11 @@ internal static class IpcPipeReading
     }
 
     /// <exception cref="IpcProtocolException">The frame is too long.</exception>
-    public static async ValueTask<byte[]?> ReadFrameAsync(this PipeReader reader, CancellationToken cancellationToken)
+    public static ValueTask<byte[]?> ReadFrameAsync(this PipeReader reader, CancellationToken cancellationToken) =>
+        reader.ReadFrameAsync(IpcFrame.MaxPayloadLength, cancellationToken);
+
+    /// <exception cref="IpcProtocolException">The frame is longer than <paramref name="maxLength"/>.</exception>
+    public static async ValueTask<byte[]?> ReadFrameAsync(this PipeReader reader, int maxLength, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -41,7 +45,7 @@ internal static class IpcPipeReading
             bool complete;
             try
             {
-                complete = IpcFrame.TryRead(ref buffer, out payload);
+                complete = IpcFrame.TryRead(ref buffer, out payload, maxLength);
             }
             catch (IpcProtocolException)
             {
@@ -62,6 +66,34 @@ internal static class IpcPipeReading
                 return null;
             }
         }
+    }
+
+    /// <summary>
+    /// Drops one frame without holding its payload in memory: a client whose requests are not
+    /// simulated costs a few buffers however long its frames are. False when the peer closes first.
+    /// </summary>
+    /// <exception cref="IpcProtocolException">The length is over <see cref="IpcFrame.MaxPayloadLength"/>.</exception>
+    public static async ValueTask<bool> SkipFrameAsync(this PipeReader reader, CancellationToken cancellationToken)
+    {
+        if (await reader.ReadBytesAsync(IpcFrame.HeaderLength, cancellationToken) is not { } header)
+        {
+            return false;
+        }
+
+        long remaining = IpcFrame.ReadLength(header);
+        while (remaining > 0)
+        {
+            var result = await reader.ReadAsync(cancellationToken);
+            var take = Math.Min(remaining, result.Buffer.Length);
+            reader.AdvanceTo(result.Buffer.GetPosition(take));
+            remaining -= take;
+            if (remaining > 0 && result.IsCompleted)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Reads and drops bytes until the peer closes.</summary>

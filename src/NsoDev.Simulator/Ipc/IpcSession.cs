@@ -4,11 +4,16 @@ using System.Text;
 namespace NsoDev.Simulator.Ipc;
 
 /// <summary>
-/// The daemon's side of one IPC connection, over any pair of pipes: the preamble
-/// (NSO-FACTS section 4), then frames. Bad input closes this connection and nothing else.
+/// The daemon's side of one IPC connection, over any pair of pipes: the client id byte, the
+/// access check (<see cref="IIpcAccessCheck"/>), the rest of the hello (NSO-FACTS section 4),
+/// then frames. Bad input closes this connection and nothing else; what a session holds is
+/// bounded by the longest single read it makes, never by what the peer sends.
 /// </summary>
-internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSessionContext context)
+internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSessionContext context, string peer = "pipe")
 {
+    /// <summary>Control requests are single words; a longer frame is garbage.</summary>
+    public const int MaxControlRequestLength = 4096;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         try
@@ -17,7 +22,7 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
         }
         catch (IpcProtocolException e)
         {
-            context.ReportProtocolError(e.Message);
+            context.ReportProtocolError($"IPC connection from {peer} closed: {e.Message}");
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {
@@ -38,7 +43,14 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
         }
 
         var (clientId, challenge) = IpcHello.DecodeFirstByte(first);
-        if (!await context.AccessCheck.AdmitAsync(challenge, input, output, cancellationToken))
+        var admission = await context.AccessCheck.AdmitAsync(challenge, input, output, cancellationToken);
+        if (admission.Result == IpcAdmissionResult.Rejected)
+        {
+            context.ReportAccessRejected?.Invoke(new IpcAccessRejection(peer, clientId, admission.Reason!));
+            return;
+        }
+
+        if (admission.Result == IpcAdmissionResult.Gone)
         {
             return;
         }
@@ -70,7 +82,7 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
         else
         {
             // MAAPI, CDB, data providers...: their Erlang-term requests are not simulated yet.
-            while (await input.ReadFrameAsync(cancellationToken) is not null)
+            while (await input.SkipFrameAsync(cancellationToken))
             {
             }
         }
@@ -78,7 +90,7 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
 
     private async Task ServeControlAsync(CancellationToken cancellationToken)
     {
-        while (await input.ReadFrameAsync(cancellationToken) is { } request)
+        while (await input.ReadFrameAsync(MaxControlRequestLength, cancellationToken) is { } request)
         {
             var answer = await context.Control.HandleAsync(Encoding.UTF8.GetString(request).Trim(), cancellationToken);
             IpcFrame.Write(output, Encoding.UTF8.GetBytes(answer));

@@ -6,11 +6,14 @@ namespace NsoDev.Simulator.Ipc;
 /// The NSO release nso-sim pretends to be, from <c>NSO_SIM_VERSION</c> (default 6.5). It decides
 /// the IPC protocol version (NSO-FACTS section 4: 6.5 is 85, 6.6 is 86, 6.7 is 87).
 /// </summary>
-internal sealed record NsoVersion(string Text, int Major, int Minor, int Maintenance)
+internal sealed record NsoVersion(string Text, int Major, int Minor, int Maintenance) : IComparable<NsoVersion>
 {
     public const string EnvironmentVariable = "NSO_SIM_VERSION";
 
     public static NsoVersion Default { get; } = Parse("6.5");
+
+    /// <summary>6.7 turns <c>ncs-local-ipc/enabled</c> on by default (NSO-FACTS section 1).</summary>
+    public static NsoVersion LocalIpcOnByDefault { get; } = Parse("6.7");
 
     /// <summary>The IPC protocol version: 80 + minor for NSO 6 (6.2.5's Java library uses 82).</summary>
     public ushort ProtocolVersion => (ushort)(80 + Minor);
@@ -49,4 +52,16 @@ internal sealed record NsoVersion(string Text, int Major, int Minor, int Mainten
     }
 
     public override string ToString() => Text;
+
+    /// <summary>By release only: 6.5 and 6.5.0 are the same release.</summary>
+    public int CompareTo(NsoVersion? other) =>
+        other is null ? 1 : (Major, Minor, Maintenance).CompareTo((other.Major, other.Minor, other.Maintenance));
+
+    public static bool operator <(NsoVersion left, NsoVersion right) => left.CompareTo(right) < 0;
+
+    public static bool operator >(NsoVersion left, NsoVersion right) => left.CompareTo(right) > 0;
+
+    public static bool operator <=(NsoVersion left, NsoVersion right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >=(NsoVersion left, NsoVersion right) => left.CompareTo(right) >= 0;
 }

@@ -4,14 +4,16 @@ using NsoDev.Simulator.Configuration;
 namespace NsoDev.Simulator.Logging;
 
 /// <summary>
-/// The daemon's ncs.log: the file named in ncs.conf (its directory is created), and stdout too
-/// with <c>-v</c> or <c>ncs-log/stdout</c>. Every line is flushed at once, so the file tells the
-/// truth even after an abrupt stop.
+/// One of the daemon's logs (ncs.log, devel.log, audit.log, netconf.log): the file named in
+/// ncs.conf (its directory is created), and stdout too with <c>-v</c> (ncs.log only) or
+/// <c>stdout/enabled</c>. Every line is flushed at once, so the file tells the truth even after
+/// an abrupt stop. A log that is off, or under <c>--nolog</c>, drops file lines silently.
 /// </summary>
 internal sealed class NcsLog : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly bool _verbose;
+    private readonly bool _echo;
+    private readonly bool _noFile;
     private readonly TextWriter _stdout;
     private readonly TimeProvider _time;
     private readonly string _host = Environment.MachineName;
@@ -19,24 +21,42 @@ internal sealed class NcsLog : IDisposable
     private NcsLogConf _conf;
     private StreamWriter? _file;
 
-    private NcsLog(NcsLogConf conf, bool verbose, TextWriter stdout, TimeProvider time)
+    private NcsLog(NcsLogConf conf, bool echo, bool noFile, TextWriter stdout, TimeProvider time)
     {
         _conf = conf;
-        _verbose = verbose;
+        _echo = echo;
+        _noFile = noFile;
         _stdout = stdout;
         _time = time;
     }
 
+    public NcsLogConf Conf
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _conf;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="verbose"/> (<c>-v</c>) echoes every line to stdout whatever ncs.conf says;
+    /// <paramref name="noFile"/> (<c>--nolog</c>) writes no file.
+    /// </summary>
     /// <exception cref="IOException">The log file cannot be created.</exception>
     /// <exception cref="UnauthorizedAccessException">The log file cannot be created.</exception>
-    public static NcsLog Open(NcsLogConf conf, bool verbose, TextWriter stdout, TimeProvider time)
+    public static NcsLog Open(NcsLogConf conf, bool verbose, TextWriter stdout, TimeProvider time, bool noFile = false)
     {
-        var log = new NcsLog(conf, verbose, stdout, time);
-        log._file = OpenFile(conf);
+        var log = new NcsLog(conf, verbose, noFile, stdout, time);
+        log._file = log.OpenFile(conf);
         return log;
     }
 
     public void Info(string message) => Write(NcsLogLevel.Info, message);
+
+    public void Warning(string message) => Write(NcsLogLevel.Warning, message);
 
     public void Error(string message) => Write(NcsLogLevel.Error, message);
 
@@ -48,7 +68,7 @@ internal sealed class NcsLog : IDisposable
         lock (_gate)
         {
             _file?.WriteLine(line);
-            if (_verbose || _conf.WritesStdout)
+            if (_echo || _conf.WritesStdout)
             {
                 _stdout.WriteLine(line);
             }
@@ -56,6 +76,8 @@ internal sealed class NcsLog : IDisposable
     }
 
     /// <summary>Switches to (possibly) new settings and reopens the file, as <c>ncs --reload</c> does.</summary>
+    /// <exception cref="IOException">The new file cannot be created; the old one stays.</exception>
+    /// <exception cref="UnauthorizedAccessException">The new file cannot be created; the old one stays.</exception>
     public void Reopen(NcsLogConf conf)
     {
         var file = OpenFile(conf);
@@ -77,9 +99,9 @@ internal sealed class NcsLog : IDisposable
         }
     }
 
-    private static StreamWriter? OpenFile(NcsLogConf conf)
+    private StreamWriter? OpenFile(NcsLogConf conf)
     {
-        if (!conf.WritesFile)
+        if (!conf.WritesFile || _noFile)
         {
             return null;
         }

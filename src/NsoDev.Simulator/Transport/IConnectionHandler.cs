@@ -7,6 +7,12 @@ namespace NsoDev.Simulator.Transport;
 internal interface IConnectionHandler
 {
     Task HandleAsync(Stream connection, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What listeners call. <paramref name="peer"/> names the other end for logs:
+    /// <c>127.0.0.1:41234</c> over TCP, <c>local</c> over a Unix socket.
+    /// </summary>
+    Task HandleAsync(Stream connection, string peer, CancellationToken cancellationToken) => HandleAsync(connection, cancellationToken);
 }
 
 /// <summary>

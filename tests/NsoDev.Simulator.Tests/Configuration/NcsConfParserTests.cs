@@ -186,14 +186,6 @@ public sealed class NcsConfParserTests
     }
 
     [Fact]
-    public void Local_ipc_turned_on_is_refused_until_it_is_simulated()
-    {
-        var error = ParseFails("<ncs-local-ipc><enabled>true</enabled><path>/tmp/nso/ipc</path></ncs-local-ipc>");
-
-        Assert.Contains("/ncs-config/ncs-local-ipc/enabled: local IPC", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void A_missing_file_cannot_be_read()
     {
         var error = Assert.Throws<NcsConfException>(

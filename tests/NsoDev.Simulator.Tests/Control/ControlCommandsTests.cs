@@ -17,7 +17,10 @@ public sealed class ControlCommandsTests : IAsyncLifetime
     private readonly ScriptedDaemon _daemon = new();
     private readonly StringWriter _stdout = new();
     private readonly StringWriter _stderr = new();
-    private TcpServiceListener? _listener;
+    private static readonly byte[] Secret = "control-secret\n"u8.ToArray();
+
+    private readonly string _socketDirectory = Directory.CreateTempSubdirectory("nso-sim-ctl-").FullName;
+    private ServiceListener? _listener;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -27,6 +30,8 @@ public sealed class ControlCommandsTests : IAsyncLifetime
         {
             await _listener.DisposeAsync();
         }
+
+        Directory.Delete(_socketDirectory, recursive: true);
     }
 
     [Fact(Timeout = 10000)]
@@ -62,7 +67,7 @@ public sealed class ControlCommandsTests : IAsyncLifetime
     [Fact(Timeout = 10000)]
     public async Task Wait_started_exits_2_when_nothing_answers_within_the_try_time()
     {
-        var control = Commands(new IPEndPoint(IPAddress.Loopback, FreePorts.Take(1)[0]));
+        var control = Commands(new TcpIpcEndpoint(new IPEndPoint(IPAddress.Loopback, FreePorts.Take(1)[0])));
 
         Assert.Equal(NcsExitCode.NoConnection, await control.WaitStartedAsync(TimeSpan.FromMilliseconds(300), null));
         Assert.Equal("connection refused (wait-started)\n", _stderr.ToString());
@@ -87,6 +92,54 @@ public sealed class ControlCommandsTests : IAsyncLifetime
         Assert.Equal("error: ncs.conf:3: bad\n", _stderr.ToString());
     }
 
+    [Fact(Timeout = 10000)]
+    public async Task Status_answers_the_access_challenge_with_the_secret_it_was_given()
+    {
+        var control = Listen(check: new IpcAccessCheckOn(Secret), secret: Secret);
+
+        Assert.Equal(NcsExitCode.Ok, await control.StatusAsync(null));
+        Assert.Equal("status: started\n", _stdout.ToString());
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task Status_without_the_secret_prints_access_rejected_and_exits_1()
+    {
+        var control = Listen(check: new IpcAccessCheckOn(Secret));
+
+        Assert.Equal(NcsExitCode.InternalError, await control.StatusAsync(null));
+        Assert.StartsWith("Access Rejected (status)\nnso-sim: the daemon answered the hello with byte 3", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task Status_with_the_wrong_secret_prints_access_rejected_and_exits_1()
+    {
+        var control = Listen(check: new IpcAccessCheckOn(Secret), secret: "control-secret"u8.ToArray());
+
+        Assert.Equal(NcsExitCode.InternalError, await control.StatusAsync(null));
+        Assert.StartsWith("Access Rejected (status)\nnso-sim: the daemon did not accept the answer to its challenge", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task Wait_started_exits_1_not_2_when_the_daemon_is_there_but_rejects_it()
+    {
+        var control = Listen(check: new IpcAccessCheckOn(Secret));
+
+        Assert.Equal(NcsExitCode.InternalError, await control.WaitStartedAsync(TimeSpan.FromSeconds(5), null));
+        Assert.StartsWith("Access Rejected (wait-started)\n", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task Control_commands_work_over_a_unix_socket()
+    {
+        var endpoint = new LocalIpcEndpoint(Path.Combine(_socketDirectory, "sub", "nso-ipc"));
+        var context = new IpcSessionContext(Version, new IpcAccessCheckOn(Secret), _daemon, _ => { });
+        _listener = UnixSocketListener.Bind(endpoint, "ncs-local-ipc", new IpcConnectionHandler(context), _ => { }, _ => { });
+        _listener.StartAccepting();
+
+        Assert.Equal(NcsExitCode.Ok, await Commands(endpoint, Secret).StatusAsync(null));
+        Assert.Equal("status: started\n", _stdout.ToString());
+    }
+
     [Theory]
     [InlineData("vsn: 6.5\nstatus: phase1\nlisten:\n", "phase1")]
     [InlineData("status: started", "started")]
@@ -94,22 +147,23 @@ public sealed class ControlCommandsTests : IAsyncLifetime
     public void The_status_word_is_read_from_the_status_line(string report, string? word) =>
         Assert.Equal(word, ControlCommands.StatusWord(report));
 
-    private ControlCommands Listen(NsoVersion? daemonVersion = null)
+    private ControlCommands Listen(NsoVersion? daemonVersion = null, IIpcAccessCheck? check = null, byte[]? secret = null)
     {
-        var context = new IpcSessionContext(daemonVersion ?? Version, IpcAccessCheckOff.Instance, _daemon, _ => { });
-        _listener = TcpServiceListener.Bind(
+        var context = new IpcSessionContext(daemonVersion ?? Version, check ?? IpcAccessCheckOff.Instance, _daemon, _ => { });
+        var listener = TcpServiceListener.Bind(
             new ListenerConf("ipc", "ncs-ipc-address", true, IPAddress.Loopback, 0),
             new IpcConnectionHandler(context),
             _ => { });
-        _listener.StartAccepting();
-        return Commands(_listener.LocalEndPoint);
+        _listener = listener;
+        listener.StartAccepting();
+        return Commands(new TcpIpcEndpoint(listener.LocalEndPoint), secret);
     }
 
-    private ControlCommands Commands(IPEndPoint daemon)
+    private ControlCommands Commands(IpcEndpoint daemon, byte[]? secret = null)
     {
         _stdout.NewLine = "\n";
         _stderr.NewLine = "\n";
-        return new ControlCommands(Version, daemon, _stdout, _stderr, TimeProvider.System);
+        return new ControlCommands(Version, daemon, secret, _stdout, _stderr, TimeProvider.System);
     }
 
     private sealed class ScriptedDaemon : ISimControl

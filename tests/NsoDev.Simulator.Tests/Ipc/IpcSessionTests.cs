@@ -13,12 +13,13 @@ public sealed class IpcSessionTests : IAsyncLifetime
     private readonly Pipe _toDaemon = new();
     private readonly Pipe _fromDaemon = new();
     private readonly List<string> _protocolErrors = [];
+    private readonly List<IpcAccessRejection> _rejections = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _session;
 
     public IpcSessionTests()
     {
-        var context = new IpcSessionContext(Daemon, IpcAccessCheckOff.Instance, new EchoControl(), _protocolErrors.Add);
+        var context = new IpcSessionContext(Daemon, IpcAccessCheckOff.Instance, new EchoControl(), _protocolErrors.Add, _rejections.Add);
         _session = new IpcSession(_toDaemon.Reader, _fromDaemon.Writer, context).RunAsync(_stop.Token);
     }
 
@@ -55,11 +56,45 @@ public sealed class IpcSessionTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 5000)]
-    public async Task A_client_asking_for_a_challenge_is_closed_while_the_check_is_off()
+    public async Task A_client_asking_for_a_challenge_gets_one_rejection_byte_and_is_closed_while_the_check_is_off()
     {
         await SendAsync([(byte)IpcClientId.Maapi | 0x80]);
 
+        Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1));
         await AssertClosedAsync();
+        Assert.Contains("asked for a v1 (MD5) challenge, but ncs-ipc-access-check is off", Assert.Single(_rejections).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 5000)]
+    public async Task A_control_request_longer_than_any_control_word_closes_the_connection()
+    {
+        await SendAsync(new IpcHello(IpcClientId.SimControl, IpcChallengeRequest.None, 85, Daemon.PackedVersion).Encode());
+        await ReceiveAsync(IpcHelloReply.Length);
+
+        await SendAsync([0x00, 0x00, 0x10, 0x01]);
+
+        await AssertClosedAsync();
+        Assert.Contains("4097 bytes is over the 4096-byte limit", Assert.Single(_protocolErrors), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 5000)]
+    public async Task A_maapi_frame_is_skipped_as_it_streams_in_without_being_held_whole()
+    {
+        await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.None, 85, Daemon.PackedVersion).Encode());
+        await ReceiveAsync(IpcHelloReply.Length);
+
+        // A 1 MiB frame in 64 KiB pieces. The pipe stops the writer once 64 KiB lie unread, so
+        // a session that held the frame whole would never let this loop finish.
+        await SendAsync([0x00, 0x10, 0x00, 0x00]);
+        for (var i = 0; i < 16; i++)
+        {
+            await SendAsync(new byte[64 * 1024]);
+        }
+
+        await SendAsync(Frame("next"));
+        await _toDaemon.Writer.CompleteAsync();
+        await _session;
+        Assert.Empty(_protocolErrors);
     }
 
     [Fact(Timeout = 5000)]

@@ -51,11 +51,35 @@ public sealed class ControlCommandProcessTests
     }
 
     [Fact(Timeout = 30000)]
-    public async Task Local_ipc_in_the_environment_is_refused_rather_than_ignored()
+    public async Task Ncs_ipc_path_wins_over_the_tcp_variables_and_with_no_socket_says_connection_refused()
     {
-        var result = await NsoSimProcess.RunAsync(["--status"], new Dictionary<string, string> { ["NCS_IPC_PATH"] = "/tmp/nso/ipc" });
+        using var run = new SimRunDirectory();
+
+        var result = await NsoSimProcess.RunAsync(["--status"], run.LocalClientEnvironment);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("nso-sim: NCS_IPC_PATH=/tmp/nso/ipc: local IPC is not simulated yet", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("connection refused (status)\n", result.Stderr);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task An_unreadable_access_file_is_a_clear_error_with_exit_1()
+    {
+        var environment = new Dictionary<string, string>(NothingListening) { ["NCS_IPC_ACCESS_FILE"] = "/nonexistent/ipc_access" };
+
+        var result = await NsoSimProcess.RunAsync(["--status"], environment);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("nso-sim: NCS_IPC_ACCESS_FILE=/nonexistent/ipc_access: cannot read the IPC access secret: ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task A_path_too_long_for_a_unix_socket_in_ncs_ipc_path_is_refused()
+    {
+        var environment = new Dictionary<string, string> { ["NCS_IPC_PATH"] = "/tmp/" + new string('x', 120) };
+
+        var result = await NsoSimProcess.RunAsync(["--status"], environment);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("a Unix socket path holds at most 107", result.Stderr, StringComparison.Ordinal);
     }
 }

@@ -38,17 +38,6 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 30000)]
-    public async Task The_ssh_placeholders_close_a_connection_once_accepted()
-    {
-        await StartAsync();
-
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, _run.CliPort);
-
-        Assert.Equal(0, await client.GetStream().ReadAsync(new byte[16]));
-    }
-
-    [Fact(Timeout = 30000)]
     public async Task Garbage_on_ipc_costs_only_its_own_connection()
     {
         await StartAsync();
@@ -82,7 +71,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         var status = await ControlAsync("--status");
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("status: started", status.Stdout, StringComparison.Ordinal);
-        Assert.Contains("is over the 16777216-byte limit", _run.NcsLog, StringComparison.Ordinal);
+        Assert.Contains("is over the 4096-byte limit", _run.NcsLog, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 30000)]
@@ -99,6 +88,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
             SMP support: no
             engine: nso-sim (a simulator of Cisco NSO 6.5; this is not NSO)
             status: started
+            access-check: off
             listen:
               ipc: tcp 127.0.0.1:{_run.IpcPort}
               netconf-ssh: 127.0.0.1:{_run.NetconfPort}
@@ -122,7 +112,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         Assert.EndsWith("- Started\n", log, StringComparison.Ordinal);
 
         // -v echoes every ncs.log line to stdout.
-        Assert.Contains("- Started", _daemon!.Stdout, StringComparison.Ordinal);
+        Assert.True(await _daemon!.WaitForStdoutAsync("- Started", ExitWait));
     }
 
     [Fact(Timeout = 30000)]
@@ -165,15 +155,59 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 30000)]
-    public async Task Reload_rereads_ncs_conf_and_reopens_ncs_log()
+    public async Task Reload_rereads_ncs_conf_and_reopens_every_log()
     {
         await StartAsync();
-        File.Move(_run.NcsLogPath, _run.NcsLogPath + ".1");
+        foreach (var name in new[] { "ncs.log", "devel.log", "audit.log" })
+        {
+            File.Move(_run.LogPath(name), _run.LogPath(name) + ".1");
+        }
 
         var reload = await ControlAsync("--reload");
 
         Assert.Equal(0, reload.ExitCode);
         Assert.Contains($"- Reloaded {_run.ConfPath}\n", _run.NcsLog, StringComparison.Ordinal);
+        Assert.Contains("- ncs --reload: reloaded", _run.AuditLog, StringComparison.Ordinal);
+        Assert.True(File.Exists(_run.LogPath("devel.log")));
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Log_file_names_come_from_ncs_conf_and_netconf_log_is_written_only_when_enabled()
+    {
+        _run.WriteConf("""
+            <logs>
+              <developer-log><file><name>./trace/dev.log</name></file></developer-log>
+              <audit-log><enabled>true</enabled><file><name>./trace/who.log</name><enabled>true</enabled></file></audit-log>
+              <netconf-log><enabled>true</enabled><file><name>./trace/nc.log</name></file></netconf-log>
+            </logs>
+            """);
+
+        await StartAsync();
+
+        Assert.True(File.Exists(Path.Combine(_run.Path, "trace", "dev.log")));
+        Assert.True(File.Exists(Path.Combine(_run.Path, "trace", "who.log")));
+        Assert.True(File.Exists(Path.Combine(_run.Path, "trace", "nc.log")));
+        Assert.False(File.Exists(_run.LogPath("netconf.log")));
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Netconf_log_is_not_written_by_default()
+    {
+        await StartAsync();
+
+        Assert.True(File.Exists(_run.LogPath("audit.log")));
+        Assert.False(File.Exists(_run.LogPath("netconf.log")));
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Nolog_writes_no_log_files_but_verbose_still_echoes_ncs_log()
+    {
+        _daemon = NsoSimProcess.Start([.. _run.DaemonArgs, "--nolog"]);
+        var wait = await ControlAsync("--wait-started", "5");
+
+        Assert.Equal(0, wait.ExitCode);
+        Assert.True(await _daemon.WaitForStdoutAsync("- Started", ExitWait));
+        Assert.False(Directory.Exists(Path.Combine(_run.Path, "logs")));
     }
 
     [Fact(Timeout = 30000)]

@@ -62,7 +62,7 @@ internal sealed class NsoSimProcess : IAsyncDisposable
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
-        foreach (var name in new[] { "NCS_IPC_PATH", "NCS_IPC_ADDR", "NCS_IPC_PORT", "NSO_SIM_VERSION" })
+        foreach (var name in new[] { "NCS_IPC_PATH", "NCS_IPC_ADDR", "NCS_IPC_PORT", "NCS_IPC_ACCESS_FILE", "CONFD_IPC_ACCESS_FILE", "NSO_SIM_VERSION" })
         {
             start.Environment.Remove(name);
         }
@@ -108,6 +108,45 @@ internal sealed class NsoSimProcess : IAsyncDisposable
     }
 
     public void CloseStandardInput() => _process.StandardInput.Close();
+
+    /// <summary>Waits until stdout (read asynchronously) holds <paramref name="text"/>, or the timeout passes.</summary>
+    public async Task<bool> WaitForStdoutAsync(string text, TimeSpan timeout)
+    {
+        using var limit = new CancellationTokenSource(timeout);
+        while (!Stdout.Contains(text, StringComparison.Ordinal))
+        {
+            try
+            {
+                await Task.Delay(20, limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>SIGKILL: the daemon gets no chance to clean up, as after a crash.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>The resident set size from /proc, in bytes; null where /proc is not there.</summary>
+    public long? ResidentBytes()
+    {
+        var status = $"/proc/{Id}/status";
+        if (!File.Exists(status))
+        {
+            return null;
+        }
+
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
 
     public async Task SignalAsync(string signal)
     {

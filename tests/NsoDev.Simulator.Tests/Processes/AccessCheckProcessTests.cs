@@ -1,0 +1,233 @@
+using System.Net;
+using System.Text;
+using NsoDev.Simulator.Ipc;
+using NsoDev.Simulator.Tests.Ipc;
+
+namespace NsoDev.Simulator.Tests.Processes;
+
+/// <summary>
+/// <c>ncs-ipc-access-check</c> on a real daemon (NSO-FACTS section 4), over TCP and over a Unix
+/// socket: library-style clients playing the challenge, and the control commands with and without
+/// <c>NCS_IPC_ACCESS_FILE</c>.
+/// </summary>
+[Collection(RealProcesses.Name)]
+public sealed class AccessCheckProcessTests : IAsyncLifetime
+{
+    private const string SecretWord = "Zq8-access-secret";
+
+    /// <summary>The file ends with a newline, and the newline is part of the secret.</summary>
+    private const string SecretFile = SecretWord + "\n";
+
+    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(10);
+    private static readonly NsoVersion Version = NsoVersion.Default;
+
+    private readonly SimRunDirectory _run = new();
+    private NsoSimProcess? _daemon;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_daemon is not null)
+        {
+            await _daemon.DisposeAsync();
+        }
+
+        _run.Dispose();
+    }
+
+    [Theory(Timeout = 30000)]
+    [InlineData("tcp", "V1Md5")]
+    [InlineData("tcp", "V2Sha256")]
+    [InlineData("local", "V1Md5")]
+    [InlineData("local", "V2Sha256")]
+    public async Task A_client_with_the_whole_file_as_its_secret_answers_the_challenge_and_is_served(string transport, string kind)
+    {
+        await StartAsync(transport, accessCheck: true);
+        await using var client = await IpcTestClient.ConnectAsync(Endpoint(transport));
+
+        var reply = await client.HelloAsync(IpcClientId.SimControl, Enum.Parse<IpcChallengeRequest>(kind), Encoding.UTF8.GetBytes(SecretFile), Version);
+        IpcFrame.Write(client.Output, "status"u8);
+        await client.Output.FlushAsync();
+        var status = Encoding.UTF8.GetString((await client.Input.ReadFrameAsync(CancellationToken.None))!);
+
+        Assert.Equal(IpcHelloStatus.Ok, reply.Status);
+        Assert.Contains("access-check: on\n", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("IPC access check rejected", _run.NcsLog, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = 30000)]
+    [InlineData("tcp")]
+    [InlineData("local")]
+    public async Task A_wrong_secret_is_rejected_and_logged_in_ncs_log_and_audit_log_without_the_secret(string transport)
+    {
+        await StartAsync(transport, accessCheck: true);
+        await using var client = await IpcTestClient.ConnectAsync(Endpoint(transport));
+
+        await Assert.ThrowsAsync<IpcAccessRejectedException>(
+            () => client.HelloAsync(IpcClientId.Maapi, IpcChallengeRequest.V2Sha256, Encoding.UTF8.GetBytes(SecretWord), Version));
+
+        var peer = transport == "tcp" ? "127.0.0.1:" : "local: ";
+        await StopAsync(transport);
+        foreach (var log in new[] { _run.NcsLog, _run.AuditLog })
+        {
+            Assert.Contains($"IPC access check rejected client id 7 (Maapi) from {peer}", log, StringComparison.Ordinal);
+            Assert.Contains("answered the v2 (SHA-256) challenge wrongly", log, StringComparison.Ordinal);
+            Assert.DoesNotContain(SecretWord, log, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory(Timeout = 30000)]
+    [InlineData("tcp")]
+    [InlineData("local")]
+    public async Task A_client_that_asks_for_no_challenge_while_the_check_is_on_gets_one_byte_other_than_11_and_is_closed(string transport)
+    {
+        await StartAsync(transport, accessCheck: true);
+        await using var client = await IpcTestClient.ConnectAsync(Endpoint(transport));
+
+        await client.SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.None, 85, Version.PackedVersion).Encode());
+
+        Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await client.ReadToEndAsync());
+        await StopAsync(transport);
+        Assert.Contains("asked for no challenge, but ncs-ipc-access-check is on", _run.AuditLog, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = 30000)]
+    [InlineData("tcp")]
+    [InlineData("local")]
+    public async Task A_client_that_asks_for_a_challenge_while_the_check_is_off_fails(string transport)
+    {
+        await StartAsync(transport, accessCheck: false);
+        await using var client = await IpcTestClient.ConnectAsync(Endpoint(transport));
+
+        await Assert.ThrowsAsync<IpcAccessRejectedException>(
+            () => client.HelloAsync(IpcClientId.Maapi, IpcChallengeRequest.V1Md5, Encoding.UTF8.GetBytes(SecretFile), Version));
+
+        await StopAsync(transport);
+        Assert.Contains("asked for a v1 (MD5) challenge, but ncs-ipc-access-check is off", _run.NcsLog, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = 30000)]
+    [InlineData("tcp")]
+    [InlineData("local")]
+    public async Task Control_commands_with_ncs_ipc_access_file_answer_the_challenge(string transport)
+    {
+        await StartAsync(transport, accessCheck: true);
+
+        var status = await ControlAsync(transport, withSecret: true, "--status");
+        var stop = await ControlAsync(transport, withSecret: true, "--stop");
+
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("access-check: on\n", status.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, stop.ExitCode);
+        Assert.Equal(0, await _daemon!.WaitForExitAsync(ExitWait));
+    }
+
+    [Theory(Timeout = 30000)]
+    [InlineData("tcp", "--status", "status")]
+    [InlineData("local", "--status", "status")]
+    [InlineData("tcp", "--wait-started", "wait-started")]
+    [InlineData("tcp", "--reload", "reload")]
+    public async Task Control_commands_without_ncs_ipc_access_file_are_rejected_with_exit_1(string transport, string option, string command)
+    {
+        await StartAsync(transport, accessCheck: true);
+
+        var result = await ControlAsync(transport, withSecret: false, option);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"Access Rejected ({command})\n", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Confd_ipc_access_file_is_read_before_ncs_ipc_access_file()
+    {
+        await StartAsync("tcp", accessCheck: true);
+        var wrong = Path.Combine(_run.Path, "wrong_access");
+        File.WriteAllText(wrong, "not the secret");
+        var environment = new Dictionary<string, string>(_run.ClientEnvironment)
+        {
+            ["CONFD_IPC_ACCESS_FILE"] = _run.SecretPath,
+            ["NCS_IPC_ACCESS_FILE"] = wrong,
+        };
+
+        var result = await NsoSimProcess.RunAsync(["--status"], environment);
+
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task A_control_command_with_a_secret_fails_against_a_daemon_whose_check_is_off()
+    {
+        await StartAsync("tcp", accessCheck: false);
+        _run.WriteSecret(SecretFile);
+
+        var result = await ControlAsync("tcp", withSecret: true, "--status");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("Access Rejected (status)\n", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("ncs-ipc-access-check is off", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task A_missing_secret_file_fails_the_start_with_exit_21_naming_the_file()
+    {
+        _run.WriteConf(_run.AccessCheck);
+
+        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+
+        Assert.Equal(21, await _daemon.WaitForExitAsync(ExitWait));
+        Assert.StartsWith(
+            $"nso-sim: Bad configuration: /ncs-config/ncs-ipc-access-check/filename {_run.SecretPath}: cannot read the IPC access secret: ",
+            _daemon.Stderr,
+            StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task A_secret_file_others_can_read_earns_a_warning_naming_the_mode_and_the_fix_but_the_daemon_starts()
+    {
+        _run.WriteSecret(SecretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        _run.WriteConf(_run.AccessCheck);
+
+        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+        var wait = await ControlAsync("tcp", withSecret: true, "--wait-started", "5");
+
+        Assert.Equal(0, wait.ExitCode);
+        Assert.Contains($"<WARNING> ", _run.NcsLog, StringComparison.Ordinal);
+        Assert.Contains($"{_run.SecretPath} is mode 0644: group or others can read the IPC secret; run chmod 0400 {_run.SecretPath}", _run.NcsLog, StringComparison.Ordinal);
+    }
+
+    private async Task StartAsync(string transport, bool accessCheck)
+    {
+        if (accessCheck)
+        {
+            _run.WriteSecret(SecretFile);
+        }
+
+        _run.WriteConf((accessCheck ? _run.AccessCheck : string.Empty) + (transport == "local" ? _run.LocalIpc : string.Empty));
+        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+        var wait = await ControlAsync(transport, withSecret: accessCheck, "--wait-started", "5");
+        Assert.True(wait.ExitCode == 0, $"--wait-started exited {wait.ExitCode}: {wait.Stderr}; daemon stderr: {_daemon.Stderr}");
+    }
+
+    /// <summary>A clean stop, so that every log line is on disk when the test reads it.</summary>
+    private async Task StopAsync(string transport)
+    {
+        var stop = await ControlAsync(transport, withSecret: _run.NcsLog.Contains("IPC access check is on", StringComparison.Ordinal), "--stop");
+        Assert.Equal(0, stop.ExitCode);
+        Assert.Equal(0, await _daemon!.WaitForExitAsync(ExitWait));
+    }
+
+    private Task<CommandResult> ControlAsync(string transport, bool withSecret, params string[] args)
+    {
+        var environment = new Dictionary<string, string>(transport == "local" ? _run.LocalClientEnvironment : _run.ClientEnvironment);
+        if (withSecret)
+        {
+            environment["NCS_IPC_ACCESS_FILE"] = _run.SecretPath;
+        }
+
+        return NsoSimProcess.RunAsync(args, environment);
+    }
+
+    private IpcEndpoint Endpoint(string transport) =>
+        transport == "local" ? new LocalIpcEndpoint(_run.SocketPath) : new TcpIpcEndpoint(new IPEndPoint(IPAddress.Loopback, _run.IpcPort));
+}

@@ -1,0 +1,169 @@
+using System.Xml;
+using Renci.SshNet;
+
+namespace NsoDev.Simulator.Tests.Processes;
+
+/// <summary>
+/// The daemon's NETCONF and CLI over SSH, driven by SSH.NET as a real client. SSH.NET speaks NETCONF
+/// base 1.0 only, and every request here carries its own message-id.
+/// </summary>
+[Collection(RealProcesses.Name)]
+public sealed class NorthboundSshTests : IAsyncLifetime
+{
+    private const string Base = "urn:ietf:params:xml:ns:netconf:base:1.0";
+    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(10);
+    private readonly SimRunDirectory _run = new();
+    private NsoSimProcess? _daemon;
+
+    public async Task InitializeAsync() => await StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_daemon is not null)
+        {
+            await _daemon.DisposeAsync();
+        }
+
+        _run.Dispose();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public Task Netconf_edit_config_then_get_config_round_trips_with_message_ids_echoed() => Task.Run(() =>
+    {
+        using var client = Netconf();
+
+        var edit = client.SendReceiveRpc(Rpc("201", """<edit-config><target><running/></target><config><devices xmlns="http://tail-f.com/ns/ncs"><device><name>ce0</name><address>127.0.0.1</address></device></devices></config></edit-config>"""));
+        var read = client.SendReceiveRpc(Rpc("202", "<get-config><source><running/></source></get-config>"));
+
+        Assert.Equal("201", edit.DocumentElement!.GetAttribute("message-id"));
+        Assert.NotNull(edit.GetElementsByTagName("ok", Base)[0]);
+        Assert.Equal("202", read.DocumentElement!.GetAttribute("message-id"));
+        Assert.Contains("<name>ce0</name>", read.OuterXml, StringComparison.Ordinal);
+    });
+
+    [Fact(Timeout = 60_000)]
+    public Task An_unknown_operation_gets_operation_not_supported_not_an_echo() => Task.Run(() =>
+    {
+        using var client = Netconf();
+
+        var reply = client.SendReceiveRpc(Rpc("301", "<frobnicate/>"));
+
+        Assert.Equal("301", reply.DocumentElement!.GetAttribute("message-id"));
+        Assert.Equal("operation-not-supported", reply.GetElementsByTagName("error-tag", Base)[0]?.InnerText);
+        Assert.DoesNotContain("<frobnicate", reply.OuterXml, StringComparison.Ordinal);
+        Assert.NotNull(reply.GetElementsByTagName("rpc-error", Base)[0]);
+    });
+
+    [Fact(Timeout = 60_000)]
+    public Task Get_reports_ncs_state_with_the_version_and_status() => Task.Run(() =>
+    {
+        using var client = Netconf();
+
+        var reply = client.SendReceiveRpc(Rpc("401", "<get/>"));
+
+        Assert.Contains("ncs-state", reply.OuterXml, StringComparison.Ordinal);
+        Assert.Contains("6.5", reply.OuterXml, StringComparison.Ordinal);
+        Assert.Contains("started", reply.OuterXml, StringComparison.Ordinal);
+    });
+
+    [Fact(Timeout = 60_000)]
+    public async Task Configuration_survives_a_clean_restart_and_a_kill_9()
+    {
+        using (var client = Netconf())
+        {
+            client.SendReceiveRpc(Rpc("501", """<edit-config><target><running/></target><config><devices xmlns="http://tail-f.com/ns/ncs"><device><name>pe7</name></device></devices></config></edit-config>"""));
+        }
+
+        _daemon!.CloseStandardInput();
+        Assert.Equal(0, await _daemon.WaitForExitAsync(ExitWait));
+        await StartAsync();
+        using (var client = Netconf())
+        {
+            Assert.Contains("<name>pe7</name>", client.SendReceiveRpc(Rpc("502", "<get-config><source><running/></source></get-config>")).OuterXml, StringComparison.Ordinal);
+        }
+
+        await _daemon.KillAsync();
+        await StartAsync();
+        using var after = Netconf();
+        Assert.Contains("<name>pe7</name>", after.SendReceiveRpc(Rpc("503", "<get-config><source><running/></source></get-config>")).OuterXml, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public Task The_cli_runs_a_command_given_by_exec() => Task.Run(() =>
+    {
+        using var client = new SshClient("127.0.0.1", _run.CliPort, "admin", "admin");
+        client.Connect();
+
+        var state = client.RunCommand("show ncs-state");
+        var unknown = client.RunCommand("no-such-command");
+
+        Assert.Equal(0, state.ExitStatus);
+        Assert.Contains("6.5", state.Result, StringComparison.Ordinal);
+        Assert.Equal(1, unknown.ExitStatus);
+        Assert.Contains("syntax error", unknown.Result + unknown.Error, StringComparison.Ordinal);
+    });
+
+    [Fact(Timeout = 60_000)]
+    public Task The_cli_shell_prompts_like_nso_answers_and_ends_on_exit() => Task.Run(() =>
+    {
+        using var client = new SshClient("127.0.0.1", _run.CliPort, "admin", "admin");
+        client.Connect();
+        using var shell = client.CreateShellStream("xterm", 120, 40, 0, 0, 4096);
+
+        Assert.NotNull(shell.Expect("admin@ncs# ", TimeSpan.FromSeconds(10)));
+        shell.WriteLine("show running-config");
+        Assert.NotNull(shell.Expect("admin@ncs# ", TimeSpan.FromSeconds(10)));
+        shell.WriteLine("bogus");
+        Assert.Contains("syntax error", shell.Expect("admin@ncs# ", TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
+        shell.WriteLine("exit");
+    });
+
+    [Fact(Timeout = 60_000)]
+    public Task A_wrong_password_is_refused_and_the_default_admin_is_accepted() => Task.Run(() =>
+    {
+        using var wrong = new SshClient("127.0.0.1", _run.CliPort, "admin", "nimda");
+        Assert.ThrowsAny<Renci.SshNet.Common.SshAuthenticationException>(wrong.Connect);
+    });
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_host_key_is_generated_once_in_the_key_directory_and_kept_across_restarts()
+    {
+        string First()
+        {
+            using var client = new SshClient("127.0.0.1", _run.CliPort, "admin", "admin");
+            string? fingerprint = null;
+            client.HostKeyReceived += (_, e) => fingerprint = e.FingerPrintSHA256;
+            client.Connect();
+            return fingerprint!;
+        }
+
+        var before = First();
+        _daemon!.CloseStandardInput();
+        await _daemon.WaitForExitAsync(ExitWait);
+        await StartAsync();
+
+        Assert.Equal(before, First());
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_run.Path, "ssh"), "ssh_host_*_key"));
+    }
+
+    private static XmlDocument Rpc(string messageId, string body)
+    {
+        var document = new XmlDocument();
+        document.LoadXml($"<rpc message-id=\"{messageId}\" xmlns=\"{Base}\">{body}</rpc>");
+        return document;
+    }
+
+    private NetConfClient Netconf()
+    {
+        var client = new NetConfClient("127.0.0.1", _run.NetconfPort, "admin", "admin") { AutomaticMessageIdHandling = false };
+        client.Connect();
+        return client;
+    }
+
+    private async Task StartAsync()
+    {
+        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+        var wait = await NsoSimProcess.RunAsync(["--wait-started", "10"], _run.ClientEnvironment);
+        Assert.Equal(0, wait.ExitCode);
+    }
+}
