@@ -6,9 +6,11 @@ var builder = DistributedApplication.CreateBuilder(args);
 var topology = NsoTopology.FromConfiguration(builder.Configuration);
 var templates = Path.Combine(AppContext.BaseDirectory, "instance-templates");
 var statusScript = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "samples", "ncs-status", "ncs-status.sh"));
+IResourceBuilder<NsoResource>? first = null;
 foreach (var options in topology.Instances)
 {
     var nso = builder.AddNso(options.Name);
+    first ??= nso;
     if (options.AccessCheck)
     {
         nso.WithIpcAccessCheck();
@@ -51,5 +53,10 @@ foreach (var options in topology.Instances)
         .WithEnvironment(context => context.EnvironmentVariables["NCS"] = nso.Resource.NcsExecutable ?? "ncs")
         .ExcludeFromManifest();
 }
+
+// A .NET client through ServiceDefaults' AddNsoIpc: the IPC preamble every 5 s, with the access check when it is on.
+builder.AddProject<Projects.IpcClient>("ipc-client")
+    .WithReference(first!)
+    .WaitFor(first!);
 
 builder.Build().Run();

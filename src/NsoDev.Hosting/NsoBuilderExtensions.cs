@@ -337,7 +337,8 @@ public static class NsoBuilderExtensions
         builder.Services.AddSingleton<NsoFleet>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NsoFleet>());
 
-        var runRoot = Path.Combine(builder.AppHostDirectory, ".nso");
+        // NsoDev:RunRoot moves every instance's default runtime directory, e.g. into a test's temporary folder.
+        var runRoot = builder.Configuration["NsoDev:RunRoot"] is { Length: > 0 } configured ? Path.GetFullPath(configured) : Path.Combine(builder.AppHostDirectory, ".nso");
         var template = Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "ncs.conf");
         builder.Eventing.Subscribe<BeforeStartEvent>(async (e, ct) =>
         {

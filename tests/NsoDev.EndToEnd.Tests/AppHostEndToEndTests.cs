@@ -2,6 +2,7 @@ namespace NsoDev.EndToEnd.Tests;
 
 public sealed class AppHostEndToEndTests : IDisposable
 {
+    private static readonly string[] Names = ["nso-1", "nso-2", "nso-3"];
     private readonly string _runRoot = Directory.CreateTempSubdirectory("nsodev-e2e-").FullName;
 
     public void Dispose() => Directory.Delete(_runRoot, recursive: true);
@@ -17,10 +18,10 @@ public sealed class AppHostEndToEndTests : IDisposable
 
         await using var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
-        await Task.WhenAll(new[] { "nso-1", "nso-2", "nso-3" }.Select(n => app.ResourceNotifications.WaitForResourceHealthyAsync(n, cts.Token)));
+        await Task.WhenAll(Names.Select(n => app.ResourceNotifications.WaitForResourceHealthyAsync(n, cts.Token)));
 
         // nso-1: TCP IPC with the access check; the preamble needs the secret.
-        var tcp1 = Assert.IsType<Hosting.Lifecycle.IpcEndpoint.Tcp>(AppHostRun.Ipc(nso1));
+        var tcp1 = Assert.IsType<NsoDev.Ipc.NsoIpcEndpoint.Tcp>(AppHostRun.Ipc(nso1));
         Assert.Null(await AppHostRun.HandshakeAsync(nso1, cts.Token));
         Assert.NotNull(await AppHostRun.HandshakeAsync(nso1, cts.Token, "wrong secret"u8.ToArray()));
         var env1 = await AppHostRun.EnvironmentOfAsync(app, builder.Resources.Single(r => r.Name == "nso-1-status"), cts.Token);
@@ -29,7 +30,7 @@ public sealed class AppHostEndToEndTests : IDisposable
         Assert.False(env1.ContainsKey("NCS_IPC_PATH"));
 
         // nso-2: a Unix socket in a private directory; clients get NCS_IPC_PATH only.
-        var unix2 = Assert.IsType<Hosting.Lifecycle.IpcEndpoint.UnixSocket>(AppHostRun.Ipc(nso2));
+        var unix2 = Assert.IsType<NsoDev.Ipc.NsoIpcEndpoint.UnixSocket>(AppHostRun.Ipc(nso2));
         Assert.Null(await AppHostRun.HandshakeAsync(nso2, cts.Token));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(unix2.Path)!));
         var env2 = await AppHostRun.EnvironmentOfAsync(app, builder.Resources.Single(r => r.Name == "nso-2-status"), cts.Token);
@@ -38,7 +39,7 @@ public sealed class AppHostEndToEndTests : IDisposable
         Assert.False(env2.ContainsKey("NCS_IPC_ACCESS_FILE"));
 
         // nso-3: plain TCP on its own port.
-        var tcp3 = Assert.IsType<Hosting.Lifecycle.IpcEndpoint.Tcp>(AppHostRun.Ipc(nso3));
+        var tcp3 = Assert.IsType<NsoDev.Ipc.NsoIpcEndpoint.Tcp>(AppHostRun.Ipc(nso3));
         Assert.NotEqual(tcp1.Port, tcp3.Port);
         Assert.Null(await AppHostRun.HandshakeAsync(nso3, cts.Token));
 

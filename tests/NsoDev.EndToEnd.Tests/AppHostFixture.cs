@@ -1,6 +1,4 @@
-using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
-using NsoDev.Hosting.Lifecycle;
 using NsoDev.Ipc;
 
 namespace NsoDev.EndToEnd.Tests;
@@ -46,8 +44,11 @@ internal static class AppHostRun
     /// <summary>Waits until a resource's console log has a line containing <paramref name="text"/>.</summary>
     public static async Task WaitForLogAsync(DistributedApplication app, string resource, string text, CancellationToken cancellationToken)
     {
+        // Logs are kept per resource id; a DCP resource's id is its name plus a suffix.
+        var running = await app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running, cancellationToken);
+        var id = running.ResourceId;
         var logs = app.Services.GetRequiredService<ResourceLoggerService>();
-        await foreach (var batch in logs.WatchAsync(resource).WithCancellation(cancellationToken))
+        await foreach (var batch in logs.WatchAsync(id).WithCancellation(cancellationToken))
         {
             if (batch.Any(line => line.Content.Contains(text, StringComparison.Ordinal)))
             {

@@ -52,7 +52,7 @@ public sealed class LifecycleEndToEndTests : IDisposable
         var reset = await commands.ExecuteCommandAsync("nso-1", "nso-reset", cts.Token);
         Assert.True(reset.Success, reset.Message);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
-        Assert.Single((await File.ReadAllLinesAsync(log, cts.Token)).Where(l => l.EndsWith("- Started", StringComparison.Ordinal)));
+        Assert.Single(await File.ReadAllLinesAsync(log, cts.Token), l => l.EndsWith("- Started", StringComparison.Ordinal));
 
         var cli = await commands.ExecuteCommandAsync("nso-1", "nso-cli-command", cts.Token);
         Assert.True(cli.Success, cli.Message);

@@ -1,0 +1,133 @@
+using System.Collections.Immutable;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using NsoDev.Hosting.Planning;
+
+namespace NsoDev.Testing;
+
+/// <summary>
+/// NSO instances for a test class: declared in the test, or the instances of an AppHost project. Each
+/// environment plans its own ports (under the machine-wide lease lock) and keeps its runtime directories
+/// in a temporary folder, so test classes can run in parallel. Disposing stops every daemon and frees
+/// the leases, even after a failed test.
+/// </summary>
+public sealed class NsoTestEnvironment : IAsyncDisposable
+{
+    /// <summary>How long starting may take before it fails.</summary>
+    public static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly DistributedApplication _app;
+    private readonly string _runRoot;
+    private readonly ImmutableDictionary<string, NsoInstanceInfo> _instances;
+
+    private NsoTestEnvironment(DistributedApplication app, string runRoot, ImmutableDictionary<string, NsoInstanceInfo> instances)
+    {
+        _app = app;
+        _runRoot = runRoot;
+        _instances = instances;
+    }
+
+    /// <summary>The running application, for anything this class does not wrap.</summary>
+    public DistributedApplication Application => _app;
+
+    /// <summary>Every NSO instance, by name.</summary>
+    public IReadOnlyDictionary<string, NsoInstanceInfo> Instances => _instances;
+
+    /// <summary>One instance by name.</summary>
+    /// <param name="name">The resource name.</param>
+    public NsoInstanceInfo this[string name] => _instances.TryGetValue(name, out var instance)
+        ? instance
+        : throw new KeyNotFoundException($"No NSO instance '{name}' in this environment; it has {string.Join(", ", _instances.Keys)}.");
+
+    /// <summary>Starts the NSO instances that <paramref name="declare"/> adds, and waits until all are healthy.</summary>
+    /// <param name="declare">Declares instances, e.g. <c>b => b.AddNso("cfs").RunAsSimulator()</c>.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running environment.</returns>
+    public static async Task<NsoTestEnvironment> StartAsync(Action<IDistributedApplicationBuilder> declare, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(declare);
+        var runRoot = NewRunRoot();
+        var builder = DistributedApplicationTestingBuilder.Create(RunRootArguments(runRoot));
+        declare(builder);
+        return await StartAsync(builder, runRoot, cancellationToken);
+    }
+
+    /// <summary>Starts an AppHost project (with <typeparamref name="TEntryPoint"/> from its <c>Projects</c> class) and waits until its NSO instances are healthy.</summary>
+    /// <typeparam name="TEntryPoint">The AppHost's entry point, e.g. <c>Projects.AppHost</c>.</typeparam>
+    /// <param name="args">Extra AppHost arguments, e.g. <c>--Nso:Count=3</c>.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running environment.</returns>
+    public static async Task<NsoTestEnvironment> StartAppHostAsync<TEntryPoint>(string[]? args = null, CancellationToken cancellationToken = default)
+        where TEntryPoint : class
+    {
+        var runRoot = NewRunRoot();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<TEntryPoint>([.. RunRootArguments(runRoot), .. args ?? []], (options, _) => options.DisableDashboard = true, cancellationToken);
+        return await StartAsync(builder, runRoot, cancellationToken);
+    }
+
+    /// <summary>Stops every daemon cleanly and removes the temporary runtime directories.</summary>
+    /// <returns>A task that completes when everything has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _app.StopAsync();
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+            TryDelete(_runRoot);
+        }
+    }
+
+    private static async Task<NsoTestEnvironment> StartAsync(IDistributedApplicationTestingBuilder builder, string runRoot, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(DefaultStartTimeout);
+        var app = await builder.BuildAsync(timeout.Token);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            var resources = builder.Resources.OfType<NsoResource>().ToList();
+            await Task.WhenAll(resources.Select(r => app.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, timeout.Token)));
+            return new NsoTestEnvironment(app, runRoot, resources.ToImmutableDictionary(r => r.Name, Describe));
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            TryDelete(runRoot);
+            throw;
+        }
+    }
+
+    private static NsoInstanceInfo Describe(NsoResource resource)
+    {
+        var plan = resource.Plan ?? throw new InvalidOperationException($"NSO instance '{resource.Name}' is healthy but has no plan.");
+        return new NsoInstanceInfo(
+            resource.Name,
+            plan.Ipc,
+            plan.Ports.Ports.TryGetValue(NsoPortKind.Netconf, out var netconf) ? netconf : null,
+            plan.Ports.Ports.TryGetValue(NsoPortKind.Cli, out var cli) ? cli : null,
+            plan.IpcEnvironment,
+            plan.RunDirectory.Path,
+            resource.NcsExecutable!);
+    }
+
+    private static string NewRunRoot() => Directory.CreateTempSubdirectory("nsodev-test-").FullName;
+
+    /// <summary>Both the integration's and the default AppHost's run-root settings, so any AppHost keeps its data in the temporary folder.</summary>
+    private static string[] RunRootArguments(string runRoot) => [$"--NsoDev:RunRoot={runRoot}", $"--Nso:RunRoot={runRoot}"];
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A daemon that outlived its stop may still write a log line; the folder is temporary.
+        }
+    }
+}
