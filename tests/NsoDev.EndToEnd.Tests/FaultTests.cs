@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Xml;
+using System.Xml.Linq;
+using CliWrap;
+using CliWrap.Buffered;
+using NsoDev.Hosting.Planning;
+using Renci.SshNet;
+
+namespace NsoDev.EndToEnd.Tests;
+
+/// <summary>What goes wrong on a laptop, and that data written before it is still there afterwards.</summary>
+public sealed class FaultTests : IDisposable
+{
+    private static readonly string[] TwoInstances = ["nso-1", "nso-2"];
+    private static readonly XNamespace Conf = "http://tail-f.com/yang/tailf-ncs-config";
+    private readonly string _runRoot = Directory.CreateTempSubdirectory("nsodev-fault-").FullName;
+
+    public void Dispose() => Directory.Delete(_runRoot, recursive: true);
+
+    [Fact(Timeout = 300_000)]
+    public async Task After_a_kill_9_of_the_app_host_every_daemon_stops_by_itself_and_the_next_run_starts_on_the_same_ports_with_the_data()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var appHost = StartAppHostProcess(_runRoot, "--Nso:Count=2");
+        try
+        {
+            await WaitUntilStartedAsync("nso-1", cts.Token);
+            await WaitUntilStartedAsync("nso-2", cts.Token);
+            var pids = TwoInstances.Select(Pid).ToList();
+            var netconf = NetconfPort("nso-1");
+            EditConfig(netconf, "survivor");
+
+            appHost.Kill();
+            await appHost.WaitForExitAsync(cts.Token);
+
+            // EOF on stdin (the app host's end of the pipe is gone) stops each daemon, cleanly.
+            while (pids.Any(AppHostRun.IsAlive))
+            {
+                await Task.Delay(100, cts.Token);
+            }
+
+            foreach (var name in TwoInstances)
+            {
+                Assert.Contains("clean shutdown: EOF on stdin", Log(name), StringComparison.Ordinal);
+            }
+
+            var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=2");
+            await using var next = await builder.BuildAsync(cts.Token);
+            await next.StartAsync(cts.Token);
+            await next.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+            Assert.Equal(netconf, builder.Nso("nso-1").Plan!.Ports[NsoPortKind.Netconf]);
+            Assert.Contains("<name>survivor</name>", GetConfig(netconf), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!appHost.HasExited)
+            {
+                appHost.Kill(entireProcessTree: true);
+            }
+
+            appHost.Dispose();
+        }
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_daemon_killed_with_9_comes_back_with_the_configuration_committed_before()
+    {
+        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
+        var nso = builder.Nso("nso-1");
+        await using var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        var netconf = nso.Plan!.Ports[NsoPortKind.Netconf];
+        EditConfig(netconf, "before-kill");
+        var pid = AppHostRun.Pid(nso);
+
+        Process.GetProcessById(pid).Kill();
+        await app.ResourceNotifications.WaitForResourceAsync("nso-1", e => e.Snapshot.State?.Text == KnownResourceStates.Running && AppHostRun.Pid(nso) != pid, cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+
+        Assert.Contains("<name>before-kill</name>", GetConfig(netconf), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_port_taken_between_two_runs_is_planned_around()
+    {
+        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        int first;
+        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
+        await using (var app = await builder.BuildAsync(cts.Token))
+        {
+            await app.StartAsync(cts.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+            first = builder.Nso("nso-1").Plan!.Ports[NsoPortKind.Netconf];
+            await app.StopAsync(cts.Token);
+        }
+
+        using var squatter = new TcpListener(IPAddress.Loopback, first);
+        squatter.Start();
+        var again = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
+        await using var next = await again.BuildAsync(cts.Token);
+        await next.StartAsync(cts.Token);
+        await next.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+
+        Assert.NotEqual(first, again.Nso("nso-1").Plan!.Ports[NsoPortKind.Netconf]);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_stale_unix_socket_file_is_removed_and_the_instance_starts()
+    {
+        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var socketPath = IpcSocketPaths.Default("nso-2", Path.Combine(_runRoot, "nso-2"));
+        Directory.CreateDirectory(Path.GetDirectoryName(socketPath)!);
+        File.Delete(socketPath);
+        // A process that bound the socket and died leaves the file behind (.NET would remove it on dispose).
+        await Cli.Wrap("/usr/bin/python3").WithArguments(["-c", "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", socketPath]).ExecuteAsync(cts.Token);
+
+        Assert.True(File.Exists(socketPath));
+        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=2");
+        await using var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-2", cts.Token);
+
+        Assert.Equal(socketPath, ((NsoDev.Ipc.NsoIpcEndpoint.UnixSocket)builder.Nso("nso-2").Plan!.Ipc).Path);
+        Assert.Null(await AppHostRun.HandshakeAsync(builder.Nso("nso-2"), cts.Token));
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Two_app_hosts_at_once_get_disjoint_ports()
+    {
+        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var rootA = Directory.CreateDirectory(Path.Combine(_runRoot, "a")).FullName;
+        var rootB = Directory.CreateDirectory(Path.Combine(_runRoot, "b")).FullName;
+        var a = await AppHostRun.CreateAsync(rootA, cts.Token, "--Nso:Count=3");
+        var b = await AppHostRun.CreateAsync(rootB, cts.Token, "--Nso:Count=3");
+        await using var appA = await a.BuildAsync(cts.Token);
+        await using var appB = await b.BuildAsync(cts.Token);
+
+        await Task.WhenAll(appA.StartAsync(cts.Token), appB.StartAsync(cts.Token));
+        await Task.WhenAll(
+            new[] { (appA, "nso-1"), (appA, "nso-2"), (appA, "nso-3"), (appB, "nso-1"), (appB, "nso-2"), (appB, "nso-3") }
+                .Select(x => x.Item1.ResourceNotifications.WaitForResourceHealthyAsync(x.Item2, cts.Token)));
+
+        var portsA = a.Resources.OfType<NsoResource>().SelectMany(r => r.Plan!.Ports.Ports.Values).ToHashSet();
+        var portsB = b.Resources.OfType<NsoResource>().SelectMany(r => r.Plan!.Ports.Ports.Values).ToHashSet();
+        Assert.Empty(portsA.Intersect(portsB));
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Sixteen_simulated_instances_come_up_healthy_and_all_stop_cleanly()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=16");
+        await using var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+        var instances = builder.Resources.OfType<NsoResource>().ToList();
+        await Task.WhenAll(instances.Select(r => app.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, cts.Token)));
+        var pids = instances.Select(AppHostRun.Pid).ToList();
+
+        await app.StopAsync(cts.Token);
+
+        Assert.Equal(16, instances.Count);
+        Assert.DoesNotContain(pids, AppHostRun.IsAlive);
+        Assert.All(instances, r => Assert.Contains("clean shutdown", File.ReadAllText(Path.Combine(r.Plan!.RunDirectory.LogsDirectory, "ncs.log")), StringComparison.Ordinal));
+    }
+
+    private static Process StartAppHostProcess(string runRoot, params string[] args)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "AppHost")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        string[] arguments = [$"--Nso:RunRoot={runRoot}", .. args];
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Polls `nso-sim --status` with the instance's env.sh until it reports started.</summary>
+    private async Task WaitUntilStartedAsync(string name, CancellationToken cancellationToken)
+    {
+        var envScript = Path.Combine(_runRoot, name, "env.sh");
+        while (true)
+        {
+            if (File.Exists(envScript) && File.Exists(Path.Combine(_runRoot, name, "nsodev.pid")))
+            {
+                var environment = Hosting.Lifecycle.OrphanedDaemon.ReadEnvironment(envScript);
+                var status = await Cli.Wrap(Path.Combine(AppContext.BaseDirectory, "nso-sim")).WithArguments(["--status"]).WithEnvironmentVariables(environment).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken);
+                if (status.StandardOutput.Contains("status: started", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    private int Pid(string name) => int.Parse(File.ReadAllText(Path.Combine(_runRoot, name, "nsodev.pid")).Trim(), CultureInfo.InvariantCulture);
+
+    private string Log(string name) => File.ReadAllText(Path.Combine(_runRoot, name, "logs", "ncs.log"));
+
+    private int NetconfPort(string name) =>
+        int.Parse(XDocument.Load(Path.Combine(_runRoot, name, "ncs.conf")).Root!.Element(Conf + "netconf-north-bound")!.Element(Conf + "transport")!.Element(Conf + "ssh")!.Element(Conf + "port")!.Value, CultureInfo.InvariantCulture);
+
+    private static void EditConfig(int port, string device)
+    {
+        using var client = Netconf(port);
+        client.SendReceiveRpc(Rpc("1", $"""<edit-config><target><running/></target><config><devices xmlns="http://tail-f.com/ns/ncs"><device><name>{device}</name></device></devices></config></edit-config>"""));
+    }
+
+    private static string GetConfig(int port)
+    {
+        using var client = Netconf(port);
+        return client.SendReceiveRpc(Rpc("2", "<get-config><source><running/></source></get-config>")).OuterXml;
+    }
+
+    private static NetConfClient Netconf(int port)
+    {
+        var client = new NetConfClient("127.0.0.1", port, "admin", "admin") { AutomaticMessageIdHandling = false };
+        client.Connect();
+        return client;
+    }
+
+    private static XmlDocument Rpc(string messageId, string body)
+    {
+        var document = new XmlDocument();
+        document.LoadXml($"<rpc message-id=\"{messageId}\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">{body}</rpc>");
+        return document;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
