@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace NsoDev.EndToEnd.Tests;
+
+/// <summary>Defaults that keep an instance private to its user and its machine.</summary>
+public sealed class SecurityTests : IDisposable
+{
+    private readonly string _runRoot = Directory.CreateTempSubdirectory("nsodev-sec-").FullName;
+
+    public void Dispose() => Directory.Delete(_runRoot, recursive: true);
+
+    [Fact(Timeout = 240_000)]
+    public async Task Ipc_and_northbound_ports_listen_on_loopback_only_by_default()
+    {
+        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=2");
+        await using var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-2", cts.Token);
+
+        var listening = ListeningTcpSockets();
+        foreach (var nso in builder.Resources.OfType<NsoResource>())
+        {
+            foreach (var port in nso.Plan!.Ports.Ports.Values)
+            {
+                Assert.True(listening.TryGetValue(port, out var address), $"{nso.Name}: nothing listens on {port}");
+                Assert.Equal("127.0.0.1", address);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_published_manifest_holds_secrets_only_as_secret_parameters_without_values()
+    {
+        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "aspire-manifest.json")));
+        var resources = manifest.RootElement.GetProperty("resources");
+
+        var secretParameters = resources.EnumerateObject()
+            .Where(r => r.Value.GetProperty("type").GetString() == "parameter.v0" && r.Value.GetProperty("inputs").GetProperty("value").TryGetProperty("secret", out var s) && s.GetBoolean())
+            .ToList();
+        Assert.Contains(secretParameters, p => p.Name == "nso-1-ipc-secret");
+        Assert.All(secretParameters, p => Assert.False(p.Value.GetProperty("inputs").GetProperty("value").TryGetProperty("default", out _), $"{p.Name} has a default"));
+        var nso1Env = resources.GetProperty("nso-1").GetProperty("env");
+        Assert.Equal("{nso-1-ipc-secret.value}", nso1Env.GetProperty("NSODEV_IPC_SECRET").GetString());
+        Assert.Equal("{nso-admin-password.value}", nso1Env.GetProperty("ADMIN_PASSWORD").GetString());
+    }
+
+    /// <summary>Port → IPv4 address of every listening TCP socket, from /proc/net/tcp (state 0A).</summary>
+    private static Dictionary<int, string> ListeningTcpSockets()
+    {
+        var sockets = new Dictionary<int, string>();
+        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields[3] != "0A")
+            {
+                continue;
+            }
+
+            var local = fields[1].Split(':');
+            var ip = uint.Parse(local[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            var address = string.Join('.', BitConverter.GetBytes(ip));
+            sockets[int.Parse(local[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture)] = address;
+        }
+
+        return sockets;
+    }
+
+    /// <summary>The checkout, recorded at build time (the binaries may live outside it).</summary>
+    private static string RepositoryRoot() =>
+        typeof(SecurityTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "RepositoryRoot").Value!;
+}
