@@ -14,6 +14,16 @@ internal static class AppHostRun
             (options, _) => options.DisableDashboard = true,
             cancellationToken);
 
+    /// <summary>Builds and starts the app, then waits until the named instances (all, when none is named) are healthy.</summary>
+    public static async Task<DistributedApplication> StartHealthyAsync(this IDistributedApplicationTestingBuilder builder, CancellationToken cancellationToken, params string[] names)
+    {
+        var app = await builder.BuildAsync(cancellationToken);
+        await app.StartAsync(cancellationToken);
+        var waitFor = names.Length > 0 ? names : builder.Resources.OfType<NsoResource>().Select(r => r.Name).ToArray();
+        await Task.WhenAll(waitFor.Select(n => app.ResourceNotifications.WaitForResourceHealthyAsync(n, cancellationToken)));
+        return app;
+    }
+
     public static NsoResource Nso(this IDistributedApplicationTestingBuilder builder, string name) =>
         (NsoResource)builder.Resources.Single(r => r.Name == name);
 

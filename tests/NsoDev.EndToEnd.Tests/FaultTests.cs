@@ -71,9 +71,7 @@ public sealed class FaultTests : IDisposable
         using var cts = new CancellationTokenSource(AppHostRun.Budget);
         var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
         var nso = builder.Nso("nso-1");
-        await using var app = await builder.BuildAsync(cts.Token);
-        await app.StartAsync(cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1");
         var netconf = nso.Plan!.Ports[NsoPortKind.Netconf];
         EditConfig(netconf, "before-kill");
         var pid = AppHostRun.Pid(nso);
@@ -102,9 +100,7 @@ public sealed class FaultTests : IDisposable
         using var squatter = new TcpListener(IPAddress.Loopback, first);
         squatter.Start();
         var again = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
-        await using var next = await again.BuildAsync(cts.Token);
-        await next.StartAsync(cts.Token);
-        await next.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        await using var next = await again.StartHealthyAsync(cts.Token, "nso-1");
 
         Assert.NotEqual(first, again.Nso("nso-1").Plan!.Ports[NsoPortKind.Netconf]);
     }
@@ -121,9 +117,7 @@ public sealed class FaultTests : IDisposable
 
         Assert.True(File.Exists(socketPath));
         var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=2");
-        await using var app = await builder.BuildAsync(cts.Token);
-        await app.StartAsync(cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-2", cts.Token);
+        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-2");
 
         Assert.Equal(socketPath, ((NsoDev.Ipc.NsoIpcEndpoint.UnixSocket)builder.Nso("nso-2").Plan!.Ipc).Path);
         Assert.Null(await AppHostRun.HandshakeAsync(builder.Nso("nso-2"), cts.Token));

@@ -18,9 +18,7 @@ public sealed class LifecycleEndToEndTests : IDisposable
         await File.WriteAllTextAsync(broken, template.Replace("<rollback>\n    <enabled>true</enabled>", "<rollback>\n    <enabled>maybe</enabled>", StringComparison.Ordinal), cts.Token);
         var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=2", $"--Nso:Instances:nso-2:Template={broken}");
 
-        await using var app = await builder.BuildAsync(cts.Token);
-        await app.StartAsync(cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1");
         var failed = await app.ResourceNotifications.WaitForResourceAsync("nso-2", e => e.Snapshot.State?.Text == KnownResourceStates.FailedToStart, cts.Token);
 
         var reason = failed.Snapshot.Properties.Single(p => p.Name == "nso.failure").Value?.ToString();
@@ -35,9 +33,7 @@ public sealed class LifecycleEndToEndTests : IDisposable
         using var cts = new CancellationTokenSource(AppHostRun.Budget);
         var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
         var nso = builder.Nso("nso-1");
-        await using var app = await builder.BuildAsync(cts.Token);
-        await app.StartAsync(cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1");
         var commands = app.Services.GetRequiredService<ResourceCommandService>();
 
         var firstPid = AppHostRun.Pid(nso);
@@ -65,9 +61,7 @@ public sealed class LifecycleEndToEndTests : IDisposable
         using var cts = new CancellationTokenSource(AppHostRun.Budget);
         var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
         var nso = builder.Nso("nso-1");
-        await using var app = await builder.BuildAsync(cts.Token);
-        await app.StartAsync(cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1");
         var pid = AppHostRun.Pid(nso);
         var exited = app.ResourceNotifications.WaitForResourceAsync("nso-1", e => e.Snapshot.State?.Text == KnownResourceStates.Exited, cts.Token);
 
@@ -108,9 +102,7 @@ public sealed class LifecycleEndToEndTests : IDisposable
 
         // Second run: the orphan holds nso-1's ports until NsoDev stops it.
         var second = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1", "--Nso:Instances:nso-1:AccessCheck=false");
-        await using var next = await second.BuildAsync(cts.Token);
-        await next.StartAsync(cts.Token);
-        await next.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        await using var next = await second.StartHealthyAsync(cts.Token, "nso-1");
 
         Assert.True(orphan.HasExited);
         Assert.Equal(0, orphan.ExitCode);

@@ -15,10 +15,7 @@ public sealed class SecurityTests : IDisposable
     {
         using var cts = new CancellationTokenSource(AppHostRun.Budget);
         var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=2");
-        await using var app = await builder.BuildAsync(cts.Token);
-        await app.StartAsync(cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-2", cts.Token);
+        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1", "nso-2");
 
         var listening = ListeningTcpSockets();
         foreach (var nso in builder.Resources.OfType<NsoResource>())

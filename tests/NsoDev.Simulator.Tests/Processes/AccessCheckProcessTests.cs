@@ -11,30 +11,14 @@ namespace NsoDev.Simulator.Tests.Processes;
 /// <c>NCS_IPC_ACCESS_FILE</c>.
 /// </summary>
 [Collection(RealProcesses.Name)]
-public sealed class AccessCheckProcessTests : IAsyncLifetime
+public sealed class AccessCheckProcessTests : DaemonProcessTest
 {
     private const string SecretWord = "Zq8-access-secret";
 
     /// <summary>The file ends with a newline, and the newline is part of the secret.</summary>
     private const string SecretFile = SecretWord + "\n";
 
-    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(10);
     private static readonly NsoVersion Version = NsoVersion.Default;
-
-    private readonly SimRunDirectory _run = new();
-    private NsoSimProcess? _daemon;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (_daemon is not null)
-        {
-            await _daemon.DisposeAsync();
-        }
-
-        _run.Dispose();
-    }
 
     [Theory(Timeout = 30000)]
     [InlineData("tcp", "V1Md5")]
@@ -53,7 +37,7 @@ public sealed class AccessCheckProcessTests : IAsyncLifetime
 
         Assert.Equal(IpcHelloStatus.Ok, reply.Status);
         Assert.Contains("access-check: on\n", status, StringComparison.Ordinal);
-        Assert.DoesNotContain("IPC access check rejected", _run.NcsLog, StringComparison.Ordinal);
+        Assert.DoesNotContain("IPC access check rejected", Run.NcsLog, StringComparison.Ordinal);
     }
 
     [Theory(Timeout = 30000)]
@@ -69,7 +53,7 @@ public sealed class AccessCheckProcessTests : IAsyncLifetime
 
         var peer = transport == "tcp" ? "127.0.0.1:" : "local: ";
         await StopAsync(transport);
-        foreach (var log in new[] { _run.NcsLog, _run.AuditLog })
+        foreach (var log in new[] { Run.NcsLog, Run.AuditLog })
         {
             Assert.Contains($"IPC access check rejected client id 7 (Maapi) from {peer}", log, StringComparison.Ordinal);
             Assert.Contains("answered the v2 (SHA-256) challenge wrongly", log, StringComparison.Ordinal);
@@ -89,7 +73,7 @@ public sealed class AccessCheckProcessTests : IAsyncLifetime
 
         Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await client.ReadToEndAsync());
         await StopAsync(transport);
-        Assert.Contains("asked for no challenge, but ncs-ipc-access-check is on", _run.AuditLog, StringComparison.Ordinal);
+        Assert.Contains("asked for no challenge, but ncs-ipc-access-check is on", Run.AuditLog, StringComparison.Ordinal);
     }
 
     [Theory(Timeout = 30000)]
@@ -104,7 +88,7 @@ public sealed class AccessCheckProcessTests : IAsyncLifetime
             () => client.HelloAsync(IpcClientId.Maapi, IpcChallengeRequest.V1Md5, Encoding.UTF8.GetBytes(SecretFile), Version));
 
         await StopAsync(transport);
-        Assert.Contains("asked for a v1 (MD5) challenge, but ncs-ipc-access-check is off", _run.NcsLog, StringComparison.Ordinal);
+        Assert.Contains("asked for a v1 (MD5) challenge, but ncs-ipc-access-check is off", Run.NcsLog, StringComparison.Ordinal);
     }
 
     [Theory(Timeout = 30000)]
@@ -120,7 +104,7 @@ public sealed class AccessCheckProcessTests : IAsyncLifetime
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("access-check: on\n", status.Stdout, StringComparison.Ordinal);
         Assert.Equal(0, stop.ExitCode);
-        Assert.Equal(0, await _daemon!.WaitForExitAsync(ExitWait));
+        Assert.Equal(0, await Daemon!.WaitForExitAsync(ExitWait));
     }
 
     [Theory(Timeout = 30000)]
@@ -142,11 +126,11 @@ public sealed class AccessCheckProcessTests : IAsyncLifetime
     public async Task Confd_ipc_access_file_is_read_before_ncs_ipc_access_file()
     {
         await StartAsync("tcp", accessCheck: true);
-        var wrong = Path.Combine(_run.Path, "wrong_access");
+        var wrong = Path.Combine(Run.Path, "wrong_access");
         File.WriteAllText(wrong, "not the secret");
-        var environment = new Dictionary<string, string>(_run.ClientEnvironment)
+        var environment = new Dictionary<string, string>(Run.ClientEnvironment)
         {
-            ["CONFD_IPC_ACCESS_FILE"] = _run.SecretPath,
+            ["CONFD_IPC_ACCESS_FILE"] = Run.SecretPath,
             ["NCS_IPC_ACCESS_FILE"] = wrong,
         };
 
@@ -159,7 +143,7 @@ public sealed class AccessCheckProcessTests : IAsyncLifetime
     public async Task A_control_command_with_a_secret_fails_against_a_daemon_whose_check_is_off()
     {
         await StartAsync("tcp", accessCheck: false);
-        _run.WriteSecret(SecretFile);
+        Run.WriteSecret(SecretFile);
 
         var result = await ControlAsync("tcp", withSecret: true, "--status");
 
@@ -171,63 +155,63 @@ public sealed class AccessCheckProcessTests : IAsyncLifetime
     [Fact(Timeout = 30000)]
     public async Task A_missing_secret_file_fails_the_start_with_exit_21_naming_the_file()
     {
-        _run.WriteConf(_run.AccessCheck);
+        Run.WriteConf(Run.AccessCheck);
 
-        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
 
-        Assert.Equal(21, await _daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait));
         Assert.StartsWith(
-            $"nso-sim: Bad configuration: /ncs-config/ncs-ipc-access-check/filename {_run.SecretPath}: cannot read the IPC access secret: ",
-            _daemon.Stderr,
+            $"nso-sim: Bad configuration: /ncs-config/ncs-ipc-access-check/filename {Run.SecretPath}: cannot read the IPC access secret: ",
+            Daemon.Stderr,
             StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 30000)]
     public async Task A_secret_file_others_can_read_earns_a_warning_naming_the_mode_and_the_fix_but_the_daemon_starts()
     {
-        _run.WriteSecret(SecretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        _run.WriteConf(_run.AccessCheck);
+        Run.WriteSecret(SecretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        Run.WriteConf(Run.AccessCheck);
 
-        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
         var wait = await ControlAsync("tcp", withSecret: true, "--wait-started", "5");
 
         Assert.Equal(0, wait.ExitCode);
-        Assert.Contains($"<WARNING> ", _run.NcsLog, StringComparison.Ordinal);
-        Assert.Contains($"{_run.SecretPath} is mode 0644: group or others can read the IPC secret; run chmod 0400 {_run.SecretPath}", _run.NcsLog, StringComparison.Ordinal);
+        Assert.Contains($"<WARNING> ", Run.NcsLog, StringComparison.Ordinal);
+        Assert.Contains($"{Run.SecretPath} is mode 0644: group or others can read the IPC secret; run chmod 0400 {Run.SecretPath}", Run.NcsLog, StringComparison.Ordinal);
     }
 
     private async Task StartAsync(string transport, bool accessCheck)
     {
         if (accessCheck)
         {
-            _run.WriteSecret(SecretFile);
+            Run.WriteSecret(SecretFile);
         }
 
-        _run.WriteConf((accessCheck ? _run.AccessCheck : string.Empty) + (transport == "local" ? _run.LocalIpc : string.Empty));
-        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+        Run.WriteConf((accessCheck ? Run.AccessCheck : string.Empty) + (transport == "local" ? Run.LocalIpc : string.Empty));
+        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
         var wait = await ControlAsync(transport, withSecret: accessCheck, "--wait-started", "5");
-        Assert.True(wait.ExitCode == 0, $"--wait-started exited {wait.ExitCode}: {wait.Stderr}; daemon stderr: {_daemon.Stderr}");
+        Assert.True(wait.ExitCode == 0, $"--wait-started exited {wait.ExitCode}: {wait.Stderr}; daemon stderr: {Daemon.Stderr}");
     }
 
     /// <summary>A clean stop, so that every log line is on disk when the test reads it.</summary>
     private async Task StopAsync(string transport)
     {
-        var stop = await ControlAsync(transport, withSecret: _run.NcsLog.Contains("IPC access check is on", StringComparison.Ordinal), "--stop");
+        var stop = await ControlAsync(transport, withSecret: Run.NcsLog.Contains("IPC access check is on", StringComparison.Ordinal), "--stop");
         Assert.Equal(0, stop.ExitCode);
-        Assert.Equal(0, await _daemon!.WaitForExitAsync(ExitWait));
+        Assert.Equal(0, await Daemon!.WaitForExitAsync(ExitWait));
     }
 
     private Task<CommandResult> ControlAsync(string transport, bool withSecret, params string[] args)
     {
-        var environment = new Dictionary<string, string>(transport == "local" ? _run.LocalClientEnvironment : _run.ClientEnvironment);
+        var environment = new Dictionary<string, string>(transport == "local" ? Run.LocalClientEnvironment : Run.ClientEnvironment);
         if (withSecret)
         {
-            environment["NCS_IPC_ACCESS_FILE"] = _run.SecretPath;
+            environment["NCS_IPC_ACCESS_FILE"] = Run.SecretPath;
         }
 
         return NsoSimProcess.RunAsync(args, environment);
     }
 
     private IpcEndpoint Endpoint(string transport) =>
-        transport == "local" ? new LocalIpcEndpoint(_run.SocketPath) : new TcpIpcEndpoint(new IPEndPoint(IPAddress.Loopback, _run.IpcPort));
+        transport == "local" ? new LocalIpcEndpoint(Run.SocketPath) : new TcpIpcEndpoint(new IPEndPoint(IPAddress.Loopback, Run.IpcPort));
 }

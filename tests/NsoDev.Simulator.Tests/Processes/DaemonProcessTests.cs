@@ -5,31 +5,14 @@ namespace NsoDev.Simulator.Tests.Processes;
 
 /// <summary>The nso-sim daemon as the orchestrator runs it, on free ports in a temporary run directory.</summary>
 [Collection(RealProcesses.Name)]
-public sealed class DaemonProcessTests : IAsyncLifetime
+public sealed class DaemonProcessTests : DaemonProcessTest
 {
-    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(10);
-
-    private readonly SimRunDirectory _run = new();
-    private NsoSimProcess? _daemon;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (_daemon is not null)
-        {
-            await _daemon.DisposeAsync();
-        }
-
-        _run.Dispose();
-    }
-
     [Fact(Timeout = 30000)]
     public async Task A_started_daemon_accepts_connections_on_its_ipc_netconf_and_cli_ports()
     {
         await StartAsync();
 
-        foreach (var port in new[] { _run.IpcPort, _run.NetconfPort, _run.CliPort })
+        foreach (var port in new[] { Run.IpcPort, Run.NetconfPort, Run.CliPort })
         {
             using var client = new TcpClient();
             await client.ConnectAsync(IPAddress.Loopback, port);
@@ -52,7 +35,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         foreach (var bytes in garbage)
         {
             using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, _run.IpcPort);
+            await client.ConnectAsync(IPAddress.Loopback, Run.IpcPort);
             var stream = client.GetStream();
             await stream.WriteAsync(bytes);
             client.Client.Shutdown(SocketShutdown.Send);
@@ -71,7 +54,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         var status = await ControlAsync("--status");
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("status: started", status.Stdout, StringComparison.Ordinal);
-        Assert.Contains("is over the 4096-byte limit", _run.NcsLog, StringComparison.Ordinal);
+        Assert.Contains("is over the 4096-byte limit", Run.NcsLog, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 30000)]
@@ -90,9 +73,9 @@ public sealed class DaemonProcessTests : IAsyncLifetime
             status: started
             access-check: off
             listen:
-              ipc: tcp 127.0.0.1:{_run.IpcPort}
-              netconf-ssh: 127.0.0.1:{_run.NetconfPort}
-              cli-ssh: 127.0.0.1:{_run.CliPort}
+              ipc: tcp 127.0.0.1:{Run.IpcPort}
+              netconf-ssh: 127.0.0.1:{Run.NetconfPort}
+              cli-ssh: 127.0.0.1:{Run.CliPort}
 
             """,
             status.Stdout);
@@ -103,16 +86,16 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     {
         await StartAsync();
 
-        var log = _run.NcsLog;
+        var log = Run.NcsLog;
 
         Assert.Matches(@"^<INFO> \d\d-[A-Z][a-z]{2}-\d{4}::\d\d:\d\d:\d\d\.\d{3} \S+ nso-sim\[\d+\]: - Starting nso-sim", log);
-        Assert.Contains($"- Listening on 127.0.0.1:{_run.IpcPort} for ipc (ncs-ipc-address)\n", log, StringComparison.Ordinal);
-        Assert.Contains($"- Listening on 127.0.0.1:{_run.NetconfPort} for netconf-ssh (netconf-north-bound/transport/ssh)\n", log, StringComparison.Ordinal);
-        Assert.Contains($"- Listening on 127.0.0.1:{_run.CliPort} for cli-ssh (cli/ssh)\n", log, StringComparison.Ordinal);
+        Assert.Contains($"- Listening on 127.0.0.1:{Run.IpcPort} for ipc (ncs-ipc-address)\n", log, StringComparison.Ordinal);
+        Assert.Contains($"- Listening on 127.0.0.1:{Run.NetconfPort} for netconf-ssh (netconf-north-bound/transport/ssh)\n", log, StringComparison.Ordinal);
+        Assert.Contains($"- Listening on 127.0.0.1:{Run.CliPort} for cli-ssh (cli/ssh)\n", log, StringComparison.Ordinal);
         Assert.EndsWith("- Started\n", log, StringComparison.Ordinal);
 
         // -v echoes every ncs.log line to stdout.
-        Assert.True(await _daemon!.WaitForStdoutAsync("- Started", ExitWait));
+        Assert.True(await Daemon!.WaitForStdoutAsync("- Started", ExitWait));
     }
 
     [Fact(Timeout = 30000)]
@@ -123,8 +106,8 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         var stop = await ControlAsync("--stop");
 
         Assert.Equal(0, stop.ExitCode);
-        Assert.Equal(0, await _daemon!.WaitForExitAsync(ExitWait));
-        var log = _run.NcsLog;
+        Assert.Equal(0, await Daemon!.WaitForExitAsync(ExitWait));
+        var log = Run.NcsLog;
         Assert.Contains("- Stopping (clean shutdown: --stop)\n", log, StringComparison.Ordinal);
         Assert.EndsWith("- Stopped\n", log, StringComparison.Ordinal);
         AssertPortsAreFree();
@@ -135,10 +118,10 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     {
         await StartAsync();
 
-        _daemon!.CloseStandardInput();
+        Daemon!.CloseStandardInput();
 
-        Assert.Equal(0, await _daemon.WaitForExitAsync(ExitWait));
-        Assert.Contains("- Stopping (clean shutdown: EOF on stdin)\n", _run.NcsLog, StringComparison.Ordinal);
+        Assert.Equal(0, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Contains("- Stopping (clean shutdown: EOF on stdin)\n", Run.NcsLog, StringComparison.Ordinal);
     }
 
     [Theory(Timeout = 30000)]
@@ -148,10 +131,10 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     {
         await StartAsync();
 
-        await _daemon!.SignalAsync(signal);
+        await Daemon!.SignalAsync(signal);
 
-        Assert.Equal(exitCode, await _daemon.WaitForExitAsync(ExitWait));
-        Assert.Matches($@"<CRIT> .* - Stopping \({message.Replace("(", @"\(", StringComparison.Ordinal).Replace(")", @"\)", StringComparison.Ordinal)}\)\n$", _run.NcsLog);
+        Assert.Equal(exitCode, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Matches($@"<CRIT> .* - Stopping \({message.Replace("(", @"\(", StringComparison.Ordinal).Replace(")", @"\)", StringComparison.Ordinal)}\)\n$", Run.NcsLog);
     }
 
     [Fact(Timeout = 30000)]
@@ -160,21 +143,21 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         await StartAsync();
         foreach (var name in new[] { "ncs.log", "devel.log", "audit.log" })
         {
-            File.Move(_run.LogPath(name), _run.LogPath(name) + ".1");
+            File.Move(Run.LogPath(name), Run.LogPath(name) + ".1");
         }
 
         var reload = await ControlAsync("--reload");
 
         Assert.Equal(0, reload.ExitCode);
-        Assert.Contains($"- Reloaded {_run.ConfPath}\n", _run.NcsLog, StringComparison.Ordinal);
-        Assert.Contains("- ncs --reload: reloaded", _run.AuditLog, StringComparison.Ordinal);
-        Assert.True(File.Exists(_run.LogPath("devel.log")));
+        Assert.Contains($"- Reloaded {Run.ConfPath}\n", Run.NcsLog, StringComparison.Ordinal);
+        Assert.Contains("- ncs --reload: reloaded", Run.AuditLog, StringComparison.Ordinal);
+        Assert.True(File.Exists(Run.LogPath("devel.log")));
     }
 
     [Fact(Timeout = 30000)]
     public async Task Log_file_names_come_from_ncs_conf_and_netconf_log_is_written_only_when_enabled()
     {
-        _run.WriteConf("""
+        Run.WriteConf("""
             <logs>
               <developer-log><file><name>./trace/dev.log</name></file></developer-log>
               <audit-log><enabled>true</enabled><file><name>./trace/who.log</name><enabled>true</enabled></file></audit-log>
@@ -184,10 +167,10 @@ public sealed class DaemonProcessTests : IAsyncLifetime
 
         await StartAsync();
 
-        Assert.True(File.Exists(Path.Combine(_run.Path, "trace", "dev.log")));
-        Assert.True(File.Exists(Path.Combine(_run.Path, "trace", "who.log")));
-        Assert.True(File.Exists(Path.Combine(_run.Path, "trace", "nc.log")));
-        Assert.False(File.Exists(_run.LogPath("netconf.log")));
+        Assert.True(File.Exists(Path.Combine(Run.Path, "trace", "dev.log")));
+        Assert.True(File.Exists(Path.Combine(Run.Path, "trace", "who.log")));
+        Assert.True(File.Exists(Path.Combine(Run.Path, "trace", "nc.log")));
+        Assert.False(File.Exists(Run.LogPath("netconf.log")));
     }
 
     [Fact(Timeout = 30000)]
@@ -195,32 +178,32 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     {
         await StartAsync();
 
-        Assert.True(File.Exists(_run.LogPath("audit.log")));
-        Assert.False(File.Exists(_run.LogPath("netconf.log")));
+        Assert.True(File.Exists(Run.LogPath("audit.log")));
+        Assert.False(File.Exists(Run.LogPath("netconf.log")));
     }
 
     [Fact(Timeout = 30000)]
     public async Task Nolog_writes_no_log_files_but_verbose_still_echoes_ncs_log()
     {
-        _daemon = NsoSimProcess.Start([.. _run.DaemonArgs, "--nolog"]);
+        Daemon = NsoSimProcess.Start([.. Run.DaemonArgs, "--nolog"]);
         var wait = await ControlAsync("--wait-started", "5");
 
         Assert.Equal(0, wait.ExitCode);
-        Assert.True(await _daemon.WaitForStdoutAsync("- Started", ExitWait));
-        Assert.False(Directory.Exists(Path.Combine(_run.Path, "logs")));
+        Assert.True(await Daemon.WaitForStdoutAsync("- Started", ExitWait));
+        Assert.False(Directory.Exists(Path.Combine(Run.Path, "logs")));
     }
 
     [Fact(Timeout = 30000)]
     public async Task A_busy_port_fails_the_start_with_exit_20_naming_the_listener_and_leaves_nothing_bound()
     {
-        using var holder = new TcpListener(IPAddress.Loopback, _run.CliPort);
+        using var holder = new TcpListener(IPAddress.Loopback, Run.CliPort);
         holder.Start();
 
-        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
 
-        Assert.Equal(20, await _daemon.WaitForExitAsync(ExitWait));
-        Assert.Equal($"nso-sim: cannot bind cli/ssh on 127.0.0.1:{_run.CliPort}: address already in use; stop what holds it or pick another port in ncs.conf\n", _daemon.Stderr);
-        Assert.Contains($"<ERR> ", _run.NcsLog, StringComparison.Ordinal);
+        Assert.Equal(20, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal($"nso-sim: cannot bind cli/ssh on 127.0.0.1:{Run.CliPort}: address already in use; stop what holds it or pick another port in ncs.conf\n", Daemon.Stderr);
+        Assert.Contains($"<ERR> ", Run.NcsLog, StringComparison.Ordinal);
         holder.Stop();
         AssertPortsAreFree();
     }
@@ -228,12 +211,12 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     [Fact(Timeout = 30000)]
     public async Task A_bad_port_in_ncs_conf_fails_the_start_with_exit_21_naming_the_element_and_line()
     {
-        File.WriteAllText(_run.ConfPath, SimRunDirectory.NcsConf(_run.IpcPort, _run.NetconfPort, _run.CliPort).Replace($"<port>{_run.CliPort}</port>", "<port>twenty</port>", StringComparison.Ordinal));
+        File.WriteAllText(Run.ConfPath, SimRunDirectory.NcsConf(Run.IpcPort, Run.NetconfPort, Run.CliPort).Replace($"<port>{Run.CliPort}</port>", "<port>twenty</port>", StringComparison.Ordinal));
 
-        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
 
-        Assert.Equal(21, await _daemon.WaitForExitAsync(ExitWait));
-        Assert.Equal($"nso-sim: Bad configuration: {_run.ConfPath}:10: /ncs-config/cli/ssh/port: \"twenty\" is not a port number (0..65535)\n", _daemon.Stderr);
+        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal($"nso-sim: Bad configuration: {Run.ConfPath}:10: /ncs-config/cli/ssh/port: \"twenty\" is not a port number (0..65535)\n", Daemon.Stderr);
     }
 
     [Theory(Timeout = 30000)]
@@ -241,37 +224,37 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     [InlineData("<ncs-config/>", "the root element must be")]
     public async Task A_file_that_is_not_an_ncs_conf_fails_the_start_with_exit_21(string text, string problem)
     {
-        File.WriteAllText(_run.ConfPath, text);
+        File.WriteAllText(Run.ConfPath, text);
 
-        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
 
-        Assert.Equal(21, await _daemon.WaitForExitAsync(ExitWait));
-        Assert.Contains(problem, _daemon.Stderr, StringComparison.Ordinal);
+        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Contains(problem, Daemon.Stderr, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 30000)]
     public async Task A_missing_ncs_conf_fails_the_start_with_exit_21()
     {
-        File.Delete(_run.ConfPath);
+        File.Delete(Run.ConfPath);
 
-        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
 
-        Assert.Equal(21, await _daemon.WaitForExitAsync(ExitWait));
-        Assert.StartsWith($"nso-sim: Bad configuration: {_run.ConfPath}: cannot read the file", _daemon.Stderr, StringComparison.Ordinal);
+        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.StartsWith($"nso-sim: Bad configuration: {Run.ConfPath}: cannot read the file", Daemon.Stderr, StringComparison.Ordinal);
     }
 
     private async Task StartAsync()
     {
-        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
+        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
         var wait = await ControlAsync("--wait-started", "5");
-        Assert.True(wait.ExitCode == 0, $"--wait-started exited {wait.ExitCode}: {wait.Stderr}; daemon stderr: {_daemon.Stderr}");
+        Assert.True(wait.ExitCode == 0, $"--wait-started exited {wait.ExitCode}: {wait.Stderr}; daemon stderr: {Daemon.Stderr}");
     }
 
-    private Task<CommandResult> ControlAsync(params string[] args) => NsoSimProcess.RunAsync(args, _run.ClientEnvironment);
+    private Task<CommandResult> ControlAsync(params string[] args) => NsoSimProcess.RunAsync(args, Run.ClientEnvironment);
 
     private void AssertPortsAreFree()
     {
-        foreach (var port in new[] { _run.IpcPort, _run.NetconfPort, _run.CliPort })
+        foreach (var port in new[] { Run.IpcPort, Run.NetconfPort, Run.CliPort })
         {
             using var probe = new TcpListener(IPAddress.Loopback, port);
             probe.Start();

@@ -13,7 +13,7 @@ namespace NsoDev.Simulator.Tests.Processes;
 /// daemon must still be running, still small, and still serving a normal client.
 /// </summary>
 [Collection(RealProcesses.Name)]
-public sealed class IpcFuzzProcessTests : IAsyncLifetime
+public sealed class IpcFuzzProcessTests : DaemonProcessTest
 {
     private const int Seed = 4569;
     private const int Connections = 1000;
@@ -25,30 +25,15 @@ public sealed class IpcFuzzProcessTests : IAsyncLifetime
     private static readonly byte[] Secret = "fuzz-secret-4569\n"u8.ToArray();
     private static readonly NsoVersion Version = NsoVersion.Default;
 
-    private readonly SimRunDirectory _run = new();
-    private NsoSimProcess? _daemon;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (_daemon is not null)
-        {
-            await _daemon.DisposeAsync();
-        }
-
-        _run.Dispose();
-    }
-
     [Fact(Timeout = 90000)]
     public async Task Random_and_truncated_bytes_on_the_ipc_port_never_stop_the_daemon_from_serving_a_normal_client()
     {
-        _run.WriteSecret(Encoding.UTF8.GetString(Secret));
-        _run.WriteConf(_run.AccessCheck);
-        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
-        var environment = new Dictionary<string, string>(_run.ClientEnvironment) { ["NCS_IPC_ACCESS_FILE"] = _run.SecretPath };
+        Run.WriteSecret(Encoding.UTF8.GetString(Secret));
+        Run.WriteConf(Run.AccessCheck);
+        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
+        var environment = new Dictionary<string, string>(Run.ClientEnvironment) { ["NCS_IPC_ACCESS_FILE"] = Run.SecretPath };
         Assert.Equal(0, (await NsoSimProcess.RunAsync(["--wait-started", "5"], environment)).ExitCode);
-        var endpoint = new TcpIpcEndpoint(new IPEndPoint(IPAddress.Loopback, _run.IpcPort));
+        var endpoint = new TcpIpcEndpoint(new IPEndPoint(IPAddress.Loopback, Run.IpcPort));
 
         await System.Threading.Tasks.Parallel.ForEachAsync(
             Enumerable.Range(0, Connections),
@@ -67,8 +52,8 @@ public sealed class IpcFuzzProcessTests : IAsyncLifetime
         var status = await NsoSimProcess.RunAsync(["--status"], environment);
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("status: started", status.Stdout, StringComparison.Ordinal);
-        Assert.False(_daemon.HasExited);
-        if (_daemon.ResidentBytes() is { } resident)
+        Assert.False(Daemon.HasExited);
+        if (Daemon.ResidentBytes() is { } resident)
         {
             Assert.InRange(resident, 0, MaxResidentBytes);
         }

@@ -8,24 +8,11 @@ namespace NsoDev.Simulator.Tests.Processes;
 /// base 1.0 only, and every request here carries its own message-id.
 /// </summary>
 [Collection(RealProcesses.Name)]
-public sealed class NorthboundSshTests : IAsyncLifetime
+public sealed class NorthboundSshTests : DaemonProcessTest
 {
     private const string Base = "urn:ietf:params:xml:ns:netconf:base:1.0";
-    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(10);
-    private readonly SimRunDirectory _run = new();
-    private NsoSimProcess? _daemon;
 
-    public async Task InitializeAsync() => await StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_daemon is not null)
-        {
-            await _daemon.DisposeAsync();
-        }
-
-        _run.Dispose();
-    }
+    public override async Task InitializeAsync() => await StartAsync();
 
     [Fact(Timeout = 60_000)]
     public Task Netconf_edit_config_then_get_config_round_trips_with_message_ids_echoed() => Task.Run(() =>
@@ -74,15 +61,15 @@ public sealed class NorthboundSshTests : IAsyncLifetime
             client.SendReceiveRpc(Rpc("501", """<edit-config><target><running/></target><config><devices xmlns="http://tail-f.com/ns/ncs"><device><name>pe7</name></device></devices></config></edit-config>"""));
         }
 
-        _daemon!.CloseStandardInput();
-        Assert.Equal(0, await _daemon.WaitForExitAsync(ExitWait));
+        Daemon!.CloseStandardInput();
+        Assert.Equal(0, await Daemon.WaitForExitAsync(ExitWait));
         await StartAsync();
         using (var client = Netconf())
         {
             Assert.Contains("<name>pe7</name>", client.SendReceiveRpc(Rpc("502", "<get-config><source><running/></source></get-config>")).OuterXml, StringComparison.Ordinal);
         }
 
-        await _daemon.KillAsync();
+        await Daemon.KillAsync();
         await StartAsync();
         using var after = Netconf();
         Assert.Contains("<name>pe7</name>", after.SendReceiveRpc(Rpc("503", "<get-config><source><running/></source></get-config>")).OuterXml, StringComparison.Ordinal);
@@ -91,7 +78,7 @@ public sealed class NorthboundSshTests : IAsyncLifetime
     [Fact(Timeout = 60_000)]
     public Task The_cli_runs_a_command_given_by_exec() => Task.Run(() =>
     {
-        using var client = new SshClient("127.0.0.1", _run.CliPort, "admin", "admin");
+        using var client = new SshClient("127.0.0.1", Run.CliPort, "admin", "admin");
         client.Connect();
 
         var state = client.RunCommand("show ncs-state");
@@ -106,7 +93,7 @@ public sealed class NorthboundSshTests : IAsyncLifetime
     [Fact(Timeout = 60_000)]
     public Task The_cli_shell_prompts_like_nso_answers_and_ends_on_exit() => Task.Run(() =>
     {
-        using var client = new SshClient("127.0.0.1", _run.CliPort, "admin", "admin");
+        using var client = new SshClient("127.0.0.1", Run.CliPort, "admin", "admin");
         client.Connect();
         using var shell = client.CreateShellStream("xterm", 120, 40, 0, 0, 4096);
 
@@ -121,7 +108,7 @@ public sealed class NorthboundSshTests : IAsyncLifetime
     [Fact(Timeout = 60_000)]
     public Task A_wrong_password_is_refused_and_the_default_admin_is_accepted() => Task.Run(() =>
     {
-        using var wrong = new SshClient("127.0.0.1", _run.CliPort, "admin", "nimda");
+        using var wrong = new SshClient("127.0.0.1", Run.CliPort, "admin", "nimda");
         Assert.ThrowsAny<Renci.SshNet.Common.SshAuthenticationException>(wrong.Connect);
     });
 
@@ -130,7 +117,7 @@ public sealed class NorthboundSshTests : IAsyncLifetime
     {
         string First()
         {
-            using var client = new SshClient("127.0.0.1", _run.CliPort, "admin", "admin");
+            using var client = new SshClient("127.0.0.1", Run.CliPort, "admin", "admin");
             string? fingerprint = null;
             client.HostKeyReceived += (_, e) => fingerprint = e.FingerPrintSHA256;
             client.Connect();
@@ -138,12 +125,12 @@ public sealed class NorthboundSshTests : IAsyncLifetime
         }
 
         var before = First();
-        _daemon!.CloseStandardInput();
-        await _daemon.WaitForExitAsync(ExitWait);
+        Daemon!.CloseStandardInput();
+        await Daemon.WaitForExitAsync(ExitWait);
         await StartAsync();
 
         Assert.Equal(before, First());
-        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_run.Path, "ssh"), "ssh_host_*_key"));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(Run.Path, "ssh"), "ssh_host_*_key"));
     }
 
     private static XmlDocument Rpc(string messageId, string body)
@@ -155,15 +142,15 @@ public sealed class NorthboundSshTests : IAsyncLifetime
 
     private NetConfClient Netconf()
     {
-        var client = new NetConfClient("127.0.0.1", _run.NetconfPort, "admin", "admin") { AutomaticMessageIdHandling = false };
+        var client = new NetConfClient("127.0.0.1", Run.NetconfPort, "admin", "admin") { AutomaticMessageIdHandling = false };
         client.Connect();
         return client;
     }
 
     private async Task StartAsync()
     {
-        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
-        var wait = await NsoSimProcess.RunAsync(["--wait-started", "10"], _run.ClientEnvironment);
+        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
+        var wait = await NsoSimProcess.RunAsync(["--wait-started", "10"], Run.ClientEnvironment);
         Assert.Equal(0, wait.ExitCode);
     }
 }

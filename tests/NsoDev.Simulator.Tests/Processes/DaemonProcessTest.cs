@@ -1,0 +1,26 @@
+namespace NsoDev.Simulator.Tests.Processes;
+
+/// <summary>
+/// A test class that runs real nso-sim daemons in a temporary run directory on free ports; whatever
+/// daemon a test left in <see cref="Daemon"/> is stopped, and the directory removed, afterwards.
+/// </summary>
+public abstract class DaemonProcessTest : IAsyncLifetime
+{
+    protected static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(10);
+
+    internal SimRunDirectory Run { get; } = new();
+
+    internal NsoSimProcess? Daemon { get; set; }
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (Daemon is not null)
+        {
+            await Daemon.DisposeAsync();
+        }
+
+        Run.Dispose();
+    }
+}
