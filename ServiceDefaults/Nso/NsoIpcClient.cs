@@ -35,18 +35,22 @@ public sealed class NsoIpcClient
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddRetry(new RetryStrategyOptions
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        if (options.ConnectRetries > 0)
+        {
+            pipeline.AddRetry(new RetryStrategyOptions
             {
                 // A refused or silent daemon may still be starting; a rejection or a mismatch will not heal.
                 ShouldHandle = new PredicateBuilder().Handle<IpcPreambleException>(e => e.Failure is IpcFailure.Refused or IpcFailure.Timeout),
-                MaxRetryAttempts = Math.Max(0, options.ConnectRetries),
+                MaxRetryAttempts = options.ConnectRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = TimeSpan.FromMilliseconds(200),
                 MaxDelay = TimeSpan.FromSeconds(5),
                 UseJitter = true,
-            })
-            .Build();
+            });
+        }
+
+        _pipeline = pipeline.Build();
     }
 
     /// <summary>The endpoint this client connects to.</summary>

@@ -29,9 +29,21 @@ public static class NsoIpcExtensions
         var options = NsoIpcOptions.FromConfiguration(configuration);
         options.ReadSecret();
 
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(sp => new NsoIpcClient(options, sp.GetRequiredService<ILogger<NsoIpcClient>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
-        builder.Services.AddHealthChecks().AddCheck<NsoIpcHealthCheck>(connectionName is null ? HealthCheckName : $"{HealthCheckName}-{connectionName}");
+        // A named connection is a keyed service, so several instances can be reached from one process.
+        NsoIpcClient CreateClient(IServiceProvider sp) => new(options, sp.GetRequiredService<ILogger<NsoIpcClient>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System);
+        if (connectionName is null)
+        {
+            builder.Services.AddSingleton(options);
+            builder.Services.AddSingleton(CreateClient);
+        }
+        else
+        {
+            builder.Services.AddKeyedSingleton(connectionName, options);
+            builder.Services.AddKeyedSingleton(connectionName, (sp, _) => CreateClient(sp));
+        }
+
+        var checkName = connectionName is null ? HealthCheckName : $"{HealthCheckName}-{connectionName}";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(checkName, _ => new NsoIpcHealthCheck(options), HealthStatus.Unhealthy, tags: null));
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics.AddMeter(NsoIpcClient.TelemetryName))
             .WithTracing(tracing => tracing.AddSource(NsoIpcClient.TelemetryName));

@@ -47,8 +47,9 @@ public sealed class NsoIpcOptions
         }
         else
         {
-            var address = configuration["NCS_IPC_ADDR"] ?? DefaultAddress;
-            var portText = configuration["NCS_IPC_PORT"];
+            // Empty counts as unset, as for NCS_IPC_PATH and the access-file variables.
+            var address = configuration["NCS_IPC_ADDR"] is { Length: > 0 } addr ? addr : DefaultAddress;
+            var portText = configuration["NCS_IPC_PORT"] is { Length: > 0 } text ? text : null;
             var port = DefaultPort;
             if (portText is not null && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
             {
@@ -65,9 +66,11 @@ public sealed class NsoIpcOptions
 
         var accessFile = configuration["CONFD_IPC_ACCESS_FILE"] is { Length: > 0 } confd ? confd : configuration["NCS_IPC_ACCESS_FILE"];
         options.AccessFile = string.IsNullOrEmpty(accessFile) ? null : accessFile;
-        if (configuration["NSO_VERSION"] is { Length: > 0 } version && Version.TryParse(version, out var parsed))
+        if (configuration["NSO_VERSION"] is { Length: > 0 } version)
         {
-            options.NsoVersion = parsed;
+            options.NsoVersion = Version.TryParse(version, out var parsed) && parsed.Major > 0
+                ? parsed
+                : throw new InvalidOperationException($"NSO_VERSION is '{version}', which is not a release such as 6.5. Set it to the instance's NSO release, or unset it for 6.5.");
         }
 
         return options;

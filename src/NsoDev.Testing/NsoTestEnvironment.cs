@@ -48,8 +48,23 @@ public sealed class NsoTestEnvironment : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(declare);
         var runRoot = NewRunRoot();
-        var builder = DistributedApplicationTestingBuilder.Create(RunRootArguments(runRoot));
-        declare(builder);
+        IDistributedApplicationTestingBuilder builder;
+        try
+        {
+            builder = DistributedApplicationTestingBuilder.Create(RunRootArguments(runRoot));
+            declare(builder);
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("No application host assembly", StringComparison.Ordinal))
+        {
+            TryDelete(runRoot);
+            throw new InvalidOperationException("Declaring instances in a test needs Aspire's orchestrator (DCP), which only an AppHost project knows where to find. Make the test project an Aspire one: <Project Sdk=\"Microsoft.NET.Sdk\"><Sdk Name=\"Aspire.AppHost.Sdk\" Version=\"13.6.4\" /> with a PackageReference to Aspire.Hosting.AppHost (see the README, \"Use NsoDev in your integration tests\"), or start your AppHost with StartAppHostAsync.", ex);
+        }
+        catch
+        {
+            TryDelete(runRoot);
+            throw;
+        }
+
         return await StartAsync(builder, runRoot, cancellationToken);
     }
 
@@ -62,7 +77,17 @@ public sealed class NsoTestEnvironment : IAsyncDisposable
         where TEntryPoint : class
     {
         var runRoot = NewRunRoot();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<TEntryPoint>([.. RunRootArguments(runRoot), .. args ?? []], (options, _) => options.DisableDashboard = true, cancellationToken);
+        IDistributedApplicationTestingBuilder builder;
+        try
+        {
+            builder = await DistributedApplicationTestingBuilder.CreateAsync<TEntryPoint>([.. RunRootArguments(runRoot), .. args ?? []], (options, _) => options.DisableDashboard = true, cancellationToken);
+        }
+        catch
+        {
+            TryDelete(runRoot);
+            throw;
+        }
+
         return await StartAsync(builder, runRoot, cancellationToken);
     }
 
@@ -95,6 +120,8 @@ public sealed class NsoTestEnvironment : IAsyncDisposable
         }
         catch
         {
+            // Stop first: the instances that did start must not outlive the failed environment.
+            await app.StopAsync(CancellationToken.None);
             await app.DisposeAsync();
             TryDelete(runRoot);
             throw;

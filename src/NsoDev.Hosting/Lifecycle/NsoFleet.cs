@@ -20,8 +20,11 @@ internal sealed class NsoFleet(
     ResourceNotificationService notifications,
     ResourceLoggerService loggers,
     TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
     ILogger<NsoFleet> logger) : IHostedService, IDisposable
 {
+    private readonly Lock _stopGate = new();
+    private Task? _stopAll;
     private readonly ConcurrentDictionary<string, NsoInstanceRunner> _runners = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<EngineChoice, Lazy<Task<NcsEngine>>> _engines = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -112,10 +115,25 @@ internal sealed class NsoFleet(
         return _runners.GetOrAdd(resource.Name, _ => new NsoInstanceRunner(resource, engine, runner, new ReadinessWaiter(runner, timeProvider), dashboard, resourceLogger, timeProvider));
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Stopping begins as soon as the app host is asked to stop (Ctrl-C), not after Aspire's own shutdown.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStopping.Register(() => StopAll());
+        return Task.CompletedTask;
+    }
 
     /// <summary>Stops every instance with <c>ncs --stop</c>, in parallel, then frees the leased ports.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => StopAll();
+
+    private Task StopAll()
+    {
+        lock (_stopGate)
+        {
+            return _stopAll ??= StopAllCoreAsync();
+        }
+    }
+
+    private async Task StopAllCoreAsync()
     {
         await _stopping.CancelAsync();
         await Task.WhenAll(_runners.Values.Select(r => r.StopAsync(CancellationToken.None)));

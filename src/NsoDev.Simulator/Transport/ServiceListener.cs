@@ -97,6 +97,13 @@ internal abstract class ServiceListener : IAsyncDisposable
                 continue;
             }
 
+            if (connection.ProtocolType == ProtocolType.Tcp)
+            {
+                // Replies go out as several small writes (an SSH packet, then the NETCONF end
+                // marker); with Nagle on, each waits for the client's delayed ACK, ~40 ms a call.
+                connection.NoDelay = true;
+            }
+
             Track(ServeAsync(connection));
         }
     }
