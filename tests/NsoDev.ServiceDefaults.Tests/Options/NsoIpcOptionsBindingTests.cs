@@ -1,0 +1,170 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using NsoDev.Ipc;
+
+namespace NsoDev.ServiceDefaults.Tests.Options;
+
+/// <summary>How <see cref="NsoIpcOptions"/> reads the variables NSO's own clients read (NSO-FACTS sections 2 and 4).</summary>
+public sealed class NsoIpcOptionsBindingTests
+{
+    [Fact]
+    public void Without_any_variable_the_client_goes_to_127_0_0_1_port_4569_with_no_access_check_and_speaks_6_5()
+    {
+        var options = Bind();
+
+        Assert.Equal(new NsoIpcEndpoint.Tcp("127.0.0.1", 4569), options.Endpoint);
+        Assert.Null(options.AccessFile);
+        Assert.Null(options.ReadSecret());
+        Assert.Equal(new Version(6, 5), options.NsoVersion);
+    }
+
+    [Fact]
+    public void Address_and_port_make_a_tcp_endpoint()
+    {
+        var options = Bind(("NCS_IPC_ADDR", "127.0.0.2"), ("NCS_IPC_PORT", "20010"));
+
+        Assert.Equal(new NsoIpcEndpoint.Tcp("127.0.0.2", 20010), options.Endpoint);
+    }
+
+    [Fact]
+    public void A_port_alone_keeps_the_default_address()
+    {
+        Assert.Equal(new NsoIpcEndpoint.Tcp("127.0.0.1", 20010), Bind(("NCS_IPC_PORT", "20010")).Endpoint);
+    }
+
+    [Fact]
+    public void An_ipv6_address_is_accepted()
+    {
+        Assert.Equal(new NsoIpcEndpoint.Tcp("::1", 4569), Bind(("NCS_IPC_ADDR", "::1")).Endpoint);
+    }
+
+    [Fact]
+    public void A_socket_path_wins_over_address_and_port()
+    {
+        var options = Bind(("NCS_IPC_PATH", "/run/user/1000/nsodev/ipc/b.sock"), ("NCS_IPC_ADDR", "127.0.0.1"), ("NCS_IPC_PORT", "20010"));
+
+        Assert.Equal(new NsoIpcEndpoint.UnixSocket("/run/user/1000/nsodev/ipc/b.sock"), options.Endpoint);
+    }
+
+    [Fact]
+    public void A_socket_path_wins_even_over_a_port_that_is_not_a_number()
+    {
+        // Clients never look at NCS_IPC_PORT once NCS_IPC_PATH is set, so a stale port cannot stop them.
+        var options = Bind(("NCS_IPC_PATH", "/tmp/x.sock"), ("NCS_IPC_PORT", "not-a-port"));
+
+        Assert.Equal(new NsoIpcEndpoint.UnixSocket("/tmp/x.sock"), options.Endpoint);
+    }
+
+    [Fact]
+    public void An_empty_socket_path_counts_as_unset()
+    {
+        Assert.Equal(new NsoIpcEndpoint.Tcp("127.0.0.1", 20010), Bind(("NCS_IPC_PATH", ""), ("NCS_IPC_PORT", "20010")).Endpoint);
+    }
+
+    [Fact]
+    public void NCS_IPC_ACCESS_FILE_turns_the_access_check_on()
+    {
+        Assert.Equal("/srv/nso/ipc_access", Bind(("NCS_IPC_ACCESS_FILE", "/srv/nso/ipc_access")).AccessFile);
+    }
+
+    [Fact]
+    public void CONFD_IPC_ACCESS_FILE_is_read_before_NCS_IPC_ACCESS_FILE()
+    {
+        var options = Bind(("NCS_IPC_ACCESS_FILE", "/srv/nso/ncs_access"), ("CONFD_IPC_ACCESS_FILE", "/srv/nso/confd_access"));
+
+        Assert.Equal("/srv/nso/confd_access", options.AccessFile);
+    }
+
+    [Fact]
+    public void An_empty_CONFD_IPC_ACCESS_FILE_falls_back_to_NCS_IPC_ACCESS_FILE()
+    {
+        Assert.Equal("/srv/nso/ncs_access", Bind(("CONFD_IPC_ACCESS_FILE", ""), ("NCS_IPC_ACCESS_FILE", "/srv/nso/ncs_access")).AccessFile);
+    }
+
+    [Fact]
+    public void An_empty_access_file_variable_leaves_the_check_off()
+    {
+        Assert.Null(Bind(("NCS_IPC_ACCESS_FILE", "")).AccessFile);
+    }
+
+    [Fact]
+    public void NSO_VERSION_chooses_the_release_whose_protocol_the_client_speaks()
+    {
+        Assert.Equal(new Version(6, 7), Bind(("NSO_VERSION", "6.7")).NsoVersion);
+    }
+
+    [Theory]
+    [InlineData("4569x")]
+    [InlineData("0")]
+    [InlineData("65536")]
+    [InlineData("-1")]
+    [InlineData("ipc")]
+    public void A_port_that_is_not_a_tcp_port_is_refused_with_the_variable_the_value_and_the_fix(string port)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Bind(("NCS_IPC_PORT", port)));
+
+        Assert.Equal($"NCS_IPC_PORT is '{port}', which is not a TCP port. Set it to the instance's IPC port (1-65535), or unset it for 4569.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("127.0.0.256")]
+    [InlineData("nso.example.com")]
+    public void An_address_that_is_not_an_ip_address_is_refused_with_the_variable_the_value_and_the_fix(string address)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Bind(("NCS_IPC_ADDR", address)));
+
+        Assert.Equal($"NCS_IPC_ADDR is '{address}', which is not an IP address. Set it to the instance's IPC address, such as 127.0.0.1.", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_access_file_is_an_error_that_names_the_file_and_the_fix_never_a_silent_fallback()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"nsodev-missing-{Guid.NewGuid():N}", "ipc_access");
+        var options = Bind(("NCS_IPC_ACCESS_FILE", missing));
+
+        var error = Assert.Throws<InvalidOperationException>(options.ReadSecret);
+
+        Assert.StartsWith($"NCS_IPC_ACCESS_FILE is '{missing}', but it cannot be read (", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("Give this process read access to the instance's secret file, or unset NCS_IPC_ACCESS_FILE if the instance's access check is off.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_access_file_that_cannot_be_read_as_a_file_is_an_error_that_names_it()
+    {
+        // A directory cannot be read as a file, whoever runs the test (root reads files of mode 0000).
+        var directory = Directory.CreateTempSubdirectory("nsodev-sd-").FullName;
+        try
+        {
+            var error = Assert.Throws<InvalidOperationException>(Bind(("NCS_IPC_ACCESS_FILE", directory)).ReadSecret);
+
+            Assert.StartsWith($"NCS_IPC_ACCESS_FILE is '{directory}', but it cannot be read (", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory);
+        }
+    }
+
+    [Fact]
+    public void The_secret_is_the_whole_access_file_byte_for_byte_trailing_newline_included()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(file, [.. "s3cret\n"u8]);
+
+            byte[] expected = [.. "s3cret\n"u8];
+            Assert.Equal(expected, Bind(("NCS_IPC_ACCESS_FILE", file)).ReadSecret());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static NsoIpcOptions Bind(params (string Key, string Value)[] variables) =>
+        NsoIpcOptions.FromConfiguration(new ConfigurationBuilder()
+            .AddInMemoryCollection(variables.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
+            .Build());
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Xml.Linq;
+using NsoDev.Testing.Tests.SideBySide;
+using Xunit;
+
+namespace NsoDev.Testing.Tests;
+
+/// <summary>A start in which one instance cannot start.</summary>
+public sealed class FailedStartTests : IDisposable
+{
+    private readonly string _scratch = Directory.CreateTempSubdirectory("nsodev-failed-start-").FullName;
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    [Fact(Timeout = 180_000)]
+    public async Task A_start_in_which_one_instance_fails_throws_at_once_with_that_instances_reason_and_frees_its_leases()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var broken = Path.Combine(_scratch, "broken.conf");
+        var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "ncs.conf"), cts.Token);
+        await File.WriteAllTextAsync(broken, template.Replace("<rollback>\n    <enabled>true</enabled>", "<rollback>\n    <enabled>maybe</enabled>", StringComparison.Ordinal), cts.Token);
+        Assert.NotEqual(template, await File.ReadAllTextAsync(broken, cts.Token));
+        var healthy = Path.Combine(_scratch, "healthy");
+
+        try
+        {
+            var error = await Assert.ThrowsAsync<DistributedApplicationException>(() => NsoTestEnvironment.StartAsync(
+                b =>
+                {
+                    b.AddNso("healthy").RunAsSimulator().WithRunDirectory(healthy);
+                    b.AddNso("broken").RunAsSimulator().WithTemplate(broken);
+                },
+                cts.Token));
+
+            // Well before the start timeout: the failure ends the wait, it does not run out the clock.
+            Assert.False(cts.IsCancellationRequested);
+            Assert.Contains("'broken'", error.Message, StringComparison.Ordinal);
+            Assert.Contains("failed to start", error.Message, StringComparison.Ordinal);
+            // The lease went with the app (other classes of this process may hold leases of their own).
+            var ipcPort = IpcPortOf(Path.Combine(healthy, "ncs.conf"));
+            Assert.DoesNotContain(LeaseDirectory.OfThisProcess().Values, ports => ports.Contains(ipcPort));
+        }
+        finally
+        {
+            // Known gap (reported): after a failed start NsoTestEnvironment disposes the app without stopping
+            // it, so the daemon of the instance that did start keeps running until this test process exits.
+            // Stop it here, by pid, so that it does not hold its ports through the rest of the run.
+            foreach (var (pid, _) in ProcessTable.WithArgumentContaining(healthy).Where(p => ProcessTable.IsNsoSim(p.Argv)))
+            {
+                using var daemon = Process.GetProcessById(pid);
+                daemon.Kill();
+                await daemon.WaitForExitAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>The IPC port written into an instance's ncs.conf: <c>&lt;ncs-ipc-address&gt;&lt;ip&gt;127.0.0.1&lt;/ip&gt;&lt;port&gt;20000&lt;/port&gt;</c>.</summary>
+    private static int IpcPortOf(string ncsConf) =>
+        int.Parse(
+            XDocument.Load(ncsConf).Descendants().Single(e => e.Name.LocalName == "ncs-ipc-address").Elements().Single(e => e.Name.LocalName == "port").Value,
+            CultureInfo.InvariantCulture);
+}
