@@ -106,20 +106,24 @@ static async Task<double> TimeSequentialAsync(string simulator, List<string> run
             .Where(l => l.StartsWith("export ", StringComparison.Ordinal))
             .Select(l => l["export ".Length..].Split('=', 2))
             .ToDictionary(p => p[0], p => (string?)p[1].Trim('\''));
-        var start = new ProcessStartInfo(simulator) { RedirectStandardInput = true, RedirectStandardOutput = true };
+        MoveToFreshPorts(dir, env);
+        var start = new ProcessStartInfo(simulator) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "--cd", dir, "-c", Path.Combine(dir, "ncs.conf"), "--foreground", "--stop-on-eof" })
         {
             start.ArgumentList.Add(a);
         }
 
         var process = Process.Start(start)!;
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { errors.Enqueue(e.Data); } };
         process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         daemons.Add((process, env));
         var wait = await Cli.Wrap(simulator).WithArguments(["--wait-started", "10"]).WithEnvironmentVariables(env).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
         if (wait.ExitCode != 0)
         {
-            throw new InvalidOperationException($"baseline: {dir} did not start: {wait.StandardError}");
+            throw new InvalidOperationException($"baseline: {dir} did not start: {wait.StandardError} daemon: {string.Join('\n', errors)}");
         }
     }
 
@@ -132,6 +136,33 @@ static async Task<double> TimeSequentialAsync(string simulator, List<string> run
     }
 
     return elapsed;
+}
+
+// The AppHost's ports may be taken by the time the baseline runs (other app hosts on a shared
+// machine), so each baseline daemon gets fresh free ports; the work it does is the same.
+static void MoveToFreshPorts(string dir, Dictionary<string, string?> env)
+{
+    System.Xml.Linq.XNamespace ns = "http://tail-f.com/yang/tailf-ncs-config";
+    var path = Path.Combine(dir, "ncs.conf");
+    var conf = System.Xml.Linq.XDocument.Load(path);
+    var root = conf.Root!;
+    if (env.ContainsKey("NCS_IPC_PORT"))
+    {
+        var port = FreePort();
+        root.Element(ns + "ncs-ipc-address")!.Element(ns + "port")!.Value = port.ToString(CultureInfo.InvariantCulture);
+        env["NCS_IPC_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+    }
+
+    root.Element(ns + "netconf-north-bound")!.Element(ns + "transport")!.Element(ns + "ssh")!.Element(ns + "port")!.Value = FreePort().ToString(CultureInfo.InvariantCulture);
+    root.Element(ns + "cli")!.Element(ns + "ssh")!.Element(ns + "port")!.Value = FreePort().ToString(CultureInfo.InvariantCulture);
+    conf.Save(path);
+}
+
+static int FreePort()
+{
+    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
 }
 
 static List<int> SimulatorPids(string root) =>
