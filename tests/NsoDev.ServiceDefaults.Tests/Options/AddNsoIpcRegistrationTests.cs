@@ -71,9 +71,25 @@ public sealed class AddNsoIpcRegistrationTests
         builder.AddNsoIpc("cfs");
 
         using var host = builder.Build();
-        Assert.Equal(new NsoIpcEndpoint.Tcp("127.0.0.3", 20020), host.Services.GetRequiredService<NsoIpcOptions>().Endpoint);
+        Assert.Equal(new NsoIpcEndpoint.Tcp("127.0.0.3", 20020), host.Services.GetRequiredKeyedService<NsoIpcOptions>("cfs").Endpoint);
+        Assert.NotNull(host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs"));
         var names = host.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations.Select(r => r.Name);
         Assert.Equal(["nso-ipc-cfs"], names);
+    }
+
+    [Fact]
+    public void Two_named_connections_each_get_their_own_options_client_and_health_check()
+    {
+        var builder = ClientHost.Builder(Variables(("Nso:cfs:NCS_IPC_PORT", "20020"), ("Nso:rfs:NCS_IPC_PATH", "/run/rfs.sock")));
+
+        builder.AddNsoIpc("cfs");
+        builder.AddNsoIpc("rfs");
+
+        using var host = builder.Build();
+        Assert.Equal(new NsoIpcEndpoint.Tcp("127.0.0.1", 20020), host.Services.GetRequiredKeyedService<NsoIpcOptions>("cfs").Endpoint);
+        Assert.Equal(new NsoIpcEndpoint.UnixSocket("/run/rfs.sock"), host.Services.GetRequiredKeyedService<NsoIpcClient>("rfs").Endpoint);
+        var names = host.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations.Select(r => r.Name).Order();
+        Assert.Equal(["nso-ipc-cfs", "nso-ipc-rfs"], names);
     }
 
     [Fact]
@@ -84,7 +100,7 @@ public sealed class AddNsoIpcRegistrationTests
         builder.AddNsoIpc("cfs");
 
         using var host = builder.Build();
-        var options = host.Services.GetRequiredService<NsoIpcOptions>();
+        var options = host.Services.GetRequiredKeyedService<NsoIpcOptions>("cfs");
         Assert.Equal(new NsoIpcEndpoint.Tcp("127.0.0.1", 4569), options.Endpoint);
         Assert.Null(options.AccessFile);
     }
