@@ -26,9 +26,9 @@ internal static class NsoCommands
         });
         builder.WithCommand(Stop, "Stop", context => RunAsync(context, (r, ct) => r.StopAsync(ct)), new CommandOptions
         {
+            // No description: a highlighted command's row button shows it instead of the name.
             IconName = "Stop",
             IsHighlighted = true,
-            Description = "Stops the daemon with `ncs --stop`.",
             UpdateState = c => IsActive(c) ? EnabledWhenRunning(c) : ResourceCommandState.Hidden,
         });
         builder.WithCommand(Restart, "Restart", context => RunAsync(context, (r, ct) => r.RestartAsync(ct)), new CommandOptions

@@ -22,6 +22,7 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, Ti
     public Task StartingAsync(NsoResource resource, NcsEngine engine) =>
         notifications.PublishUpdateAsync(resource, s => s with
         {
+            CreationTimeStamp = s.CreationTimeStamp ?? timeProvider.GetUtcNow().UtcDateTime,
             State = KnownResourceStates.Starting,
             StartTimeStamp = timeProvider.GetUtcNow().UtcDateTime,
             StopTimeStamp = null,
