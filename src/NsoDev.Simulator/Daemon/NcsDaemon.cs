@@ -107,10 +107,6 @@ internal sealed class NcsDaemon : IControlledDaemon
         {
             return await FailAsync(NcsExitCode.CdbCorrupt, $"CDB: {e.Message}");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return await FailAsync(NcsExitCode.InternalError, $"SSH host keys: {e.Message}");
-        }
 
         try
         {
@@ -122,6 +118,7 @@ internal sealed class NcsDaemon : IControlledDaemon
             return await FailAsync(NcsExitCode.BindFailed, e.Message);
         }
 
+        _northbound.StartSsh();
         Start(_listeners);
         var stop = await _stop.Task;
         return stop.Clean ? await StopCleanlyAsync(stop, _listeners) : StopAbruptly(stop);

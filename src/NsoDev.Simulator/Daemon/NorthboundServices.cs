@@ -16,7 +16,8 @@ namespace NsoDev.Simulator.Daemon;
 /// </summary>
 internal sealed class NorthboundServices : IAsyncDisposable
 {
-    private readonly List<SshServer> _sshServers = [];
+    private readonly Dictionary<string, SshServer> _sshServers = [];
+    private Task? _sshReady;
     private readonly NetconfServer _netconf;
     private readonly CliShell _shell;
     private readonly CliExec _exec;
@@ -47,36 +48,67 @@ internal sealed class NorthboundServices : IAsyncDisposable
     /// <summary>The protocol for one northbound listener of ncs.conf.</summary>
     public IConnectionHandler HandlerFor(ListenerConf listener) => listener.Name switch
     {
-        "netconf-ssh" => new SshConnectionHandler(NewSshServer(new NetconfOverSsh(_netconf))),
-        "cli-ssh" => new SshConnectionHandler(NewSshServer(new CliOverSsh(_shell, _exec))),
+        "netconf-ssh" or "cli-ssh" => new SshConnectionHandler(this, listener.Name),
         "netconf-tcp" => new NetconfOverTcp(_netconf),
         _ => ClosingConnectionHandler.Instance,
     };
 
+    /// <summary>
+    /// Loads or generates the SSH host keys in the background. A first start generates an RSA-3072
+    /// key, which can take a second on a busy machine; IPC is served meanwhile, so `ncs --wait-started`
+    /// connects at once, and an SSH client that comes early just waits for the keys.
+    /// </summary>
+    public void StartSsh() => _sshReady = Task.Run(() =>
+    {
+        // One after the other: both servers share the key directory, and the first one writes it.
+        _sshServers["netconf-ssh"] = NewSshServer(new NetconfOverSsh(_netconf));
+        _sshServers["cli-ssh"] = NewSshServer(new CliOverSsh(_shell, _exec));
+    });
+
     public async ValueTask DisposeAsync()
     {
-        foreach (var server in _sshServers)
+        if (_sshReady is not null)
+        {
+            await _sshReady.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        foreach (var server in _sshServers.Values)
         {
             await server.DisposeAsync();
         }
     }
 
-    private SshServer NewSshServer(ISshChannelHandlers handlers)
+    private async Task<SshServer> SshServerAsync(string listenerName)
     {
-        var server = new SshServer(new SshServerOptions
-        {
-            HostKeyDirectory = _hostKeyDirectory,
-            CheckPassword = (user, password) => AaaUsers.Check(_datastore.Current.Nodes, user, password),
-            Handlers = handlers,
-            Log = _logs.Audit.Info,
-        });
-        _sshServers.Add(server);
-        return server;
+        await (_sshReady ?? throw new InvalidOperationException("SSH was not started."));
+        return _sshServers[listenerName];
     }
 
-    private sealed class SshConnectionHandler(SshServer server) : IConnectionHandler
+    private SshServer NewSshServer(ISshChannelHandlers handlers) => new(new SshServerOptions
     {
-        public Task HandleAsync(Stream connection, CancellationToken cancellationToken) => server.HandleConnectionAsync(connection, null, cancellationToken);
+        HostKeyDirectory = _hostKeyDirectory,
+        CheckPassword = (user, password) => AaaUsers.Check(_datastore.Current.Nodes, user, password),
+        Handlers = handlers,
+        Log = _logs.Audit.Info,
+    });
+
+    private sealed class SshConnectionHandler(NorthboundServices services, string listenerName) : IConnectionHandler
+    {
+        public async Task HandleAsync(Stream connection, CancellationToken cancellationToken)
+        {
+            SshServer server;
+            try
+            {
+                server = await services.SshServerAsync(listenerName);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException)
+            {
+                services._logs.Ncs.Error($"{listenerName}: no SSH host keys in {services._hostKeyDirectory}: {e.Message}");
+                return;
+            }
+
+            await server.HandleConnectionAsync(connection, null, cancellationToken);
+        }
     }
 
     private sealed class NetconfOverTcp(NetconfServer netconf) : IConnectionHandler
