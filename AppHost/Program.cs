@@ -46,6 +46,11 @@ foreach (var options in topology.Instances)
         nso.WithRunDirectory(Path.Combine(runRoot, options.Name));
     }
 
+    if (!topology.Clients)
+    {
+        continue;
+    }
+
     // `ncs --status` with only the injected environment: Running while the variables work.
     builder.AddExecutable($"{options.Name}-status", "/bin/sh", Path.GetDirectoryName(statusScript)!, statusScript)
         .WithReference(nso)
@@ -55,8 +60,11 @@ foreach (var options in topology.Instances)
 }
 
 // A .NET client through ServiceDefaults' AddNsoIpc: the IPC preamble every 5 s, with the access check when it is on.
-builder.AddProject<Projects.IpcClient>("ipc-client")
-    .WithReference(first!)
-    .WaitFor(first!);
+if (topology.Clients)
+{
+    builder.AddProject<Projects.IpcClient>("ipc-client")
+        .WithReference(first!)
+        .WaitFor(first!);
+}
 
 builder.Build().Run();
