@@ -171,6 +171,53 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
         Assert.Empty(_rejections);
     }
 
+    [Theory(Timeout = 5000)]
+    [InlineData((byte)IpcClientId.DataProvider)]
+    [InlineData((byte)IpcClientId.Cli)]
+    [InlineData((byte)IpcClientId.Cdb)]
+    [InlineData((byte)IpcClientId.Maapi)]
+    [InlineData((byte)IpcClientId.MaapiStream)]
+    [InlineData((byte)IpcClientId.EventManager)]
+    [InlineData((byte)IpcClientId.NetconfSubsystem)]
+    [InlineData((byte)IpcClientId.Ha)]
+    [InlineData((byte)IpcClientId.Ncs)]
+    [InlineData((byte)IpcClientId.SimControl)]
+    public async Task Every_client_id_is_rejected_with_a_wrong_secret(byte clientId)
+    {
+        var id = (IpcClientId)clientId;
+        StartSession(new IpcAccessCheckOn(Secret));
+
+        await SendAsync([(byte)((byte)id | 0xC0)]);
+        var challenge = await ReceiveAsync(33);
+        await SendAsync([12, .. SHA256.HashData([.. "not the secret"u8.ToArray(), .. challenge[1..]])]);
+
+        Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1));
+        await AssertClosedAsync();
+        Assert.Equal(id, Assert.Single(_rejections).ClientId);
+    }
+
+    [Theory(Timeout = 5000)]
+    [InlineData((byte)IpcClientId.DataProvider)]
+    [InlineData((byte)IpcClientId.Cdb)]
+    [InlineData((byte)IpcClientId.Maapi)]
+    [InlineData((byte)IpcClientId.MaapiStream)]
+    [InlineData((byte)IpcClientId.EventManager)]
+    [InlineData((byte)IpcClientId.NetconfSubsystem)]
+    [InlineData((byte)IpcClientId.Ha)]
+    [InlineData((byte)IpcClientId.Ncs)]
+    [InlineData((byte)IpcClientId.SimControl)]
+    public async Task Every_client_id_is_rejected_without_a_secret(byte clientId)
+    {
+        var id = (IpcClientId)clientId;
+        StartSession(new IpcAccessCheckOn(Secret));
+
+        await SendAsync(new IpcHello(id, IpcChallengeRequest.None, 85, Daemon.PackedVersion).Encode());
+
+        Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1));
+        await AssertClosedAsync();
+        Assert.Equal(id, Assert.Single(_rejections).ClientId);
+    }
+
     [Fact(Timeout = 5000)]
     public async Task Ncs_cli_must_pass_the_check_like_any_other_client()
     {
