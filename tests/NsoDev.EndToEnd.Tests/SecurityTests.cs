@@ -31,7 +31,7 @@ public sealed class SecurityTests : IDisposable
     [Fact]
     public void The_published_manifest_holds_secrets_only_as_secret_parameters_without_values()
     {
-        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "aspire-manifest.json")));
+        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "aspire-manifest.json")));
         var resources = manifest.RootElement.GetProperty("resources");
 
         var secretParameters = resources.EnumerateObject()
@@ -64,10 +64,4 @@ public sealed class SecurityTests : IDisposable
 
         return sockets;
     }
-
-    /// <summary>The checkout, recorded at build time (the binaries may live outside it).</summary>
-    private static string RepositoryRoot() =>
-        typeof(SecurityTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-            .Cast<System.Reflection.AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "RepositoryRoot").Value!;
 }

@@ -171,17 +171,14 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
         Assert.Empty(_rejections);
     }
 
+    /// <summary>Every id NSO's clients use, and the simulator's own control id.</summary>
+    public static TheoryData<byte> EveryClientId => [.. Enum.GetValues<IpcClientId>().Select(id => (byte)id)];
+
+    /// <summary>The ids that send the 9-byte library hello (ncs_cli sends its first byte alone).</summary>
+    public static TheoryData<byte> EveryLibraryClientId => [.. Enum.GetValues<IpcClientId>().Where(id => id != IpcClientId.Cli).Select(id => (byte)id)];
+
     [Theory(Timeout = 5000)]
-    [InlineData((byte)IpcClientId.DataProvider)]
-    [InlineData((byte)IpcClientId.Cli)]
-    [InlineData((byte)IpcClientId.Cdb)]
-    [InlineData((byte)IpcClientId.Maapi)]
-    [InlineData((byte)IpcClientId.MaapiStream)]
-    [InlineData((byte)IpcClientId.EventManager)]
-    [InlineData((byte)IpcClientId.NetconfSubsystem)]
-    [InlineData((byte)IpcClientId.Ha)]
-    [InlineData((byte)IpcClientId.Ncs)]
-    [InlineData((byte)IpcClientId.SimControl)]
+    [MemberData(nameof(EveryClientId))]
     public async Task Every_client_id_is_rejected_with_a_wrong_secret(byte clientId)
     {
         var id = (IpcClientId)clientId;
@@ -197,15 +194,7 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     }
 
     [Theory(Timeout = 5000)]
-    [InlineData((byte)IpcClientId.DataProvider)]
-    [InlineData((byte)IpcClientId.Cdb)]
-    [InlineData((byte)IpcClientId.Maapi)]
-    [InlineData((byte)IpcClientId.MaapiStream)]
-    [InlineData((byte)IpcClientId.EventManager)]
-    [InlineData((byte)IpcClientId.NetconfSubsystem)]
-    [InlineData((byte)IpcClientId.Ha)]
-    [InlineData((byte)IpcClientId.Ncs)]
-    [InlineData((byte)IpcClientId.SimControl)]
+    [MemberData(nameof(EveryLibraryClientId))]
     public async Task Every_client_id_is_rejected_without_a_secret(byte clientId)
     {
         var id = (IpcClientId)clientId;

@@ -1,10 +1,11 @@
 using System.Reflection;
 
-namespace NsoDev.Testing.Tests;
+namespace NsoDev.Tests;
 
 /// <summary>
-/// The checkout this test was built from: the first directory up from the binaries that holds
-/// NsoDev.sln, else the one recorded at build time (for binaries under an artifacts path).
+/// Shared by the test projects (linked, not referenced). The checkout this test runs from: the first directory up from the binaries that holds
+/// NsoDev.sln or Directory.Build.props, else the one recorded at build time (for binaries built
+/// with an artifacts path outside the checkout).
 /// </summary>
 internal static class RepositoryRoot
 {
@@ -24,8 +25,9 @@ internal static class RepositoryRoot
             .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
         return recorded is not null && IsRoot(recorded)
             ? recorded
-            : throw new DirectoryNotFoundException($"No NsoDev.sln above {AppContext.BaseDirectory} or at {recorded}.");
+            : throw new DirectoryNotFoundException($"No NsoDev.sln or Directory.Build.props above {AppContext.BaseDirectory} or at {recorded}.");
     }
 
-    private static bool IsRoot(string directory) => File.Exists(System.IO.Path.Combine(directory, "NsoDev.sln"));
+    private static bool IsRoot(string directory) =>
+        File.Exists(System.IO.Path.Combine(directory, "NsoDev.sln")) || File.Exists(System.IO.Path.Combine(directory, "Directory.Build.props"));
 }
