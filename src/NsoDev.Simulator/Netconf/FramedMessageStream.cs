@@ -50,8 +50,20 @@ internal sealed class FramedMessageStream : Stream
     /// <summary>Sends what is buffered and ends the message.</summary>
     public async Task CompleteAsync()
     {
-        await SendBufferAsync();
-        await _channel.WriteAsync(_framing == NetconfFraming.Chunked ? EndOfChunks : EndOfMessage, _cancellationToken);
+        if (_framing == NetconfFraming.EndOfMessage && _buffer.Length - _count >= EndOfMessage.Length)
+        {
+            // The marker travels with the end of the message in one write: a client such as SSH.NET
+            // parses the hello from the one channel-data message that carries the marker.
+            EndOfMessage.CopyTo(_buffer.AsSpan(_count));
+            _count += EndOfMessage.Length;
+            await SendBufferAsync();
+        }
+        else
+        {
+            await SendBufferAsync();
+            await _channel.WriteAsync(_framing == NetconfFraming.Chunked ? EndOfChunks : EndOfMessage, _cancellationToken);
+        }
+
         await _channel.FlushAsync(_cancellationToken);
     }
 
