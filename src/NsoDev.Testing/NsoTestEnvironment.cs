@@ -17,6 +17,8 @@ public sealed class NsoTestEnvironment : IAsyncDisposable
     /// <summary>How long starting may take before it fails.</summary>
     public static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromMinutes(2);
 
+    private const int LogLinesOnFailure = 15;
+
     private readonly DistributedApplication _app;
     private readonly string _runRoot;
     private readonly ImmutableDictionary<string, NsoInstanceInfo> _instances;
@@ -118,14 +120,45 @@ public sealed class NsoTestEnvironment : IAsyncDisposable
             await Task.WhenAll(resources.Select(r => app.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, timeout.Token)));
             return new NsoTestEnvironment(app, runRoot, resources.ToImmutableDictionary(r => r.Name, Describe));
         }
-        catch
+        catch (Exception ex)
         {
-            // Stop first: the instances that did start must not outlive the failed environment.
+            // Read why before stopping (the log goes with the run root), then stop: the instances that did
+            // start must not outlive the failed environment.
+            var failures = DescribeFailures(app, builder.Resources.OfType<NsoResource>());
             await app.StopAsync(CancellationToken.None);
             await app.DisposeAsync();
             TryDelete(runRoot);
+            if (failures.Length > 0 && ex is DistributedApplicationException or OperationCanceledException)
+            {
+                throw new DistributedApplicationException($"The NSO test environment did not start.{failures}", ex);
+            }
+
             throw;
         }
+    }
+
+    /// <summary>For every instance that is not running: its state, the reason it gave, and the end of its ncs.log.</summary>
+    private static string DescribeFailures(DistributedApplication app, IEnumerable<NsoResource> resources)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var resource in resources)
+        {
+            if (!app.ResourceNotifications.TryGetCurrentState(resource.Name, out var current) || current.Snapshot.State?.Text == KnownResourceStates.Running)
+            {
+                continue;
+            }
+
+            var reason = (current.Snapshot.Properties.FirstOrDefault(p => p.Name == "nso.failure")?.Value as string)?.TrimEnd('.');
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\n'{resource.Name}' is {current.Snapshot.State?.Text ?? "unknown"}: {reason ?? "no reason was given"}.");
+            if (resource.Plan is { } plan)
+            {
+                var log = Path.Combine(plan.RunDirectory.LogsDirectory, "ncs.log");
+                var tail = File.Exists(log) ? File.ReadLines(log).TakeLast(LogLinesOnFailure).ToList() : [];
+                text.Append(tail.Count == 0 ? $" No ncs.log in {plan.RunDirectory.LogsDirectory}." : $" The end of its ncs.log:\n  {string.Join("\n  ", tail)}");
+            }
+        }
+
+        return text.ToString();
     }
 
     private static NsoInstanceInfo Describe(NsoResource resource)
