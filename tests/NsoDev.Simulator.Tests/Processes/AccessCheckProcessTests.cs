@@ -173,7 +173,7 @@ public sealed class AccessCheckProcessTests : DaemonProcessTest
         Run.WriteConf(Run.AccessCheck);
 
         Daemon = NsoSimProcess.Start(Run.DaemonArgs);
-        var wait = await ControlAsync("tcp", withSecret: true, "--wait-started", "5");
+        var wait = await ControlAsync("tcp", withSecret: true, "--wait-started", NsoSimProcess.WaitStartedSeconds);
 
         Assert.Equal(0, wait.ExitCode);
         Assert.Contains($"<WARNING> ", Run.NcsLog, StringComparison.Ordinal);
@@ -189,7 +189,7 @@ public sealed class AccessCheckProcessTests : DaemonProcessTest
 
         Run.WriteConf((accessCheck ? Run.AccessCheck : string.Empty) + (transport == "local" ? Run.LocalIpc : string.Empty));
         Daemon = NsoSimProcess.Start(Run.DaemonArgs);
-        var wait = await ControlAsync(transport, withSecret: accessCheck, "--wait-started", "5");
+        var wait = await ControlAsync(transport, withSecret: accessCheck, "--wait-started", NsoSimProcess.WaitStartedSeconds);
         Assert.True(wait.ExitCode == 0, $"--wait-started exited {wait.ExitCode}: {wait.Stderr}; daemon stderr: {Daemon.Stderr}");
     }
 

@@ -186,7 +186,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
     public async Task Nolog_writes_no_log_files_but_verbose_still_echoes_ncs_log()
     {
         Daemon = NsoSimProcess.Start([.. Run.DaemonArgs, "--nolog"]);
-        var wait = await ControlAsync("--wait-started", "5");
+        var wait = await ControlAsync("--wait-started", NsoSimProcess.WaitStartedSeconds);
 
         Assert.Equal(0, wait.ExitCode);
         Assert.True(await Daemon.WaitForStdoutAsync("- Started", ExitWait));
@@ -246,7 +246,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
     private async Task StartAsync()
     {
         Daemon = NsoSimProcess.Start(Run.DaemonArgs);
-        var wait = await ControlAsync("--wait-started", "5");
+        var wait = await ControlAsync("--wait-started", NsoSimProcess.WaitStartedSeconds);
         Assert.True(wait.ExitCode == 0, $"--wait-started exited {wait.ExitCode}: {wait.Stderr}; daemon stderr: {Daemon.Stderr}");
     }
 

@@ -28,7 +28,7 @@ public sealed class InstanceTemplateProcessTests : IDisposable
         conf.Save(_run.ConfPath);
 
         await using var daemon = NsoSimProcess.Start(_run.DaemonArgs);
-        var wait = await NsoSimProcess.RunAsync(["--wait-started", "5"], _run.ClientEnvironment);
+        var wait = await NsoSimProcess.RunAsync(["--wait-started", NsoSimProcess.WaitStartedSeconds], _run.ClientEnvironment);
         Assert.True(wait.ExitCode == 0, $"--wait-started: {wait.ExitCode} {wait.Stderr}; daemon: {daemon.Stderr}");
 
         var status = await NsoSimProcess.RunAsync(["--status"], _run.ClientEnvironment);

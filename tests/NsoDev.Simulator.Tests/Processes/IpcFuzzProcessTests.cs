@@ -32,7 +32,7 @@ public sealed class IpcFuzzProcessTests : DaemonProcessTest
         Run.WriteConf(Run.AccessCheck);
         Daemon = NsoSimProcess.Start(Run.DaemonArgs);
         var environment = new Dictionary<string, string>(Run.ClientEnvironment) { ["NCS_IPC_ACCESS_FILE"] = Run.SecretPath };
-        Assert.Equal(0, (await NsoSimProcess.RunAsync(["--wait-started", "5"], environment)).ExitCode);
+        Assert.Equal(0, (await NsoSimProcess.RunAsync(["--wait-started", NsoSimProcess.WaitStartedSeconds], environment)).ExitCode);
         var endpoint = new TcpIpcEndpoint(new IPEndPoint(IPAddress.Loopback, Run.IpcPort));
 
         await System.Threading.Tasks.Parallel.ForEachAsync(

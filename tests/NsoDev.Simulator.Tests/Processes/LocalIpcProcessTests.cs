@@ -75,7 +75,7 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
         Assert.True(File.Exists(_run.SocketPath), "SIGKILL leaves the socket file behind");
 
         _second = NsoSimProcess.Start(_run.DaemonArgs);
-        var wait = await NsoSimProcess.RunAsync(["--wait-started", "5"], _run.LocalClientEnvironment);
+        var wait = await NsoSimProcess.RunAsync(["--wait-started", NsoSimProcess.WaitStartedSeconds], _run.LocalClientEnvironment);
 
         Assert.Equal(0, wait.ExitCode);
         Assert.Contains($"Removed the stale IPC socket {_run.SocketPath}: no daemon answered on it", _run.NcsLog, StringComparison.Ordinal);
@@ -115,7 +115,7 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
     private async Task StartAsync()
     {
         _daemon = NsoSimProcess.Start(_run.DaemonArgs);
-        var wait = await NsoSimProcess.RunAsync(["--wait-started", "5"], _run.LocalClientEnvironment);
+        var wait = await NsoSimProcess.RunAsync(["--wait-started", NsoSimProcess.WaitStartedSeconds], _run.LocalClientEnvironment);
         Assert.True(wait.ExitCode == 0, $"--wait-started exited {wait.ExitCode}: {wait.Stderr}; daemon stderr: {_daemon.Stderr}");
     }
 }

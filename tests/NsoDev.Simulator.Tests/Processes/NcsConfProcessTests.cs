@@ -122,7 +122,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
 
     private async Task<string> WaitThenStatusAsync(IReadOnlyDictionary<string, string> client)
     {
-        var wait = await NsoSimProcess.RunAsync(["--wait-started", "5"], client);
+        var wait = await NsoSimProcess.RunAsync(["--wait-started", NsoSimProcess.WaitStartedSeconds], client);
         Assert.True(wait.ExitCode == 0, $"--wait-started exited {wait.ExitCode}: {wait.Stderr}; daemon stderr: {Daemon!.Stderr}");
         var status = await NsoSimProcess.RunAsync(["--status"], client);
         Assert.Equal(0, status.ExitCode);

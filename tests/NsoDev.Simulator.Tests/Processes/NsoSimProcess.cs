@@ -10,6 +10,9 @@ namespace NsoDev.Simulator.Tests.Processes;
 /// </summary>
 internal sealed class NsoSimProcess : IAsyncDisposable
 {
+    /// <summary>The <c>--wait-started</c> budget of tests that wait for a start: generous, as a loaded CI machine can take seconds to start a .NET process.</summary>
+    public const string WaitStartedSeconds = "30";
+
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
