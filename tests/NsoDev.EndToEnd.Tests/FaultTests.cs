@@ -32,6 +32,10 @@ public sealed class FaultTests : IDisposable
             var pids = TwoInstances.Select(Pid).ToList();
             var netconf = NetconfPort("nso-1");
             EditConfig(netconf, "survivor");
+            // Built before the kill, so the next run plans the moment the daemons are gone, leaving the least
+            // time for a test project running beside to plan the freed ports.
+            var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=2");
+            await using var next = await builder.BuildAsync(cts.Token);
 
             appHost.Kill();
             await appHost.WaitForExitAsync(cts.Token);
@@ -47,9 +51,8 @@ public sealed class FaultTests : IDisposable
                 Assert.Contains("clean shutdown: EOF on stdin", Log(name), StringComparison.Ordinal);
             }
 
-            var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=2");
-            await using var next = await builder.BuildAsync(cts.Token);
             await next.StartAsync(cts.Token);
+
             await next.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
             Assert.Equal(netconf, builder.Nso("nso-1").Plan!.Ports[NsoPortKind.Netconf]);
             Assert.Contains("<name>survivor</name>", GetConfig(netconf), StringComparison.Ordinal);
@@ -88,17 +91,26 @@ public sealed class FaultTests : IDisposable
     {
         using var cts = new CancellationTokenSource(AppHostRun.Budget);
         int first;
+        TcpListener squatter;
         var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
         await using (var app = await builder.BuildAsync(cts.Token))
         {
             await app.StartAsync(cts.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
             first = builder.Nso("nso-1").Plan!.Ports[NsoPortKind.Netconf];
-            await app.StopAsync(cts.Token);
+            squatter = new TcpListener(IPAddress.Loopback, first);
+
+            // Stop, and take the port, under the lease lock: otherwise an environment of another test project
+            // could plan the port in the moment it is free, and then fail to bind it.
+            using var noPorts = PortLeases.ForCurrentUser().Plan(_ =>
+            {
+                Task.Run(() => app.StopAsync(cts.Token)).GetAwaiter().GetResult();
+                squatter.Start();
+                return [];
+            });
         }
 
-        using var squatter = new TcpListener(IPAddress.Loopback, first);
-        squatter.Start();
+        using var held = squatter;
         var again = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
         await using var next = await again.StartHealthyAsync(cts.Token, "nso-1");
 
@@ -142,6 +154,51 @@ public sealed class FaultTests : IDisposable
         var portsA = a.Resources.OfType<NsoResource>().SelectMany(r => r.Plan!.Ports.Ports.Values).ToHashSet();
         var portsB = b.Resources.OfType<NsoResource>().SelectMany(r => r.Plan!.Ports.Ports.Values).ToHashSet();
         Assert.Empty(portsA.Intersect(portsB));
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task An_app_host_in_another_process_leases_its_ports_until_it_dies_and_a_planner_here_plans_around_them()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var leases = PortLeases.ForCurrentUser();
+        var appHost = StartAppHostProcess(_runRoot, "--Nso:Count=2", "--Nso:Clients=false");
+        try
+        {
+            await WaitUntilStartedAsync("nso-1", cts.Token);
+            await WaitUntilStartedAsync("nso-2", cts.Token);
+
+            // The other process's lease: named by its pid, holding the ports its daemons listen on.
+            var lease = Assert.Single(Directory.GetFiles(leases.Directory, $"{appHost.Id}-*.lease"));
+            var leasedThere = File.ReadAllLines(lease).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToHashSet();
+            Assert.Contains(NetconfPort("nso-1"), leasedThere);
+            Assert.Contains(NetconfPort("nso-2"), leasedThere);
+            Assert.All(leasedThere, port => Assert.False(IsFree(port), $"Leased port {port} is not listened on."));
+
+            // A planner here whose probe calls every port free still avoids them: the lease alone keeps two app hosts apart.
+            var requests = TwoInstances.Select(n => new InstancePortRequest(n, new Dictionary<NsoPortKind, int?> { [NsoPortKind.Ipc] = null, [NsoPortKind.Netconf] = null, [NsoPortKind.Cli] = null })).ToList();
+            using (var mine = leases.Plan(leased => new PortPlanner(new EveryPortFree()).Plan(requests, leased).SelectMany(p => p.Ports.Values)))
+            {
+                Assert.Equal(6, mine.Ports.Count);
+                Assert.Empty(mine.Ports.Intersect(leasedThere));
+            }
+
+            appHost.Kill();
+            await appHost.WaitForExitAsync(cts.Token);
+
+            // Its owner is dead: the next planner ignores the lease and removes it.
+            leases.ReadLiveLeases();
+            Assert.False(File.Exists(lease), $"The lease of the killed app host (pid {appHost.Id}) is still there.");
+        }
+        finally
+        {
+            if (!appHost.HasExited)
+            {
+                appHost.Kill(entireProcessTree: true);
+            }
+
+            appHost.Dispose();
+            await WaitUntilDaemonsStopAsync(cts.Token);
+        }
     }
 
     [Fact(Timeout = 300_000)]
@@ -237,10 +294,40 @@ public sealed class FaultTests : IDisposable
         return document;
     }
 
+    /// <summary>After a kill of the app host, each daemon stops by itself (EOF on stdin); wait for it so it holds no ports afterwards.</summary>
+    private async Task WaitUntilDaemonsStopAsync(CancellationToken cancellationToken)
+    {
+        var pids = TwoInstances.Where(n => File.Exists(Path.Combine(_runRoot, n, "nsodev.pid"))).Select(Pid).ToList();
+        while (pids.Any(AppHostRun.IsAlive) && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(100, CancellationToken.None);
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, port);
+            probe.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>A probe that calls every port free, so only leases can keep a planner off a port.</summary>
+internal sealed class EveryPortFree : IPortProbe
+{
+    public bool IsFree(int port) => true;
 }
