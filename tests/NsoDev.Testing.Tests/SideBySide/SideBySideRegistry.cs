@@ -24,6 +24,10 @@ internal static class SideBySideRegistry
         }
     }
 
+    /// <summary>The environment of <paramref name="owner"/> did not start: its partner fails at once, naming why, instead of waiting it out.</summary>
+    public static void PublishFailure(string owner, Exception failure) =>
+        Entry(owner).TrySetException(new InvalidOperationException($"{owner} could not start its environment, so the two never ran side by side.", failure));
+
     /// <summary>Waits for <paramref name="partner"/>'s environment; a partner that never comes fails the test, never passes it.</summary>
     public static async Task<PlannedResources> WaitForAsync(string partner, CancellationToken cancellationToken)
     {

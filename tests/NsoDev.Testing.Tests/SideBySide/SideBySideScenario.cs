@@ -17,13 +17,22 @@ internal static class SideBySideScenario
     public static async Task RunAsync(string self, string partner)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(TestTimeout) - TimeSpan.FromSeconds(20));
-        var environment = await NsoTestEnvironment.StartAsync(
-            b =>
-            {
-                b.AddNso("a").RunAsSimulator();
-                b.AddNso("b").RunAsSimulator().WithUnixSocketIpc();
-            },
-            cts.Token);
+        NsoTestEnvironment environment;
+        try
+        {
+            environment = await NsoTestEnvironment.StartAsync(
+                b =>
+                {
+                    b.AddNso("a").RunAsSimulator();
+                    b.AddNso("b").RunAsSimulator().WithUnixSocketIpc();
+                },
+                cts.Token);
+        }
+        catch (Exception ex)
+        {
+            SideBySideRegistry.PublishFailure(self, ex);
+            throw;
+        }
 
         PlannedResources mine;
         string lease;
