@@ -39,6 +39,8 @@ public sealed class FailedStartTests : IDisposable
             // The instance's own reason, not only Aspire's "failed to start": the exit code and what it means.
             Assert.Contains("'broken' is FailedToStart", error.Message, StringComparison.Ordinal);
             Assert.Contains("exit code 21 (bad configuration file", error.Message, StringComparison.Ordinal);
+            // And the daemon's own words, which name the bad value.
+            Assert.Matches("Its last error: .*maybe", error.Message);
             Assert.IsType<DistributedApplicationException>(error.InnerException);
             // The lease went with the app (other classes of this process may hold leases of their own).
             var ipcPort = IpcPortOf(Path.Combine(healthy, "ncs.conf"));

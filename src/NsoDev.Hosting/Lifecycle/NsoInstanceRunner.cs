@@ -25,6 +25,7 @@ internal sealed class NsoInstanceRunner(
     private readonly CrashRestartPolicy _restarts = new(timeProvider);
     private IDaemonProcess? _daemon;
     private bool _stopRequested;
+    private volatile string? _lastError;
 
     public bool IsRunning => _daemon is { Exited.IsCompleted: false };
 
@@ -83,6 +84,7 @@ internal sealed class NsoInstanceRunner(
 
         var plan = Plan;
         _stopRequested = false;
+        _lastError = null;
         await dashboard.StartingAsync(resource, engine);
         try
         {
@@ -97,7 +99,8 @@ internal sealed class NsoInstanceRunner(
             var ready = await readiness.WaitAsync(Ncs, plan.ControlEnvironment, daemon.Exited, resource.Settings.StartupTimeout, cancellationToken);
             if (!ready.Started)
             {
-                await FailAsync(ready.FailureReason!);
+                // The daemon's own last error says which port or file, where the exit code only says what kind.
+                await FailAsync(_lastError is { } lastError ? $"{ready.FailureReason} Its last error: {lastError}" : ready.FailureReason!);
                 return false;
             }
 
@@ -228,6 +231,7 @@ internal sealed class NsoInstanceRunner(
         // NSO's log lines start with their level, e.g. "<ERR> 26-Nov-2026::06:18:28.123 host ncs[42]: - ...".
         if (line.IsError || line.Text.StartsWith("<ERR>", StringComparison.Ordinal) || line.Text.StartsWith("<CRIT>", StringComparison.Ordinal))
         {
+            _lastError = line.Text;
             logger.LogError("{Line}", line.Text);
         }
         else if (line.Text.StartsWith("<WARNING>", StringComparison.Ordinal))
