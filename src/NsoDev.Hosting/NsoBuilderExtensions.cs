@@ -308,9 +308,10 @@ public static class NsoBuilderExtensions
             throw new ArgumentOutOfRangeException(nameof(port), p, $"Port {p} for {what} is reserved for NSO (2023 NETCONF over TCP, 4334 call-home, 4570 HA). Choose another port.");
         }
 
-        if (p < 1024 && !OperatingSystem.IsWindows() && Environment.UserName != "root")
+        // Only where this machine binds it: a published container maps its ports itself.
+        if (builder.ApplicationBuilder.ExecutionContext.IsRunMode && LowPorts.Refusal(p) is { } refusal)
         {
-            throw new ArgumentOutOfRangeException(nameof(port), p, $"Port {p} for {what} is below 1024, which only root may bind. Choose a port from 1024 up, or leave it out to have one planned.");
+            throw new ArgumentOutOfRangeException(nameof(port), p, $"Port {p} for {what} {refusal}");
         }
 
         foreach (var other in builder.ApplicationBuilder.Resources.OfType<NsoResource>())
