@@ -118,6 +118,37 @@ public sealed class FaultTests : IDisposable
     }
 
     [Fact(Timeout = 300_000)]
+    public async Task An_instance_that_had_to_move_off_a_port_keeps_its_new_port_on_the_next_run()
+    {
+        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        int first;
+        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
+        using (var squatter = new TcpListener(IPAddress.Loopback, NsoPortKind.Netconf.StockPort()))
+        {
+            try
+            {
+                squatter.Start();
+            }
+            catch (SocketException)
+            {
+                // Someone else holds it: the first run moves off it all the same.
+            }
+
+            await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1");
+            first = builder.Nso("nso-1").Plan!.Ports[NsoPortKind.Netconf];
+            await app.StopAsync(cts.Token);
+        }
+
+        // The stock port is free again (or held by someone else); the instance keeps the port its users now know.
+        var again = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
+        await using var next = await again.StartHealthyAsync(cts.Token, "nso-1");
+
+        Assert.NotEqual(NsoPortKind.Netconf.StockPort(), first);
+        Assert.Equal(first, again.Nso("nso-1").Plan!.Ports[NsoPortKind.Netconf]);
+        Assert.Contains($"netconf {first}", await File.ReadAllTextAsync(Path.Combine(_runRoot, "nso-1", "nsodev.ports"), cts.Token), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task A_stale_unix_socket_file_is_removed_and_the_instance_starts()
     {
         using var cts = new CancellationTokenSource(AppHostRun.Budget);

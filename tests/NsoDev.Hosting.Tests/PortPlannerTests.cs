@@ -4,8 +4,49 @@ namespace NsoDev.Hosting.Tests;
 
 public class PortPlannerTests
 {
-    private static InstancePortRequest Request(string name, int? ipc = null, int? netconf = null, int? cli = null) =>
-        new(name, new Dictionary<NsoPortKind, int?> { [NsoPortKind.Ipc] = ipc, [NsoPortKind.Netconf] = netconf, [NsoPortKind.Cli] = cli });
+    private static InstancePortRequest Request(string name, int? ipc = null, int? netconf = null, int? cli = null, Dictionary<NsoPortKind, int>? previous = null) =>
+        new(name, new Dictionary<NsoPortKind, int?> { [NsoPortKind.Ipc] = ipc, [NsoPortKind.Netconf] = netconf, [NsoPortKind.Cli] = cli }, previous);
+
+    private static Dictionary<NsoPortKind, int> Ports(int ipc, int netconf, int cli) =>
+        new() { [NsoPortKind.Ipc] = ipc, [NsoPortKind.Netconf] = netconf, [NsoPortKind.Cli] = cli };
+
+    [Fact]
+    public void An_instance_keeps_last_runs_ports_while_they_are_free_even_when_its_first_choice_is_free_again()
+    {
+        var plan = new PortPlanner(new FakePortProbe()).Plan([Request("nso-1", previous: Ports(23000, 23001, 23002))]);
+
+        Assert.Equal(Ports(23000, 23001, 23002), plan[0].Ports);
+    }
+
+    [Fact]
+    public void A_previous_port_that_is_busy_leased_or_reserved_is_planned_anew_and_the_others_are_kept()
+    {
+        var plan = new PortPlanner(new FakePortProbe(23001)).Plan(
+            [Request("nso-1", previous: Ports(23000, 23001, 4570)), Request("nso-2", previous: Ports(24010, 24011, 24012))],
+            new HashSet<int> { 24011 });
+
+        Assert.Equal(Ports(23000, 2022, 2024), plan[0].Ports);
+        Assert.Equal(Ports(24010, 20011, 24012), plan[1].Ports);
+    }
+
+    [Fact]
+    public void A_previous_port_is_kept_before_another_instance_makes_its_first_choice()
+    {
+        // nso-2 had the stock NETCONF port last time (nso-1 was declared later); it keeps it, and nso-1 moves on.
+        var plan = new PortPlanner(new FakePortProbe()).Plan([Request("nso-1"), Request("nso-2", previous: Ports(20010, 2022, 20012))]);
+
+        Assert.Equal(Ports(4569, 20001, 2024), plan[0].Ports);
+        Assert.Equal(Ports(20010, 2022, 20012), plan[1].Ports);
+    }
+
+    [Fact]
+    public void An_explicit_port_wins_over_anothers_previous_port()
+    {
+        var plan = new PortPlanner(new FakePortProbe()).Plan([Request("nso-1", netconf: 23001), Request("nso-2", previous: Ports(23010, 23001, 23012))]);
+
+        Assert.Equal(23001, plan[0][NsoPortKind.Netconf]);
+        Assert.Equal(Ports(23010, 20011, 23012), plan[1].Ports);
+    }
 
     private static InstancePortRequest[] Instances(int count) => Enumerable.Range(1, count).Select(i => Request($"nso-{i}")).ToArray();
 

@@ -1,5 +1,6 @@
 using NsoDev.Hosting.Lifecycle;
 using NsoDev.Hosting.Materialize;
+using NsoDev.Hosting.Planning;
 
 namespace NsoDev.Hosting.Tests;
 
@@ -8,6 +9,22 @@ public sealed class RunDirectoryTests : IDisposable
     private readonly string _root = Directory.CreateTempSubdirectory("nsodev-run-").FullName;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void Planned_ports_round_trip_and_a_damaged_file_gives_what_it_still_says()
+    {
+        var run = new RunDirectory(Path.Combine(_root, "nso-1"));
+        Assert.Empty(run.ReadPlannedPorts());
+
+        var ports = new Dictionary<NsoPortKind, int> { [NsoPortKind.Ipc] = 4569, [NsoPortKind.Netconf] = 2022, [NsoPortKind.Cli] = 20002 };
+        run.WritePlannedPorts(ports);
+
+        Assert.Equal("ipc 4569\nnetconf 2022\ncli 20002\n", File.ReadAllText(run.PortsFile));
+        Assert.Equal(ports, run.ReadPlannedPorts());
+
+        File.WriteAllText(run.PortsFile, "ipc 4569\nnetconf twenty\nsnmp 161\n\ncli 20002 extra\n");
+        Assert.Equal(new Dictionary<NsoPortKind, int> { [NsoPortKind.Ipc] = 4569 }, run.ReadPlannedPorts());
+    }
 
     [Fact]
     public void The_layout_is_the_one_ncs_setup_makes()

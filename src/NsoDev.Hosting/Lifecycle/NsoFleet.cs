@@ -47,7 +47,7 @@ internal sealed class NsoFleet(
         await Task.WhenAll(runDirectories.Values.Select(d => orphans.StopIfRunningAsync(d, cancellationToken)));
 
         var planner = new PortPlanner(new TcpPortProbe());
-        var requests = resources.Select(r => new InstancePortRequest(r.Name, r.Settings.PortRequests())).ToList();
+        var requests = resources.Select(r => new InstancePortRequest(r.Name, r.Settings.PortRequests(), runDirectories[r.Name].ReadPlannedPorts())).ToList();
         IReadOnlyList<InstancePorts>? planned = null;
         _lease = PortLeases.ForCurrentUser().Plan(leased =>
         {

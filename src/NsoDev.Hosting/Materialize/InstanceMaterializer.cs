@@ -5,7 +5,7 @@ using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Materialize;
 
-/// <summary>Lays out an instance's runtime directory and writes its ncs.conf, secret and env.sh from the plan.</summary>
+/// <summary>Lays out an instance's runtime directory and writes its ncs.conf, secret, env.sh and planned ports from the plan.</summary>
 internal static class InstanceMaterializer
 {
     public static async Task MaterializeAsync(NsoInstancePlan plan, NsoInstanceSettings settings, NcsEngine engine, CancellationToken cancellationToken)
@@ -48,6 +48,7 @@ internal static class InstanceMaterializer
         }
 
         NcsConfWriter.Save(conf, run.NcsConf);
+        run.WritePlannedPorts(plan.Ports.Ports);
         run.WriteEnvScript(plan.Name, DaemonEnvironment(plan, engine).Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!));
     }
 

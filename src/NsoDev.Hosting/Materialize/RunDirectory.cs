@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using NsoDev.Hosting.Planning;
 
 namespace NsoDev.Hosting.Materialize;
 
@@ -18,6 +20,9 @@ internal sealed class RunDirectory(string path)
 
     public string PidFile => Combine("nsodev.pid");
 
+    /// <summary>The ports of the last plan, one "kind port" per line, so the next run can keep them.</summary>
+    public string PortsFile => Combine("nsodev.ports");
+
     public string CdbDirectory => Combine("ncs-cdb");
 
     public string LogsDirectory => Combine("logs");
@@ -25,6 +30,40 @@ internal sealed class RunDirectory(string path)
     public string SecretFile => Combine(System.IO.Path.Combine("secrets", "ipc_access"));
 
     public string Combine(string relative) => System.IO.Path.Combine(Path, relative);
+
+    /// <summary>The ports planned on the last run; empty on the first run, or when the file is unreadable.</summary>
+    public IReadOnlyDictionary<NsoPortKind, int> ReadPlannedPorts()
+    {
+        var ports = new Dictionary<NsoPortKind, int>();
+        string[] lines;
+        try
+        {
+            lines = File.Exists(PortsFile) ? File.ReadAllLines(PortsFile) : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ports;
+        }
+
+        foreach (var line in lines)
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var kind = Enum.GetValues<NsoPortKind>().Where(k => fields.Length == 2 && k.EndpointName() == fields[0]).Cast<NsoPortKind?>().FirstOrDefault();
+            if (kind is { } known && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            {
+                ports[known] = port;
+            }
+        }
+
+        return ports;
+    }
+
+    public void WritePlannedPorts(IReadOnlyDictionary<NsoPortKind, int> ports)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        Directory.CreateDirectory(Path);
+        File.WriteAllLines(PortsFile, ports.OrderBy(p => p.Key).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key.EndpointName()} {p.Value}")));
+    }
 
     /// <summary>Creates the layout; existing data stays.</summary>
     public void Create()

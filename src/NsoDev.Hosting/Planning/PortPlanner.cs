@@ -1,10 +1,11 @@
 namespace NsoDev.Hosting.Planning;
 
 /// <summary>
-/// Gives every instance distinct ports, deterministically. The first instance gets NSO's stock ports
-/// where they are free; instance i otherwise gets the block 20000 + 10·i (+0 IPC, +1 NETCONF, +2 CLI,
-/// +3 web UI), moved up by 1000 at a time when a port of that block is taken. Blocks never overlap,
-/// so no two kinds or instances can collide, and a free port is planned the same way on every run.
+/// Gives every instance distinct ports, deterministically. An instance that ran before keeps the ports
+/// it had, while they are free, as an ncs-setup directory keeps those in its ncs.conf. Otherwise the
+/// first instance gets NSO's stock ports where they are free; instance i gets the block 20000 + 10·i
+/// (+0 IPC, +1 NETCONF, +2 CLI, +3 web UI), moved up by 1000 at a time when a port of that block is
+/// taken. Blocks never overlap, so no two kinds or instances can collide.
 /// </summary>
 internal sealed class PortPlanner(IPortProbe probe)
 {
@@ -28,6 +29,7 @@ internal sealed class PortPlanner(IPortProbe probe)
         leasedElsewhere ??= new HashSet<int>();
         var taken = new Dictionary<int, string>();
         ClaimExplicitPorts(requests, leasedElsewhere, taken);
+        var kept = KeepPreviousPorts(requests, leasedElsewhere, taken);
 
         var plans = new List<InstancePorts>(requests.Count);
         for (var index = 0; index < requests.Count; index++)
@@ -36,7 +38,8 @@ internal sealed class PortPlanner(IPortProbe probe)
             var ports = new Dictionary<NsoPortKind, int>();
             foreach (var (kind, explicitPort) in request.Ports)
             {
-                ports[kind] = explicitPort ?? Choose(index, kind, request.InstanceName, leasedElsewhere, taken);
+                ports[kind] = explicitPort
+                    ?? (kept.TryGetValue((request.InstanceName, kind), out var previous) ? previous : Choose(index, kind, request.InstanceName, leasedElsewhere, taken));
             }
 
             plans.Add(new InstancePorts(request.InstanceName, ports));
@@ -85,6 +88,32 @@ internal sealed class PortPlanner(IPortProbe probe)
                 taken[p] = what;
             }
         }
+    }
+
+    /// <summary>Last run's ports, before any new choice, so that no other instance's first choice can take them.</summary>
+    private Dictionary<(string Instance, NsoPortKind Kind), int> KeepPreviousPorts(IReadOnlyList<InstancePortRequest> requests, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken)
+    {
+        var kept = new Dictionary<(string, NsoPortKind), int>();
+        foreach (var request in requests)
+        {
+            foreach (var (kind, explicitPort) in request.Ports)
+            {
+                if (explicitPort is null
+                    && request.Previous is { } previous
+                    && previous.TryGetValue(kind, out var port)
+                    && port is >= 1 and <= 65535
+                    && !ReservedPorts.Contains(port)
+                    && !taken.ContainsKey(port)
+                    && !leasedElsewhere.Contains(port)
+                    && probe.IsFree(port))
+                {
+                    taken[port] = $"'{request.InstanceName}' {kind.EndpointName()}";
+                    kept[(request.InstanceName, kind)] = port;
+                }
+            }
+        }
+
+        return kept;
     }
 
     private int Choose(int index, NsoPortKind kind, string instanceName, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken)
