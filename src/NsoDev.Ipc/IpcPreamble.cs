@@ -89,16 +89,23 @@ public static class IpcPreamble
 
             await using var stream = new NetworkStream(socket, ownsSocket: false);
             var flags = secret is null ? (byte)0 : useV1 ? AskV1 : AskV2;
-            await stream.WriteAsync(new[] { (byte)((byte)clientType | flags) }, cancellationToken);
-            if (secret is not null)
-            {
-                await AnswerChallengeAsync(stream, secret, useV1, endpoint, cancellationToken);
-            }
-
+            var first = (byte)((byte)clientType | flags);
             var hello = new byte[8];
             BinaryPrimitives.WriteUInt16BigEndian(hello, protocolVersion);
             BinaryPrimitives.WriteUInt32BigEndian(hello.AsSpan(2), libraryVersion);
-            await stream.WriteAsync(hello, cancellationToken);
+            if (secret is null)
+            {
+                // One write: a daemon whose check is on rejects after the first byte and closes, and a
+                // second write would then fail with a broken pipe before the rejection could be read.
+                await stream.WriteAsync((byte[])[first, .. hello], cancellationToken);
+            }
+            else
+            {
+                await stream.WriteAsync(new[] { first }, cancellationToken);
+                await AnswerChallengeAsync(stream, secret, useV1, endpoint, cancellationToken);
+                await stream.WriteAsync(hello, cancellationToken);
+            }
+
             var reply = new byte[ReplyLength];
             await ReadExactlyAsync(stream, reply, endpoint, secret is null, cancellationToken);
             if (reply[0] == 1)

@@ -35,6 +35,28 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
         }
     }
 
+    /// <summary>How long a rejected client may take to read the verdict and close.</summary>
+    public static readonly TimeSpan RejectionLinger = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Closing with the client's unread bytes (the rest of its hello) in the buffer resets the
+    /// connection, and the client may lose the verdict; so read to the client's close first, briefly.
+    /// </summary>
+    private async Task LingerAsync(CancellationToken cancellationToken)
+    {
+        await output.FlushAsync(cancellationToken);
+        using var linger = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        linger.CancelAfter(RejectionLinger);
+        try
+        {
+            await input.DiscardToEndAsync(linger.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The client kept the connection open; close it now.
+        }
+    }
+
     private async Task ServeAsync(CancellationToken cancellationToken)
     {
         if (await input.ReadBytesAsync(1, cancellationToken) is not [var first])
@@ -47,6 +69,7 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
         if (admission.Result == IpcAdmissionResult.Rejected)
         {
             context.ReportAccessRejected?.Invoke(new IpcAccessRejection(peer, clientId, admission.Reason!));
+            await LingerAsync(cancellationToken);
             return;
         }
 

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NsoDev.Ipc;
 using NsoDev.ServiceDefaults.Tests.Sim;
@@ -117,7 +119,36 @@ public abstract class AccessCheckTests
         var health = await ClientHost.CheckAsync(Daemon.ClientVariables.With("NCS_IPC_ACCESS_FILE", null), "nso-ipc", cts.Token);
 
         Assert.Equal(HealthStatus.Unhealthy, health.Status);
-        Assert.StartsWith($"IPC preamble on {Daemon.Endpoint} failed: Access Rejected", health.Description, StringComparison.Ordinal);
+        var expected = $"IPC preamble on {Daemon.Endpoint} failed: Access Rejected";
+        Assert.True(health.Description?.StartsWith(expected, StringComparison.Ordinal), $"Expected a description starting \"{expected}\", got: {health.Description}");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_client_that_writes_the_rest_of_its_hello_after_the_daemon_rejected_it_still_reads_the_verdict()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var socket = Daemon.Endpoint is NsoIpcEndpoint.UnixSocket
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(
+            Daemon.Endpoint switch
+            {
+                NsoIpcEndpoint.UnixSocket unix => new UnixDomainSocketEndPoint(unix.Path),
+                NsoIpcEndpoint.Tcp tcp => new IPEndPoint(IPAddress.Parse(tcp.Address), tcp.Port),
+                _ => throw new InvalidOperationException($"Unknown endpoint {Daemon.Endpoint}."),
+            },
+            cts.Token);
+
+        // The first byte asks for no challenge, so the daemon rejects at once; the rest of the hello comes
+        // after. A daemon that closed straight away would fail this write (broken pipe) or reset the connection.
+        await socket.SendAsync(new[] { (byte)NsoClientType.Maapi }, cts.Token);
+        await Task.Delay(500, cts.Token);
+        await socket.SendAsync(new byte[8], cts.Token);
+        var verdict = new byte[1];
+        var read = await socket.ReceiveAsync(verdict, cts.Token);
+
+        Assert.Equal(1, read);
+        Assert.Equal(3, verdict[0]);
     }
 
     [Fact(Timeout = 30_000)]
