@@ -109,10 +109,12 @@ internal sealed class SimDaemon : IAsyncDisposable
         var daemon = new SimDaemon(process, output, runDirectory, endpoint, secretFile, options.Version);
         try
         {
-            var (exitCode, text) = await daemon.RunCommandAsync(["--wait-started", "10"], cancellationToken);
+            // 30 s: on a loaded CI machine a .NET process can take seconds to start.
+            var (exitCode, text) = await daemon.RunCommandAsync(["--wait-started", "30"], cancellationToken);
             if (exitCode != 0)
             {
-                throw new InvalidOperationException($"nso-sim did not start (--wait-started exit code {exitCode}): {text}\ndaemon output:\n{daemon.Output}");
+                var state = process.HasExited ? $"exited with {process.ExitCode}" : "still running";
+                throw new InvalidOperationException($"nso-sim did not start (--wait-started exit code {exitCode}): {text}\ndaemon ({state}) output:\n{daemon.Output}");
             }
 
             return daemon;
