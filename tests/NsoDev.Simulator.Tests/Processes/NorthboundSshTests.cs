@@ -150,7 +150,7 @@ public sealed class NorthboundSshTests : DaemonProcessTest
     private async Task StartAsync()
     {
         Daemon = NsoSimProcess.Start(Run.DaemonArgs);
-        var wait = await NsoSimProcess.RunAsync(["--wait-started", "10"], Run.ClientEnvironment);
+        var wait = await NsoSimProcess.RunAsync(["--wait-started", NsoSimProcess.WaitStartedSeconds], Run.ClientEnvironment);
         Assert.Equal(0, wait.ExitCode);
     }
 }
