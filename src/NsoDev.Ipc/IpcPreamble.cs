@@ -166,7 +166,7 @@ public static class IpcPreamble
             throw new IpcPreambleException(
                 IpcFailure.AccessRejected,
                 closeMeansRejected
-                    ? $"Access Rejected: {endpoint} closed the connection; its access check is probably on. Set NCS_IPC_ACCESS_FILE to its secret file."
+                    ? $"Access Rejected: {endpoint} closed the connection without a reply; its access check is probably on (set NCS_IPC_ACCESS_FILE to its secret file), or the daemon is stopping."
                     : $"Access Rejected: {endpoint} closed the connection during the preamble.",
                 ex);
         }
