@@ -106,16 +106,18 @@ public static class IpcPreamble
                 await stream.WriteAsync(hello, cancellationToken);
             }
 
+            // The status byte first: a rejection is that one byte, and the daemon waits for this side to close.
             var reply = new byte[ReplyLength];
-            await ReadExactlyAsync(stream, reply, endpoint, secret is null, cancellationToken);
+            await ReadExactlyAsync(stream, reply.AsMemory(0, 1), endpoint, secret is null, cancellationToken);
+            if (reply[0] is not (0 or 1 or 2))
+            {
+                throw new IpcPreambleException(IpcFailure.AccessRejected, $"Access Rejected by {endpoint} (status {reply[0]}): the daemon's access check is on. Set NCS_IPC_ACCESS_FILE to its secret file.");
+            }
+
+            await ReadExactlyAsync(stream, reply.AsMemory(1), endpoint, false, cancellationToken);
             if (reply[0] == 1)
             {
                 throw new IpcPreambleException(IpcFailure.ProtocolMismatch, $"protocol version incompatible: this client speaks {protocolVersion}, the daemon on {endpoint} {BinaryPrimitives.ReadUInt16BigEndian(reply.AsSpan(1))}. Use the client library of the daemon's NSO release.");
-            }
-
-            if (reply[0] is not (0 or 2))
-            {
-                throw new IpcPreambleException(IpcFailure.AccessRejected, $"Access Rejected by {endpoint} (status {reply[0]}): the daemon's access check is on; set NCS_IPC_ACCESS_FILE to its secret file.");
             }
 
             return socket;
@@ -155,7 +157,7 @@ public static class IpcPreamble
         }
     }
 
-    private static async Task ReadExactlyAsync(Stream stream, byte[] buffer, NsoIpcEndpoint endpoint, bool closeMeansRejected, CancellationToken cancellationToken)
+    private static async Task ReadExactlyAsync(Stream stream, Memory<byte> buffer, NsoIpcEndpoint endpoint, bool closeMeansRejected, CancellationToken cancellationToken)
     {
         try
         {
@@ -166,7 +168,7 @@ public static class IpcPreamble
             throw new IpcPreambleException(
                 IpcFailure.AccessRejected,
                 closeMeansRejected
-                    ? $"Access Rejected: {endpoint} closed the connection without a reply; its access check is probably on (set NCS_IPC_ACCESS_FILE to its secret file), or the daemon is stopping."
+                    ? $"Access Rejected: {endpoint} closed the connection without a reply: its access check is probably on, or the daemon is stopping. Set NCS_IPC_ACCESS_FILE to its secret file if the check is on."
                     : $"Access Rejected: {endpoint} closed the connection during the preamble.",
                 ex);
         }

@@ -32,7 +32,7 @@ public sealed class ClosedWithoutReplyTests
         var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(endpoint, NsoClientType.Maapi, null, 85, 0x06050000, cts.Token));
 
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
-        Assert.Equal($"Access Rejected: {endpoint} closed the connection without a reply; its access check is probably on (set NCS_IPC_ACCESS_FILE to its secret file), or the daemon is stopping.", error.Message);
+        Assert.Equal($"Access Rejected: {endpoint} closed the connection without a reply: its access check is probably on, or the daemon is stopping. Set NCS_IPC_ACCESS_FILE to its secret file if the check is on.", error.Message);
         // The client id byte asked for no challenge, then protocol 85 and the library version, in one hello.
         Assert.Equal(new byte[] { (byte)NsoClientType.Maapi, 0, 85, 0x06, 0x05, 0, 0 }, (await peer)[..7]);
     }
