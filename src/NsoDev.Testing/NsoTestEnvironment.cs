@@ -148,7 +148,7 @@ public sealed class NsoTestEnvironment : IAsyncDisposable
                 continue;
             }
 
-            var reason = (current.Snapshot.Properties.FirstOrDefault(p => p.Name == "nso.failure")?.Value as string)?.TrimEnd('.');
+            var reason = (current.Snapshot.Properties.FirstOrDefault(p => p.Name == NsoDev.Hosting.Lifecycle.NsoDashboard.FailureProperty)?.Value as string)?.TrimEnd('.');
             text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\n'{resource.Name}' is {current.Snapshot.State?.Text ?? "unknown"}: {reason ?? "no reason was given"}.");
             if (resource.Plan is { } plan)
             {

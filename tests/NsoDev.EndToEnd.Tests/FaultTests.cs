@@ -331,19 +331,8 @@ public sealed class FaultTests : IDisposable
         }
     }
 
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, port);
-            probe.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    /// <summary>The planner's own probe: nothing listens on the port, on any IPv4 address.</summary>
+    private static bool IsFree(int port) => new TcpPortProbe().IsFree(port);
 
     private static int FreePort()
     {

@@ -12,6 +12,9 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, Ti
 {
     public const string ResourceType = "NSO";
 
+    /// <summary>The property that holds why an instance failed to start.</summary>
+    public const string FailureProperty = "nso.failure";
+
     public static CustomResourceSnapshot InitialSnapshot() => new()
     {
         ResourceType = ResourceType,
@@ -65,7 +68,7 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, Ti
         {
             State = new ResourceStateSnapshot(KnownResourceStates.FailedToStart, KnownResourceStateStyles.Error),
             StopTimeStamp = timeProvider.GetUtcNow().UtcDateTime,
-            Properties = Merge(s.Properties, [new("nso.failure", reason) { DisplayName = "Failure" }]),
+            Properties = Merge(s.Properties, [new(FailureProperty, reason) { DisplayName = "Failure" }]),
             Urls = Urls(resource, active: false),
         });
 

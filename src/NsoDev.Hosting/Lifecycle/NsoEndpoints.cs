@@ -53,7 +53,7 @@ internal static class NsoEndpoints
     {
         foreach (var endpoint in resource.Annotations.OfType<EndpointAnnotation>())
         {
-            var kind = Enum.GetValues<NsoPortKind>().Single(k => k.EndpointName() == endpoint.Name);
+            var kind = NsoPortKinds.FromEndpointName(endpoint.Name) ?? throw new InvalidOperationException($"Endpoint '{endpoint.Name}' of '{resource.Name}' is not an NSO port.");
             if (!plan.Ports.Ports.TryGetValue(kind, out var port))
             {
                 continue;

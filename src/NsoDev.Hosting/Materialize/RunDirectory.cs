@@ -48,8 +48,7 @@ internal sealed class RunDirectory(string path)
         foreach (var line in lines)
         {
             var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var kind = Enum.GetValues<NsoPortKind>().Where(k => fields.Length == 2 && k.EndpointName() == fields[0]).Cast<NsoPortKind?>().FirstOrDefault();
-            if (kind is { } known && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            if (fields.Length == 2 && NsoPortKinds.FromEndpointName(fields[0]) is { } known && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
             {
                 ports[known] = port;
             }

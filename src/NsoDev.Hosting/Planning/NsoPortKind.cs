@@ -21,6 +21,10 @@ internal static class NsoPortKinds
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
+    /// <summary>The kind whose <see cref="EndpointName"/> is <paramref name="name"/>, or null.</summary>
+    public static NsoPortKind? FromEndpointName(string name) =>
+        Enum.GetValues<NsoPortKind>().Cast<NsoPortKind?>().FirstOrDefault(k => k!.Value.EndpointName() == name);
+
     /// <summary>The endpoint name used on the Aspire resource and in the manifest.</summary>
     public static string EndpointName(this NsoPortKind kind) => kind switch
     {

@@ -102,12 +102,8 @@ internal sealed class PortPlanner(IPortProbe probe)
                     && request.Previous is { } previous
                     && previous.TryGetValue(kind, out var port)
                     && port is >= 1 and <= 65535
-                    && !ReservedPorts.Contains(port)
-                    && !taken.ContainsKey(port)
-                    && !leasedElsewhere.Contains(port)
-                    && probe.IsFree(port))
+                    && TryClaim(port, kind, request.InstanceName, leasedElsewhere, taken))
                 {
-                    taken[port] = $"'{request.InstanceName}' {kind.EndpointName()}";
                     kept[(request.InstanceName, kind)] = port;
                 }
             }
@@ -120,16 +116,25 @@ internal sealed class PortPlanner(IPortProbe probe)
     {
         foreach (var candidate in Candidates(index, kind))
         {
-            if (ReservedPorts.Contains(candidate) || taken.ContainsKey(candidate) || leasedElsewhere.Contains(candidate) || !probe.IsFree(candidate))
+            if (TryClaim(candidate, kind, instanceName, leasedElsewhere, taken))
             {
-                continue;
+                return candidate;
             }
-
-            taken[candidate] = $"'{instanceName}' {kind.EndpointName()}";
-            return candidate;
         }
 
         throw new PortPlanningException($"No free {kind.EndpointName()} port for '{instanceName}' in {BlockBase}-{BlockBase + (Bands * BandSize) - 1}. Free some ports, or give the port explicitly.");
+    }
+
+    /// <summary>Claims <paramref name="port"/> for the instance when it is not reserved, not planned already, not leased elsewhere and free.</summary>
+    private bool TryClaim(int port, NsoPortKind kind, string instanceName, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken)
+    {
+        if (ReservedPorts.Contains(port) || taken.ContainsKey(port) || leasedElsewhere.Contains(port) || !probe.IsFree(port))
+        {
+            return false;
+        }
+
+        taken[port] = $"'{instanceName}' {kind.EndpointName()}";
+        return true;
     }
 
     internal static IEnumerable<int> Candidates(int index, NsoPortKind kind)

@@ -44,7 +44,6 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
     /// </summary>
     private async Task LingerAsync(CancellationToken cancellationToken)
     {
-        await output.FlushAsync(cancellationToken);
         using var linger = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         linger.CancelAfter(RejectionLinger);
         try

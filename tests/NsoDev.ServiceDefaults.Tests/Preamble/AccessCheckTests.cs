@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NsoDev.Ipc;
 using NsoDev.ServiceDefaults.Tests.Sim;
@@ -128,17 +126,9 @@ public abstract class AccessCheckTests
     public async Task A_client_that_writes_the_rest_of_its_hello_after_the_daemon_rejected_it_still_reads_the_verdict()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        using var socket = Daemon.Endpoint is NsoIpcEndpoint.UnixSocket
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(
-            Daemon.Endpoint switch
-            {
-                NsoIpcEndpoint.UnixSocket unix => new UnixDomainSocketEndPoint(unix.Path),
-                NsoIpcEndpoint.Tcp tcp => new IPEndPoint(IPAddress.Parse(tcp.Address), tcp.Port),
-                _ => throw new InvalidOperationException($"Unknown endpoint {Daemon.Endpoint}."),
-            },
-            cts.Token);
+        var (created, address) = Daemon.Endpoint.CreateSocket();
+        using var socket = created;
+        await socket.ConnectAsync(address, cts.Token);
 
         // The first byte asks for no challenge, so the daemon rejects at once; the rest of the hello comes
         // after. A daemon that closed straight away would fail this write (broken pipe) or reset the connection.
