@@ -92,9 +92,9 @@ public sealed class RobustnessTests
         Assert.Equal("yes", client.RunCommand("alive").Result);
     }
 
-    private static (DuplexStream Client, Task Served) Connect(SshServer server)
+    private static (DuplexPipeStream Client, Task Served) Connect(SshServer server)
     {
-        var (client, end) = DuplexStream.CreatePair();
+        var (client, end) = DuplexPipeStream.CreatePair();
         var served = Task.Run(async () =>
         {
             await using (end)

@@ -31,9 +31,9 @@ internal sealed class InProcessServer : IAsyncDisposable
     }
 
     /// <summary>A raw connection; <c>Served</c> ends when the server is done with it (and has closed its end).</summary>
-    public (DuplexStream Client, Task Served) Connect()
+    public (DuplexPipeStream Client, Task Served) Connect()
     {
-        var (client, server) = DuplexStream.CreatePair();
+        var (client, server) = DuplexPipeStream.CreatePair();
         var served = Task.Run(async () =>
         {
             await using (server)
