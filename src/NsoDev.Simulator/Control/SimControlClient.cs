@@ -7,7 +7,7 @@ namespace NsoDev.Simulator.Control;
 
 /// <summary>
 /// The client end of a <see cref="IpcClientId.SimControl"/> connection over TCP or a Unix socket:
-/// the preamble (NSO-FACTS section 4; with a v2 challenge when it holds a secret), then one text
+/// the preamble (docs/NSO-NOTES.md §4; the whole hello first, then a v2 challenge when it holds a secret), then one text
 /// frame per request and per reply.
 /// </summary>
 internal sealed class SimControlClient : IAsyncDisposable

@@ -156,7 +156,7 @@ internal sealed class NcsDaemon : IControlledDaemon
     }
 
     /// <summary>
-    /// Reads the access-check secret (NSO-FACTS section 4). A missing or unreadable file is a bad
+    /// Reads the access-check secret (docs/NSO-NOTES.md §4). A missing or unreadable file is a bad
     /// configuration (21); a file others may read only earns a warning, as the seed page asks for 0400.
     /// </summary>
     private int? AccessCheckError()
@@ -204,7 +204,18 @@ internal sealed class NcsDaemon : IControlledDaemon
     }
 
     private IpcConnectionHandler IpcHandler() =>
-        new(new IpcSessionContext(_version, _accessCheck, new SimControlRequests(this), ReportProtocolError, ReportAccessRejected));
+        new(new IpcSessionContext(_version, _accessCheck, new SimControlRequests(this), ReportProtocolError, ReportAccessRejected)
+        {
+            Time = _time,
+            ReportUnserved = message => _logs.Ncs.Warning(message),
+            ReportDevel = message => _logs.Devel.Info(message),
+            NorthboundPort = NorthboundPort,
+            CliAvailable = () => _state.Phase is DaemonPhase.Phase1 or DaemonPhase.Started,
+        });
+
+    /// <summary>The port a northbound listener is bound to (the real one, also when ncs.conf says 0), or null when it is off.</summary>
+    private int? NorthboundPort(string name) =>
+        _listeners?.Northbound.OfType<TcpServiceListener>().FirstOrDefault(l => l.Name == name)?.LocalEndPoint.Port;
 
     private void Start(ListenerSet listeners)
     {

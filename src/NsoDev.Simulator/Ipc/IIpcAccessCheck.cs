@@ -4,10 +4,12 @@ using System.Security.Cryptography;
 namespace NsoDev.Simulator.Ipc;
 
 /// <summary>
-/// Decides, right after the client id byte, whether a connection may go on
-/// (<c>ncs-ipc-access-check</c>, NSO-FACTS section 4 step 2). The challenge exchange, when there
-/// is one, runs on the connection's own reader and writer (<see cref="IpcAccessChallenge"/> has
-/// the bytes), so it is tested over pipes.
+/// Decides whether a connection may go on (<c>ncs-ipc-access-check</c>, docs/NSO-NOTES.md §4): for a
+/// library client after its whole 9-byte hello, for <c>ncs_cli</c> after its status byte, for the
+/// NETCONF subsystem client after its first byte. The challenge exchange, when there is one, runs on
+/// the connection's own reader and writer (<see cref="IpcAccessChallenge"/> has the bytes), so it is
+/// tested over pipes. The token carries the preamble's deadline: a client too slow to answer ends
+/// in an <see cref="OperationCanceledException"/>, and the session closes without a verdict.
 /// </summary>
 internal interface IIpcAccessCheck
 {
@@ -24,7 +26,11 @@ internal enum IpcAdmissionResult
     /// <summary>The client closed in the middle of the exchange: nothing to log, nothing to answer.</summary>
     Gone,
 
+    /// <summary>The verdict byte <see cref="IpcAccessChallenge.Rejected"/> was sent; the connection closes.</summary>
     Rejected,
+
+    /// <summary>The answer was not an answer (its first byte is not 12): NSO closes without a verdict byte.</summary>
+    Malformed,
 }
 
 /// <summary>What the access check decided; a rejection's reason goes to ncs.log and audit.log and never holds the secret.</summary>
@@ -39,12 +45,15 @@ internal readonly record struct IpcAdmission(IpcAdmissionResult Result, string? 
         await output.WriteAsync(new[] { IpcAccessChallenge.Rejected }, cancellationToken);
         return new IpcAdmission(IpcAdmissionResult.Rejected, reason);
     }
+
+    public static IpcAdmission Malformed(string reason) => new(IpcAdmissionResult.Malformed, reason);
 }
 
 /// <summary>
 /// The check is off: clients that ask for no challenge get in. One that asks for a challenge
 /// holds a secret the daemon does not expect, and NSO fails it (seed page: "the client
-/// connections will fail"), so it is rejected.
+/// connections will fail"), so it is rejected; that it gets the byte 3, as a wrong answer does,
+/// is nso-sim's choice (no public source says which byte NSO sends here).
 /// </summary>
 internal sealed class IpcAccessCheckOff : IIpcAccessCheck
 {
@@ -63,7 +72,8 @@ internal sealed class IpcAccessCheckOff : IIpcAccessCheck
 
 /// <summary>
 /// The check is on: every client, whatever its id, must ask for a challenge and answer it with
-/// H(secret ‖ challenge). The answer is compared in constant time.
+/// H(secret ‖ challenge). The answer is compared in constant time. A client that asks for no
+/// challenge is not admitted (docs/NSO-NOTES.md §4); that it gets the byte 3 is nso-sim's choice.
 /// </summary>
 internal sealed class IpcAccessCheckOn(ReadOnlyMemory<byte> secret) : IIpcAccessCheck
 {
@@ -82,7 +92,8 @@ internal sealed class IpcAccessCheckOn(ReadOnlyMemory<byte> secret) : IIpcAccess
         var nonce = RandomNumberGenerator.GetBytes(IpcAccessChallenge.ChallengeLength(challenge));
         await output.WriteAsync((byte[])[IpcAccessChallenge.ChallengeTag, .. nonce], cancellationToken);
 
-        if (await input.ReadBytesAsync(1, cancellationToken) is not [var tag])
+        // The tag is only looked at, so that a timeout's log line shows the whole answer as it came.
+        if (await input.PeekByteAsync(cancellationToken) is not { } tag)
         {
             return IpcAdmission.Gone;
         }
@@ -90,14 +101,16 @@ internal sealed class IpcAccessCheckOn(ReadOnlyMemory<byte> secret) : IIpcAccess
         var kind = IpcAccessChallenge.Describe(challenge);
         if (tag != IpcAccessChallenge.AnswerTag)
         {
-            return await IpcAdmission.RejectAsync(output, $"it sent byte {tag} where the answer to the {kind} challenge starts with {IpcAccessChallenge.AnswerTag}", cancellationToken);
+            return IpcAdmission.Malformed($"it sent byte {tag} where the answer to the {kind} challenge starts with {IpcAccessChallenge.AnswerTag}; closed without a verdict");
         }
 
-        if (await input.ReadBytesAsync(IpcAccessChallenge.AnswerLength(challenge), cancellationToken) is not { } answer)
+        // A client that closes in the middle of its answer gets no verdict either: it is gone.
+        if (await input.ReadBytesAsync(1 + IpcAccessChallenge.AnswerLength(challenge), cancellationToken) is not { } tagged)
         {
             return IpcAdmission.Gone;
         }
 
+        var answer = tagged.AsSpan(1);
         var expected = IpcAccessChallenge.Answer(challenge, secret.Span, nonce);
         if (!CryptographicOperations.FixedTimeEquals(answer, expected))
         {

@@ -3,18 +3,19 @@ using System.Security.Cryptography;
 namespace NsoDev.Simulator.Ipc;
 
 /// <summary>
-/// The bytes of the <c>ncs-ipc-access-check</c> challenge (NSO-FACTS section 4), shared by the
-/// daemon and nso-sim's own client. The exchange, in the order nso-sim uses; a v2 control
-/// client (id 41) against NSO 6.5:
+/// The bytes of the <c>ncs-ipc-access-check</c> challenge (docs/NSO-NOTES.md §4), shared by the
+/// daemon and nso-sim's own client. A library client sends its whole hello first, in one write, and
+/// only then is challenged. MAAPI from NSO 6.2.5's C library, as recorded:
 /// <code>
-/// C→S  E9                                 first byte: id 0x29 | 0xC0 (0x80 alone asks for v1)
-/// S→C  0B &lt;32 random bytes&gt;               [11][challenge]; v1: 16 bytes
-/// C→S  0C &lt;SHA-256(secret ‖ challenge)&gt;    [12][answer]; v1: MD5, 16 bytes
-/// S→C  00                                 granted
-/// C→S  00 55 06 05 00 00 00 00            the rest of a library client's hello (ncs_cli sends none)
-/// S→C  00 00 55 06 05 00 00 14 09         the 9-byte hello reply
+/// C→S  87 0052 08020500 3c 12             hello: id 7 | 0x80 (v1, MD5; 0xC0 asks for v2, SHA-256),
+///                                         protocol 82, library 8.2.5 (ConfD's), its limits 60 and 18
+/// S→C  0B &lt;16 random bytes&gt;               [11][challenge]; v2: 32 bytes
+/// C→S  0C &lt;MD5(secret ‖ challenge)&gt;       [12][answer]; v2: SHA-256, 32 bytes
+/// S→C  00                                 the verdict: granted (03: wrong, then close)
+/// S→C  00 0055 06050000 14 09             the 9-byte hello reply (here nso-sim's, simulating 6.5)
 /// </code>
-/// A rejected client gets the single byte <see cref="Rejected"/>, then the connection closes.
+/// <c>ncs_cli</c> (id 4) and the NETCONF subsystem client (id 12) send their first byte alone
+/// (<see cref="IpcSession"/> has their order). A malformed answer is closed without a verdict.
 /// </summary>
 internal static class IpcAccessChallenge
 {
@@ -23,9 +24,11 @@ internal static class IpcAccessChallenge
     public const byte Granted = 0;
 
     /// <summary>
-    /// What NSO sends on a rejection is not public (inferred). nso-sim sends 3: not 11 (a challenge),
-    /// not 0 (granted), not 1 or 2 (hello statuses), not 13 (the CLI's "unavailable"); so every
-    /// client sees "a first byte other than 11", or a bad status, and reports Access Rejected.
+    /// The verdict on a wrong answer, recorded from NSO 6.2.5 (then NSO closes). nso-sim also sends it
+    /// where no public source gives the byte (inferred): to a client that asks for no challenge while
+    /// the check is on, and to one that asks for a challenge while it is off. It is not 11 (a
+    /// challenge), 0 (granted), 1 or 2 (hello statuses) or 13 (the CLI's "unavailable"), so every
+    /// client reports Access Rejected.
     /// </summary>
     public const byte Rejected = 3;
 

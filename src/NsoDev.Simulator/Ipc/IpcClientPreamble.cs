@@ -3,10 +3,10 @@ using System.IO.Pipelines;
 namespace NsoDev.Simulator.Ipc;
 
 /// <summary>
-/// The client end of the preamble (NSO-FACTS section 4) over any pair of pipes: the hello, with
-/// the access-check exchange in between when the client holds a secret
-/// (<see cref="IpcAccessChallenge"/> shows the bytes). nso-sim's control commands use it, and
-/// tests use it to play v1 and v2 clients.
+/// The client end of a library client's preamble (docs/NSO-NOTES.md §4) over any pair of pipes: the
+/// whole 9-byte hello in one write, then, when it asked for one, the challenge, its answer and the
+/// verdict, then the 9-byte reply (<see cref="IpcAccessChallenge"/> shows the bytes). nso-sim's
+/// control commands use it, and tests use it to play v1 and v2 clients.
 /// </summary>
 internal static class IpcClientPreamble
 {
@@ -18,15 +18,13 @@ internal static class IpcClientPreamble
     /// <exception cref="EndOfStreamException">The daemon closed before it said anything.</exception>
     public static async Task<IpcHelloReply> RunAsync(PipeReader input, PipeWriter output, IpcHello hello, ReadOnlyMemory<byte> secret, CancellationToken cancellationToken)
     {
-        var bytes = hello.Encode();
+        await output.WriteAsync(hello.Encode(), cancellationToken);
         if (hello.Challenge != IpcChallengeRequest.None)
         {
-            await output.WriteAsync(bytes.AsMemory(0, 1), cancellationToken);
             await AnswerChallengeAsync(input, output, hello.Challenge, secret, cancellationToken);
-            bytes = bytes[1..];
         }
 
-        await output.WriteAsync(bytes, cancellationToken);
+        // A daemon whose check is on rejects a hello that asked for no challenge with one byte here.
         if (await input.ReadBytesAsync(1, cancellationToken) is not [var status])
         {
             throw new EndOfStreamException("the daemon closed the connection during the IPC preamble");
@@ -57,7 +55,8 @@ internal static class IpcClientPreamble
             ?? throw new IpcAccessRejectedException("the daemon closed the connection in the middle of its challenge");
         await output.WriteAsync((byte[])[IpcAccessChallenge.AnswerTag, .. IpcAccessChallenge.Answer(kind, secret.Span, challenge)], cancellationToken);
 
-        var verdict = await input.ReadBytesAsync(1, cancellationToken);
+        var verdict = await input.ReadBytesAsync(1, cancellationToken)
+            ?? throw new IpcAccessRejectedException("the daemon closed the connection without a verdict on the answer to its challenge");
         if (verdict is not [IpcAccessChallenge.Granted])
         {
             throw new IpcAccessRejectedException(

@@ -3,11 +3,15 @@ using System.Buffers.Binary;
 namespace NsoDev.Simulator.Ipc;
 
 /// <summary>
-/// What a library client sends first (NSO-FACTS section 4): the client id byte, then protocol
-/// version (uint16 BE), library version (uint32 BE), 0, 0. Sample, MAAPI from the 6.5 Python library:
-/// <c>07 00 55 06 05 00 00 00 00</c>. <c>ncs_cli</c> (id 4) sends the first byte alone.
+/// What a library client sends first, all 9 bytes in one write (docs/NSO-NOTES.md §4): the client id
+/// byte with the challenge flags, protocol version (uint16 BE), library version (uint32 BE), and two
+/// bytes the C library fills with its limits (max depth, max key length) and Java leaves 0. Samples
+/// from NSO 6.2.5: CDB from <c>ncs_cmd</c> <c>05 0052 08020500 3c 12</c> (the library version is the
+/// embedded ConfD release, 8.2.5), MAAPI from Java <c>c7 0052 08020500 00 00</c>. The daemon accepts
+/// any library version and limits. <c>ncs_cli</c> (id 4) and the NETCONF subsystem (id 12) send the
+/// first byte alone.
 /// </summary>
-internal readonly record struct IpcHello(IpcClientId ClientId, IpcChallengeRequest Challenge, ushort ProtocolVersion, uint LibraryVersion)
+internal readonly record struct IpcHello(IpcClientId ClientId, IpcChallengeRequest Challenge, ushort ProtocolVersion, uint LibraryVersion, byte MaxDepth = 0, byte MaxKeyLength = 0)
 {
     public const int Length = 9;
 
@@ -28,7 +32,7 @@ internal readonly record struct IpcHello(IpcClientId ClientId, IpcChallengeReque
     public static IpcHello Decode(byte first, ReadOnlySpan<byte> rest)
     {
         var (id, challenge) = DecodeFirstByte(first);
-        return new IpcHello(id, challenge, BinaryPrimitives.ReadUInt16BigEndian(rest), BinaryPrimitives.ReadUInt32BigEndian(rest[2..]));
+        return new IpcHello(id, challenge, BinaryPrimitives.ReadUInt16BigEndian(rest), BinaryPrimitives.ReadUInt32BigEndian(rest[2..]), rest[6], rest[7]);
     }
 
     public byte[] Encode()
@@ -42,6 +46,8 @@ internal readonly record struct IpcHello(IpcClientId ClientId, IpcChallengeReque
         });
         BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(1), ProtocolVersion);
         BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(3), LibraryVersion);
+        bytes[7] = MaxDepth;
+        bytes[8] = MaxKeyLength;
         return bytes;
     }
 }

@@ -30,6 +30,27 @@ internal static class IpcPipeReading
         }
     }
 
+    /// <summary>The next byte, left in the pipe for the next read; null when the peer closes first.</summary>
+    public static async ValueTask<byte?> PeekByteAsync(this PipeReader reader, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken);
+            if (!result.Buffer.IsEmpty)
+            {
+                var first = result.Buffer.FirstSpan[0];
+                reader.AdvanceTo(result.Buffer.Start);
+                return first;
+            }
+
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <exception cref="IpcProtocolException">The frame is too long.</exception>
     public static ValueTask<byte[]?> ReadFrameAsync(this PipeReader reader, CancellationToken cancellationToken) =>
         reader.ReadFrameAsync(IpcFrame.MaxPayloadLength, cancellationToken);

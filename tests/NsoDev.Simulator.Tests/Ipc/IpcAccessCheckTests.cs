@@ -6,8 +6,9 @@ using NsoDev.Simulator.Ipc;
 namespace NsoDev.Simulator.Tests.Ipc;
 
 /// <summary>
-/// The access-check challenge (NSO-FACTS section 4) at the protocol level: a daemon session and
-/// a client preamble joined by in-memory pipes, no socket.
+/// The access-check challenge (docs/NSO-NOTES.md §4) at the protocol level: a daemon session and
+/// a client preamble joined by in-memory pipes, no socket. A library client sends its whole hello
+/// first; only then is it challenged.
 /// </summary>
 public sealed class IpcAccessCheckTests : IAsyncLifetime
 {
@@ -19,6 +20,7 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     private readonly Pipe _toDaemon = new();
     private readonly Pipe _fromDaemon = new();
     private readonly List<IpcAccessRejection> _rejections = [];
+    private readonly List<string> _protocolErrors = [];
     private readonly CancellationTokenSource _stop = new();
     private Task _session = Task.CompletedTask;
 
@@ -45,18 +47,30 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 5000)]
-    public async Task The_exchange_is_first_byte_challenge_answer_granted_then_the_rest_of_the_hello()
+    public async Task The_exchange_is_the_whole_hello_then_challenge_answer_verdict_and_the_reply()
     {
         StartSession(new IpcAccessCheckOn(Secret));
 
-        await SendAsync([(byte)IpcClientId.SimControl | 0xC0]);
+        await SendAsync([(byte)IpcClientId.SimControl | 0xC0, 0x00, 0x55, 0x06, 0x05, 0x00, 0x00, 0x00, 0x00]);
         var challenge = await ReceiveAsync(1 + 32);
         Assert.Equal(11, challenge[0]);
         await SendAsync([12, .. SHA256.HashData([.. Secret, .. challenge[1..]])]);
         Assert.Equal(new byte[] { 0 }, await ReceiveAsync(1));
-        await SendAsync([0x00, 0x55, 0x06, 0x05, 0x00, 0x00, 0x00, 0x00]);
 
         Assert.Equal(IpcHelloReply.For(Daemon, 85).Encode(), await ReceiveAsync(IpcHelloReply.Length));
+    }
+
+    [Fact(Timeout = 5000)]
+    public async Task No_challenge_comes_until_all_nine_bytes_of_the_hello_are_in()
+    {
+        StartSession(new IpcAccessCheckOn(Secret));
+
+        await SendAsync([(byte)IpcClientId.Maapi | 0x80, 0x00, 0x52, 0x08, 0x02, 0x05, 0x00, 0x3c]);
+        await Task.Delay(100);
+        Assert.False(_fromDaemon.Reader.TryRead(out _), "the daemon challenged before the hello's last byte");
+        await SendAsync([0x12]);
+
+        Assert.Equal(11, (await ReceiveAsync(1 + 16))[0]);
     }
 
     [Fact(Timeout = 5000)]
@@ -64,7 +78,7 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     {
         StartSession(new IpcAccessCheckOn(Secret));
 
-        await SendAsync([(byte)IpcClientId.Cdb | 0x80]);
+        await SendAsync(new IpcHello(IpcClientId.Cdb, IpcChallengeRequest.V1Md5, 85, Daemon.PackedVersion).Encode());
         var challenge = await ReceiveAsync(1 + 16);
 #pragma warning disable CA5351 // The v1 protocol is MD5.
         await SendAsync([12, .. MD5.HashData([.. Secret, .. challenge[1..]])]);
@@ -83,15 +97,31 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
         Assert.NotEqual(first, second);
     }
 
-    [Fact(Timeout = 5000)]
-    public async Task A_secret_without_the_files_trailing_newline_is_the_wrong_secret()
+    [Theory(Timeout = 5000)]
+    [InlineData("V1Md5")]
+    [InlineData("V2Sha256")]
+    public async Task A_client_that_strips_the_files_trailing_newline_is_refused(string kind)
     {
         StartSession(new IpcAccessCheckOn(Secret));
 
-        var error = await Assert.ThrowsAsync<IpcAccessRejectedException>(() => ClientAsync(IpcClientId.Maapi, IpcChallengeRequest.V2Sha256, Secret[..^1]));
+        var error = await Assert.ThrowsAsync<IpcAccessRejectedException>(() => ClientAsync(IpcClientId.Maapi, Enum.Parse<IpcChallengeRequest>(kind), Secret[..^1]));
 
         Assert.Contains("did not accept the answer", error.Message, StringComparison.Ordinal);
         await AssertClosedAsync();
+    }
+
+    [Theory(Timeout = 5000)]
+    [InlineData("V1Md5")]
+    [InlineData("V2Sha256")]
+    public async Task A_file_without_a_trailing_newline_is_its_bytes_alone(string kind)
+    {
+        var secret = Secret[..^1];
+        StartSession(new IpcAccessCheckOn(secret));
+
+        var reply = await ClientAsync(IpcClientId.Maapi, Enum.Parse<IpcChallengeRequest>(kind), secret);
+
+        Assert.Equal(IpcHelloStatus.Ok, reply.Status);
+        Assert.Empty(_rejections);
     }
 
     [Theory(Timeout = 5000)]
@@ -144,38 +174,60 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 5000)]
-    public async Task An_answer_that_does_not_start_with_12_is_rejected()
+    public async Task An_answer_that_does_not_start_with_12_is_closed_without_a_verdict_byte()
     {
         StartSession(new IpcAccessCheckOn(Secret));
 
-        await SendAsync([(byte)IpcClientId.Maapi | 0xC0]);
+        await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.V2Sha256, 85, Daemon.PackedVersion).Encode());
         await ReceiveAsync(33);
-        await SendAsync([0x07]);
+        await SendAsync([0x07, .. new byte[32]]);
 
-        Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1));
-        await AssertClosedAsync();
-        Assert.Contains("sent byte 7 where the answer", Assert.Single(_rejections).Reason, StringComparison.Ordinal);
+        await AssertClosedAsync(withNothingMore: true);
+        Assert.Contains("sent byte 7 where the answer to the v2 (SHA-256) challenge starts with 12; closed without a verdict", Assert.Single(_rejections).Reason, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 5000)]
-    public async Task A_client_that_leaves_in_the_middle_of_its_answer_ends_quietly()
+    public async Task A_client_that_leaves_in_the_middle_of_its_answer_gets_no_verdict_and_ends_quietly()
     {
         StartSession(new IpcAccessCheckOn(Secret));
 
-        await SendAsync([(byte)IpcClientId.Maapi | 0xC0]);
+        await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.V2Sha256, 85, Daemon.PackedVersion).Encode());
         await ReceiveAsync(33);
         await SendAsync([12, 1, 2, 3]);
         await _toDaemon.Writer.CompleteAsync();
 
-        await AssertClosedAsync();
+        await AssertClosedAsync(withNothingMore: true);
         Assert.Empty(_rejections);
+    }
+
+    [Fact(Timeout = 5000)]
+    public async Task A_client_too_slow_to_answer_is_closed_without_a_verdict_byte_and_the_log_says_what_came()
+    {
+        StartSession(new IpcAccessCheckOn(Secret), preamble: TimeSpan.FromMilliseconds(300));
+
+        await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.V1Md5, 82, 0x08020500, 60, 18).Encode());
+        await ReceiveAsync(17);
+        await SendAsync([12, 0xAA]);
+
+        await AssertClosedAsync(withNothingMore: true);
+        Assert.Empty(_rejections);
+        Assert.Equal("IPC connection from test-peer closed: no answer to the v1 (MD5) challenge within 300 ms; got 2 bytes: 0c aa", Assert.Single(_protocolErrors));
+    }
+
+    [Fact(Timeout = 5000)]
+    public async Task A_hello_that_never_completes_is_closed_after_the_preamble_timeout_with_what_came()
+    {
+        StartSession(new IpcAccessCheckOn(Secret), preamble: TimeSpan.FromMilliseconds(300));
+
+        // An old-order client: its first byte alone, waiting for a challenge that only follows a whole hello.
+        await SendAsync([0x87]);
+
+        await AssertClosedAsync(withNothingMore: true);
+        Assert.Equal("IPC connection from test-peer closed: no complete 9-byte hello within 300 ms; got 1 byte: 87", Assert.Single(_protocolErrors));
     }
 
     /// <summary>Every id NSO's clients use, and the simulator's own control id.</summary>
     public static TheoryData<byte> EveryClientId => [.. Enum.GetValues<IpcClientId>().Select(id => (byte)id)];
-
-    /// <summary>The ids that send the 9-byte library hello (ncs_cli sends its first byte alone).</summary>
-    public static TheoryData<byte> EveryLibraryClientId => [.. Enum.GetValues<IpcClientId>().Where(id => id != IpcClientId.Cli).Select(id => (byte)id)];
 
     [Theory(Timeout = 5000)]
     [MemberData(nameof(EveryClientId))]
@@ -184,59 +236,73 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
         var id = (IpcClientId)clientId;
         StartSession(new IpcAccessCheckOn(Secret));
 
-        await SendAsync([(byte)((byte)id | 0xC0)]);
-        var challenge = await ReceiveAsync(33);
-        await SendAsync([12, .. SHA256.HashData([.. "not the secret"u8.ToArray(), .. challenge[1..]])]);
+        var challenge = await OpenAsync(id, IpcChallengeRequest.V2Sha256);
+        await SendAsync([12, .. SHA256.HashData([.. "not the secret"u8.ToArray(), .. challenge])]);
 
         Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1));
-        await AssertClosedAsync();
+        await AssertClosedAsync(withNothingMore: true);
         Assert.Equal(id, Assert.Single(_rejections).ClientId);
     }
 
     [Theory(Timeout = 5000)]
-    [MemberData(nameof(EveryLibraryClientId))]
+    [MemberData(nameof(EveryClientId))]
     public async Task Every_client_id_is_rejected_without_a_secret(byte clientId)
     {
         var id = (IpcClientId)clientId;
         StartSession(new IpcAccessCheckOn(Secret));
 
-        await SendAsync(new IpcHello(id, IpcChallengeRequest.None, 85, Daemon.PackedVersion).Encode());
+        await OpenAsync(id, IpcChallengeRequest.None);
 
         Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1));
-        await AssertClosedAsync();
+        await AssertClosedAsync(withNothingMore: true);
         Assert.Equal(id, Assert.Single(_rejections).ClientId);
     }
 
-    [Fact(Timeout = 5000)]
-    public async Task Ncs_cli_must_pass_the_check_like_any_other_client()
+    [Theory(Timeout = 5000)]
+    [MemberData(nameof(EveryClientId))]
+    public async Task Every_client_id_that_asks_for_a_challenge_is_rejected_while_the_check_is_off(byte clientId)
     {
-        StartSession(new IpcAccessCheckOn(Secret));
+        var id = (IpcClientId)clientId;
+        StartSession(IpcAccessCheckOff.Instance);
 
-        await SendAsync([(byte)IpcClientId.Cli]);
+        await OpenAsync(id, IpcChallengeRequest.V1Md5, expectChallenge: false);
 
         Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1));
-        await AssertClosedAsync();
-        Assert.Equal(IpcClientId.Cli, Assert.Single(_rejections).ClientId);
+        await AssertClosedAsync(withNothingMore: true);
+        Assert.Contains("asked for a v1 (MD5) challenge, but ncs-ipc-access-check is off", Assert.Single(_rejections).Reason, StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 5000)]
-    public async Task Ncs_cli_with_the_right_secret_is_admitted_and_kept_open()
+    private void StartSession(IIpcAccessCheck check, TimeSpan? preamble = null)
     {
-        StartSession(new IpcAccessCheckOn(Secret));
-
-        await SendAsync([(byte)IpcClientId.Cli | 0xC0]);
-        var challenge = await ReceiveAsync(33);
-        await SendAsync([12, .. SHA256.HashData([.. Secret, .. challenge[1..]])]);
-
-        Assert.Equal(new byte[] { 0 }, await ReceiveAsync(1));
-        Assert.False(_session.IsCompleted);
-        Assert.Empty(_rejections);
-    }
-
-    private void StartSession(IIpcAccessCheck check)
-    {
-        var context = new IpcSessionContext(Daemon, check, new NoControl(), _ => { }, _rejections.Add);
+        var context = new IpcSessionContext(Daemon, check, new NoControl(), _protocolErrors.Add, _rejections.Add)
+        {
+            Timeouts = IpcSessionTimeouts.Default with { Preamble = preamble ?? IpcSessionTimeouts.Default.Preamble },
+        };
         _session = new IpcSession(_toDaemon.Reader, _fromDaemon.Writer, context, "test-peer").RunAsync(_stop.Token);
+    }
+
+    /// <summary>
+    /// What a client of <paramref name="id"/> sends before the access check, and what it reads up to
+    /// it: the whole hello (library clients), the first byte then the status byte (ncs_cli), or the
+    /// first byte alone (NETCONF subsystem). Returns the challenge when one is expected.
+    /// </summary>
+    private async Task<byte[]> OpenAsync(IpcClientId id, IpcChallengeRequest kind, bool expectChallenge = true)
+    {
+        var hello = new IpcHello(id, kind, 82, 0x08020500, 60, 18).Encode();
+        await SendAsync(id is IpcClientId.Cli or IpcClientId.NetconfSubsystem ? hello[..1] : hello);
+        if (id == IpcClientId.Cli)
+        {
+            Assert.Equal(new byte[] { 0 }, await ReceiveAsync(1));
+        }
+
+        if (!expectChallenge || kind == IpcChallengeRequest.None)
+        {
+            return [];
+        }
+
+        var challenge = await ReceiveAsync(1 + IpcAccessChallenge.ChallengeLength(kind));
+        Assert.Equal(IpcAccessChallenge.ChallengeTag, challenge[0]);
+        return challenge[1..];
     }
 
     private static async Task<byte[]> ChallengeFromAsync(IIpcAccessCheck check)
@@ -245,7 +311,7 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
         var fromDaemon = new Pipe();
         var context = new IpcSessionContext(Daemon, check, new NoControl(), _ => { });
         var session = new IpcSession(toDaemon.Reader, fromDaemon.Writer, context).RunAsync(CancellationToken.None);
-        await toDaemon.Writer.WriteAsync(new[] { (byte)((byte)IpcClientId.Maapi | 0xC0) });
+        await toDaemon.Writer.WriteAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.V2Sha256, 85, Daemon.PackedVersion).Encode());
         var challenge = await fromDaemon.Reader.ReadBytesAsync(33, CancellationToken.None);
         await toDaemon.Writer.CompleteAsync();
         await session;
@@ -265,11 +331,17 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     private async Task<byte[]> ReceiveAsync(int count) =>
         await _fromDaemon.Reader.ReadBytesAsync(count, CancellationToken.None) ?? throw new EndOfStreamException();
 
-    private async Task AssertClosedAsync()
+    /// <summary>The session ended; with <paramref name="withNothingMore"/>, it sent nothing after what the test read.</summary>
+    private async Task AssertClosedAsync(bool withNothingMore = false)
     {
         await _session;
         var rest = await _fromDaemon.Reader.ReadAsync();
         Assert.True(rest.IsCompleted);
+        if (withNothingMore)
+        {
+            Assert.True(rest.Buffer.IsEmpty, $"the daemon sent {rest.Buffer.Length} more byte(s) before it closed");
+        }
+
         _fromDaemon.Reader.AdvanceTo(rest.Buffer.End);
     }
 

@@ -49,14 +49,15 @@ public sealed class IpcSessionFuzzTests
     {
         var noise = new byte[random.Next(0, 96)];
         random.NextBytes(noise);
-        return random.Next(6) switch
+        return random.Next(7) switch
         {
             0 => noise,
-            1 => [(byte)((byte)IpcClientId.Maapi | 0xC0), 12, .. noise],
-            2 => [(byte)((byte)IpcClientId.Cdb | 0x80), 12, .. noise.Take(random.Next(20))],
+            1 => [.. new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.V2Sha256, 82, 0x08020500).Encode(), 12, .. noise],
+            2 => [.. new IpcHello(IpcClientId.Cdb, IpcChallengeRequest.V1Md5, 82, 0x08020500, 60, 18).Encode(), 12, .. noise.Take(random.Next(20))],
             3 => [.. new IpcHello(IpcClientId.SimControl, IpcChallengeRequest.None, 85, Daemon.PackedVersion).Encode(), .. noise],
             4 => [.. new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.None, 85, Daemon.PackedVersion).Encode(), 0x00, 0x0F, 0xFF, 0xFF, .. noise],
-            _ => [(byte)IpcClientId.Cli, .. noise.Take(random.Next(8))],
+            5 => [(byte)IpcClientId.Cli, .. noise.Take(random.Next(8))],
+            _ => [0x8c, 12, .. noise.Take(random.Next(20))],
         };
     }
 

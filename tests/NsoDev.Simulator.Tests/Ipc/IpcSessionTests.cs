@@ -5,7 +5,7 @@ using NsoDev.Simulator.Ipc;
 
 namespace NsoDev.Simulator.Tests.Ipc;
 
-/// <summary>The daemon side of IPC, driven over in-memory pipes: no socket.</summary>
+/// <summary>The daemon side of IPC (docs/NSO-NOTES.md §4), driven over in-memory pipes: no socket, the access check off.</summary>
 public sealed class IpcSessionTests : IAsyncLifetime
 {
     private static readonly NsoVersion Daemon = NsoVersion.Parse("6.5");
@@ -14,12 +14,19 @@ public sealed class IpcSessionTests : IAsyncLifetime
     private readonly Pipe _fromDaemon = new();
     private readonly List<string> _protocolErrors = [];
     private readonly List<IpcAccessRejection> _rejections = [];
+    private readonly List<string> _unserved = [];
+    private readonly List<string> _devel = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _session;
 
     public IpcSessionTests()
     {
-        var context = new IpcSessionContext(Daemon, IpcAccessCheckOff.Instance, new EchoControl(), _protocolErrors.Add, _rejections.Add);
+        var context = new IpcSessionContext(Daemon, IpcAccessCheckOff.Instance, new EchoControl(), _protocolErrors.Add, _rejections.Add)
+        {
+            ReportUnserved = _unserved.Add,
+            ReportDevel = _devel.Add,
+            NorthboundPort = name => name == IpcUnservedClient.CliSsh ? 12024 : name == IpcUnservedClient.NetconfSsh ? 12022 : null,
+        };
         _session = new IpcSession(_toDaemon.Reader, _fromDaemon.Writer, context).RunAsync(_stop.Token);
     }
 
@@ -58,7 +65,7 @@ public sealed class IpcSessionTests : IAsyncLifetime
     [Fact(Timeout = 5000)]
     public async Task A_client_asking_for_a_challenge_gets_one_rejection_byte_and_is_closed_while_the_check_is_off()
     {
-        await SendAsync([(byte)IpcClientId.Maapi | 0x80]);
+        await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.V1Md5, 85, Daemon.PackedVersion).Encode());
 
         Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1));
         await AssertClosedAsync();
@@ -78,38 +85,70 @@ public sealed class IpcSessionTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 5000)]
-    public async Task A_maapi_frame_is_skipped_as_it_streams_in_without_being_held_whole()
+    public async Task A_maapi_client_that_sends_a_request_is_closed_at_once_with_a_warning_naming_it_and_what_works()
     {
         await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.None, 85, Daemon.PackedVersion).Encode());
         await ReceiveAsync(IpcHelloReply.Length);
+        var sent = System.Diagnostics.Stopwatch.StartNew();
 
-        // A 1 MiB frame in 64 KiB pieces. The pipe stops the writer once 64 KiB lie unread, so
-        // a session that held the frame whole would never let this loop finish.
-        await SendAsync([0x00, 0x10, 0x00, 0x00]);
-        for (var i = 0; i < 16; i++)
-        {
-            await SendAsync(new byte[64 * 1024]);
-        }
+        await SendAsync(Frame("an Erlang term"));
 
-        await SendAsync(Frame("next"));
-        await _toDaemon.Writer.CompleteAsync();
-        await _session;
+        await AssertClosedAsync();
+        Assert.InRange(sent.Elapsed, TimeSpan.Zero, TimeSpan.FromMilliseconds(400));
+        Assert.Equal(
+            "MAAPI client (id 7) from pipe sent a request: nso-sim does not simulate MAAPI, CDB or data-provider requests, so it closed the connection. "
+            + "What works: ncs --status and the other control commands, NETCONF over SSH on port 12022, the CLI over SSH on port 12024",
+            Assert.Single(_unserved));
         Assert.Empty(_protocolErrors);
     }
 
     [Fact(Timeout = 5000)]
-    public async Task A_maapi_client_is_kept_open_and_its_frames_are_dropped_until_it_closes()
+    public async Task A_cdb_client_that_stays_silent_after_the_hello_is_closed_within_a_second_with_a_warning()
+    {
+        await SendAsync(new IpcHello(IpcClientId.Cdb, IpcChallengeRequest.None, 82, 0x08020500, 60, 18).Encode());
+        await ReceiveAsync(IpcHelloReply.Length);
+        var replied = System.Diagnostics.Stopwatch.StartNew();
+
+        await AssertClosedAsync();
+
+        Assert.InRange(replied.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        Assert.StartsWith("CDB client (id 5) from pipe stayed open 500 ms after the IPC hello: nso-sim does not simulate", Assert.Single(_unserved), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 5000)]
+    public async Task A_client_that_closes_right_after_the_hello_as_the_health_check_does_earns_no_warning_only_a_devel_line()
     {
         await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.None, 85, Daemon.PackedVersion).Encode());
         await ReceiveAsync(IpcHelloReply.Length);
 
-        await SendAsync(Frame("an Erlang term"));
-        await Task.Delay(50);
-        Assert.False(_session.IsCompleted);
-
         await _toDaemon.Writer.CompleteAsync();
-        await _session;
-        Assert.Empty(_protocolErrors);
+
+        await AssertClosedAsync();
+        Assert.Empty(_unserved);
+        Assert.Equal("MAAPI client (id 7) from pipe closed after the IPC hello", Assert.Single(_devel));
+    }
+
+    [Fact(Timeout = 5000)]
+    public async Task A_client_refused_for_its_protocol_version_is_closed_with_a_warning_naming_both_versions()
+    {
+        await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.None, 87, 0x06070000).Encode());
+        await ReceiveAsync(IpcHelloReply.Length);
+
+        await AssertClosedAsync();
+        Assert.Equal("MAAPI client (id 7) from pipe: its protocol version 87 is incompatible with this daemon's 85 (NSO 6.5); told so and closed", Assert.Single(_unserved));
+    }
+
+    [Fact(Timeout = 5000)]
+    public async Task A_control_client_is_kept_open_and_served_past_the_grace_that_closes_other_clients()
+    {
+        await SendAsync(new IpcHello(IpcClientId.SimControl, IpcChallengeRequest.None, 85, Daemon.PackedVersion).Encode());
+        await ReceiveAsync(IpcHelloReply.Length);
+
+        await Task.Delay(IpcSessionTimeouts.Default.UnservedGrace * 2);
+        await SendAsync(Frame("status"));
+
+        Assert.Equal("echo: status", Encoding.UTF8.GetString((await _fromDaemon.Reader.ReadFrameAsync(CancellationToken.None))!));
+        Assert.Empty(_unserved);
     }
 
     [Fact(Timeout = 5000)]

@@ -99,11 +99,11 @@ public sealed class IpcFuzzProcessTests : DaemonProcessTest
         }
     }
 
-    /// <summary>Asks for a challenge, then sends part of an answer (right or wrong) and leaves.</summary>
+    /// <summary>Sends a hello that asks for a challenge, then part of an answer (right or wrong), and leaves.</summary>
     private static async Task PartialAnswerAsync(IpcTestClient client, Random random)
     {
         var kind = Kind(random);
-        await client.SendAsync([(byte)((byte)IpcClientId.Maapi | (kind == IpcChallengeRequest.V1Md5 ? 0x80 : 0xC0))]);
+        await client.SendAsync(new IpcHello(IpcClientId.Maapi, kind, Version.ProtocolVersion, Version.PackedVersion).Encode());
         if (await client.Input.ReadBytesAsync(1 + IpcAccessChallenge.ChallengeLength(kind), CancellationToken.None) is not { } challenge)
         {
             return;
