@@ -28,20 +28,28 @@ public sealed class IpcPreambleException(IpcFailure failure, string message, Exc
 }
 
 /// <summary>
-/// A library client's IPC preamble (NSO-FACTS section 4), with the access check when a secret is given.
+/// A library client's IPC preamble (docs/NSO-NOTES.md §4), with the access check when a secret is
+/// given. The whole hello goes first, in one write; only then does the daemon challenge:
 /// <code>
-/// client: [clientId | 0xC0]                   0x80|0x40 asks for a v2 (SHA-256) challenge; 0x80 alone for v1 (MD5)
-/// daemon: [11][challenge]                     32 bytes for v2, 16 for v1; only when asked
-/// client: [12][H(secret ‖ challenge)]
-/// daemon: [0]                                 the answer was right
-/// client: [protoVsn:u16][libVsn:u32][0][0]    e.g. 00 55 06 05 00 00 00 00 (protocol 85, 6.5)
+/// client: [clientId | 0xC0][protoVsn:u16][libVsn:u32][0][0]   e.g. c7 0055 06050000 00 00 (MAAPI, v2, protocol 85, 6.5);
+///                                                             0x80 alone asks for v1 (MD5), no flag for no challenge
+/// daemon: [11][challenge]                 32 bytes for v2, 16 for v1; only when asked
+/// client: [12][H(secret ‖ challenge)]     a plain hash of the access file's bytes, then the challenge
+/// daemon: [0]                             the verdict: right (3: wrong, then close)
 /// daemon: [status][protoVsn:u16][serverVsn:u32][maxDepth][maxKeyLen]; status 0 OK, 1 incompatible, 2 warning
 /// </code>
+/// A daemon whose check is on answers a hello that asked for no challenge with a rejection where the
+/// reply's status byte would be.
 /// </summary>
 public static class IpcPreamble
 {
     /// <summary>The length of the daemon's hello reply.</summary>
     public const int ReplyLength = 9;
+
+    private const int HelloLength = 9;
+
+    /// <summary>NSO's C library reads at most this many bytes of the access file (and stops at a NUL).</summary>
+    private const int CLibrarySecretLimit = 1007;
 
     private const byte AskV1 = 0x80;
     private const byte AskV2 = 0x80 | 0x40;
@@ -60,13 +68,17 @@ public static class IpcPreamble
     };
 
     /// <summary>Connects and completes the preamble; the returned socket is ready for framed requests.</summary>
+    /// <remarks>nso-sim serves no framed requests: it closes a MAAPI or CDB connection soon after the preamble.</remarks>
     /// <param name="endpoint">Where the daemon listens.</param>
     /// <param name="clientType">The client id to send.</param>
     /// <param name="secret">The access file's bytes, or null when the check is off.</param>
     /// <param name="protocolVersion">The protocol version to announce.</param>
     /// <param name="libraryVersion">The library version to announce, e.g. 0x06050000.</param>
     /// <param name="cancellationToken">Cancels the attempt; a cancelled attempt is a <see cref="IpcFailure.Timeout"/>.</param>
-    /// <param name="useV1">Answer an MD5 (v1) challenge instead of SHA-256 (v2).</param>
+    /// <param name="useV1">
+    /// Ask for an MD5 (v1) challenge instead of SHA-256 (v2), as NSO's C library does; the secret is then
+    /// read as that library reads the file: at most 1007 bytes, up to the first NUL byte.
+    /// </param>
     /// <returns>The connected socket.</returns>
     public static async Task<Socket> ConnectAsync(NsoIpcEndpoint endpoint, NsoClientType clientType, byte[]? secret, ushort protocolVersion, uint libraryVersion, CancellationToken cancellationToken, bool useV1 = false)
     {
@@ -89,21 +101,16 @@ public static class IpcPreamble
 
             await using var stream = new NetworkStream(socket, ownsSocket: false);
             var flags = secret is null ? (byte)0 : useV1 ? AskV1 : AskV2;
-            var first = (byte)((byte)clientType | flags);
-            var hello = new byte[8];
-            BinaryPrimitives.WriteUInt16BigEndian(hello, protocolVersion);
-            BinaryPrimitives.WriteUInt32BigEndian(hello.AsSpan(2), libraryVersion);
-            if (secret is null)
+            var hello = new byte[HelloLength];
+            hello[0] = (byte)((byte)clientType | flags);
+            BinaryPrimitives.WriteUInt16BigEndian(hello.AsSpan(1), protocolVersion);
+            BinaryPrimitives.WriteUInt32BigEndian(hello.AsSpan(3), libraryVersion);
+
+            // One write, as NSO's libraries do: the daemon reads all 9 bytes before it challenges or rejects.
+            await stream.WriteAsync(hello, cancellationToken);
+            if (secret is not null)
             {
-                // One write: a daemon whose check is on rejects after the first byte and closes, and a
-                // second write would then fail with a broken pipe before the rejection could be read.
-                await stream.WriteAsync((byte[])[first, .. hello], cancellationToken);
-            }
-            else
-            {
-                await stream.WriteAsync(new[] { first }, cancellationToken);
-                await AnswerChallengeAsync(stream, secret, useV1, endpoint, cancellationToken);
-                await stream.WriteAsync(hello, cancellationToken);
+                await AnswerChallengeAsync(stream, useV1 ? CLibrarySecret(secret) : secret, useV1, endpoint, cancellationToken);
             }
 
             // The status byte first: a rejection is that one byte, and the daemon waits for this side to close.
@@ -151,10 +158,23 @@ public static class IpcPreamble
 #pragma warning restore CA5351
         await stream.WriteAsync(answer, cancellationToken);
         var verdict = await stream.ReadAsync(tag, cancellationToken);
-        if (verdict != 1 || tag[0] != 0)
+        if (verdict == 0)
+        {
+            throw new IpcPreambleException(IpcFailure.AccessRejected, $"Access Rejected: {endpoint} closed the connection without a verdict on the answer to its challenge.");
+        }
+
+        if (tag[0] != 0)
         {
             throw new IpcPreambleException(IpcFailure.AccessRejected, $"Access Rejected: {endpoint} refused the answer to its challenge. NCS_IPC_ACCESS_FILE must name the daemon's own secret file.");
         }
+    }
+
+    /// <summary>The secret as NSO's C library reads the access file: at most 1007 bytes, and nothing from a NUL on.</summary>
+    private static byte[] CLibrarySecret(byte[] file)
+    {
+        var length = Math.Min(file.Length, CLibrarySecretLimit);
+        var nul = Array.IndexOf(file, (byte)0, 0, length);
+        return nul < 0 && length == file.Length ? file : file[..(nul < 0 ? length : nul)];
     }
 
     private static async Task ReadExactlyAsync(Stream stream, Memory<byte> buffer, NsoIpcEndpoint endpoint, bool closeMeansRejected, CancellationToken cancellationToken)

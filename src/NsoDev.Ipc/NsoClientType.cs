@@ -1,6 +1,6 @@
 namespace NsoDev.Ipc;
 
-/// <summary>The client id a library client sends as its first IPC byte (NSO-FACTS section 4).</summary>
+/// <summary>The client id a library client sends as its first IPC byte (docs/NSO-NOTES.md §4).</summary>
 public enum NsoClientType : byte
 {
     /// <summary>Data provider (CAPI).</summary>
@@ -20,4 +20,7 @@ public enum NsoClientType : byte
 
     /// <summary>HA.</summary>
     Ha = 17,
+
+    /// <summary>NCS (the NSO-specific socket).</summary>
+    Ncs = 18,
 }

@@ -4,10 +4,10 @@ using NsoDev.ServiceDefaults.Tests.Sim;
 
 namespace NsoDev.ServiceDefaults.Tests.Preamble;
 
-/// <summary>The access check (NSO-FACTS section 4) on a Unix socket.</summary>
+/// <summary>The access check (docs/NSO-NOTES.md §4) on a Unix socket.</summary>
 public sealed class AccessCheckOverUnixSocketTests(UnixSocketWithAccessCheckSimFixture fixture) : AccessCheckTests(fixture), IClassFixture<UnixSocketWithAccessCheckSimFixture>;
 
-/// <summary>The access check (NSO-FACTS section 4) on TCP.</summary>
+/// <summary>The access check (docs/NSO-NOTES.md §4) on TCP.</summary>
 public sealed class AccessCheckOverTcpTests(TcpWithAccessCheckSimFixture fixture) : AccessCheckTests(fixture), IClassFixture<TcpWithAccessCheckSimFixture>;
 
 /// <summary>The client against a real nso-sim whose access check is on; each derived class picks the transport.</summary>
@@ -123,18 +123,19 @@ public abstract class AccessCheckTests
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task A_client_that_writes_the_rest_of_its_hello_after_the_daemon_rejected_it_still_reads_the_verdict()
+    public async Task A_hello_that_comes_in_two_writes_is_read_whole_before_the_daemon_rejects_it()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var (created, address) = Daemon.Endpoint.CreateSocket();
         using var socket = created;
         await socket.ConnectAsync(address, cts.Token);
 
-        // The first byte asks for no challenge, so the daemon rejects at once; the rest of the hello comes
-        // after. A daemon that closed straight away would fail this write (broken pipe) or reset the connection.
+        // The first byte asks for no challenge; the daemon says nothing until the other 8 bytes are in
+        // (docs/NSO-NOTES.md §4), then rejects with one byte.
         await socket.SendAsync(new[] { (byte)NsoClientType.Maapi }, cts.Token);
         await Task.Delay(500, cts.Token);
-        await socket.SendAsync(new byte[8], cts.Token);
+        Assert.Equal(0, socket.Available);
+        await socket.SendAsync(new byte[] { 0x00, 0x55, 0x06, 0x05, 0x00, 0x00, 0x00, 0x00 }, cts.Token);
         var verdict = new byte[1];
         var read = await socket.ReceiveAsync(verdict, cts.Token);
 

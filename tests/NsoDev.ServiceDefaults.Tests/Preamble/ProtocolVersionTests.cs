@@ -5,7 +5,7 @@ using NsoDev.ServiceDefaults.Tests.Sim;
 namespace NsoDev.ServiceDefaults.Tests.Preamble;
 
 /// <summary>
-/// Protocol versions across releases (NSO-FACTS section 4: 85 in 6.5, 87 in 6.7). nso-sim's rule
+/// Protocol versions across releases (docs/NSO-NOTES.md §4: 82 in 6.2.5, 85 in 6.5, 87 in 6.7). nso-sim's rule
 /// (src/NsoDev.Simulator/Ipc/IpcHelloReply.cs): a daemon refuses clients newer than itself, and ones
 /// older than protocol 60; older clients down to 60 are served.
 /// </summary>
@@ -32,6 +32,17 @@ public sealed class ProtocolVersionTests(TwoReleasesSimFixture fixture) : IClass
 
         Assert.Equal(IpcFailure.ProtocolMismatch, error.Failure);
         Assert.Contains("this client speaks 99", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_6_2_5_c_library_client_with_protocol_82_and_confds_library_version_is_admitted_by_a_6_5_daemon()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        // What ncs_cmd from 6.2.5 announces: protocol 82, library version 8.2.5 (the embedded ConfD release).
+        using var socket = await IpcPreamble.ConnectAsync(fixture.Nso65.Endpoint, NsoClientType.Cdb, null, 82, 0x08020500, cts.Token);
+
+        Assert.True(socket.Connected);
     }
 
     [Fact(Timeout = 30_000)]

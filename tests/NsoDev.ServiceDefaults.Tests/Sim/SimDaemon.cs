@@ -91,7 +91,7 @@ internal sealed class SimDaemon : IAsyncDisposable
         {
             secretFile = Path.Combine(runDirectory, "ipc_access");
 
-            // The whole file is the secret, trailing newline included (NSO-FACTS section 4).
+            // The whole file is the secret, trailing newline included (docs/NSO-NOTES.md §4).
             await File.WriteAllTextAsync(secretFile, $"secret-{Guid.NewGuid():N}\n", cancellationToken);
             File.SetUnixFileMode(secretFile, UnixFileMode.UserRead);
         }
