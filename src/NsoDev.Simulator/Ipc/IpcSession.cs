@@ -73,11 +73,11 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
         switch (clientId)
         {
             case IpcClientId.Cli:
-                await ServeCliAsync(client, challenge, preamble);
+                await ServeCliAsync(client, challenge, preamble, stopping);
                 return;
             case IpcClientId.NetconfSubsystem:
                 // Straight to the challenge: no status byte, no versions.
-                if (await AdmitAsync(client, challenge, preamble))
+                if (await AdmitAsync(client, challenge, preamble, stopping))
                 {
                     context.ReportUnserved?.Invoke(IpcUnservedClient.NetconfSubsystem(client, context.NorthboundPort));
                 }
@@ -92,7 +92,7 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
         }
 
         var hello = IpcHello.Decode(first, rest);
-        if (!await AdmitAsync(client, challenge, preamble))
+        if (!await AdmitAsync(client, challenge, preamble, stopping))
         {
             return;
         }
@@ -119,7 +119,7 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
     /// <c>ncs_cli</c>: its first byte alone, then one status byte from the daemon (0 go on, 13 unavailable),
     /// then the access check. The CLI's text header that would follow is not simulated.
     /// </summary>
-    private async Task ServeCliAsync(IpcClientKind client, IpcChallengeRequest challenge, CancellationToken preamble)
+    private async Task ServeCliAsync(IpcClientKind client, IpcChallengeRequest challenge, CancellationToken preamble, CancellationToken stopping)
     {
         if (!context.CliAvailable())
         {
@@ -129,14 +129,14 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
         }
 
         await output.WriteAsync(new[] { CliGoOn }, preamble);
-        if (await AdmitAsync(client, challenge, preamble))
+        if (await AdmitAsync(client, challenge, preamble, stopping))
         {
             context.ReportUnserved?.Invoke(IpcUnservedClient.Cli(client, context.NorthboundPort));
         }
     }
 
     /// <summary>The access check; false when the connection is to close now (each way of failing is logged where it fails).</summary>
-    private async Task<bool> AdmitAsync(IpcClientKind client, IpcChallengeRequest challenge, CancellationToken preamble)
+    private async Task<bool> AdmitAsync(IpcClientKind client, IpcChallengeRequest challenge, CancellationToken preamble, CancellationToken stopping)
     {
         _waitingFor = $"answer to the {IpcAccessChallenge.Describe(challenge)} challenge";
         _consumed = [];
@@ -147,7 +147,7 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
                 return true;
             case IpcAdmissionResult.Rejected:
                 context.ReportAccessRejected?.Invoke(new IpcAccessRejection(peer, client.Id, admission.Reason!));
-                await LingerAsync(preamble);
+                await LingerAsync(stopping);
                 return false;
             case IpcAdmissionResult.Malformed:
                 context.ReportAccessRejected?.Invoke(new IpcAccessRejection(peer, client.Id, admission.Reason!));
