@@ -89,34 +89,6 @@ internal static class IpcPipeReading
         }
     }
 
-    /// <summary>
-    /// Drops one frame without holding its payload in memory: a client whose requests are not
-    /// simulated costs a few buffers however long its frames are. False when the peer closes first.
-    /// </summary>
-    /// <exception cref="IpcProtocolException">The length is over <see cref="IpcFrame.MaxPayloadLength"/>.</exception>
-    public static async ValueTask<bool> SkipFrameAsync(this PipeReader reader, CancellationToken cancellationToken)
-    {
-        if (await reader.ReadBytesAsync(IpcFrame.HeaderLength, cancellationToken) is not { } header)
-        {
-            return false;
-        }
-
-        long remaining = IpcFrame.ReadLength(header);
-        while (remaining > 0)
-        {
-            var result = await reader.ReadAsync(cancellationToken);
-            var take = Math.Min(remaining, result.Buffer.Length);
-            reader.AdvanceTo(result.Buffer.GetPosition(take));
-            remaining -= take;
-            if (remaining > 0 && result.IsCompleted)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>Reads and drops bytes until the peer closes.</summary>
     public static async Task DiscardToEndAsync(this PipeReader reader, CancellationToken cancellationToken)
     {
