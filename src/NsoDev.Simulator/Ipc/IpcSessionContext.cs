@@ -33,8 +33,9 @@ internal sealed record IpcSessionContext(
 
 /// <summary>How long a session waits for each thing (docs/NSO-NOTES.md §4); tests make them short.</summary>
 /// <param name="Preamble">
-/// From connect to a complete hello, and from the challenge to the answer. NSO gives up on an
-/// incomplete hello after about 30 s; the same limit for the answer is inferred.
+/// One deadline from connect until the preamble is done: the hello and, after a challenge, the
+/// answer. NSO gives up on an incomplete hello after about 30 s; that a slow answer shares the
+/// limit is inferred.
 /// </param>
 /// <param name="UnservedGrace">
 /// How long an admitted library client nso-sim does not serve (MAAPI, CDB, ...) may stay silent
