@@ -54,7 +54,7 @@ internal sealed record NsoInstanceOptions(string Name)
 
     public bool AccessCheck { get; init; }
 
-    /// <summary>A folder name under instance-templates/ (default, local-ipc) or a path to an ncs.conf.</summary>
+    /// <summary>A template folder name under instance-templates/ (default, local-ipc), or a path to an ncs.conf or to a template folder.</summary>
     public string? Template { get; init; }
 
     public int? NetconfPort { get; init; }
@@ -67,6 +67,9 @@ internal sealed record NsoInstanceOptions(string Name)
 
     /// <summary><c>auto</c> (NSO when found, else the simulator) or <c>simulator</c>.</summary>
     public string Engine { get; init; } = "auto";
+
+    /// <summary>The NSO release nso-sim simulates, such as 6.4; setting it runs the instance on nso-sim.</summary>
+    public string? SimulatedRelease { get; init; }
 
     public bool DataPersistence { get; init; } = true;
 
@@ -85,6 +88,7 @@ internal sealed record NsoInstanceOptions(string Name)
             WebUi = Flag(section, "WebUi", false),
             WebUiPort = Port(section, "WebUiPort"),
             Engine = section["Engine"]?.ToLowerInvariant() ?? "auto",
+            SimulatedRelease = section["SimulatedRelease"],
             DataPersistence = Flag(section, "DataPersistence", true),
         };
         if (options.Ipc is not ("tcp" or "unix"))
@@ -100,11 +104,11 @@ internal sealed record NsoInstanceOptions(string Name)
         return options;
     }
 
-    /// <summary>The template's path: a name under instance-templates/ beside the app host, or a path.</summary>
+    /// <summary>The template's path: a template folder under instance-templates/ beside the app host, or a path.</summary>
     public string? TemplatePath(string templatesRoot) =>
         Template is null ? null
         : Template.Contains('/', StringComparison.Ordinal) || Template.EndsWith(".conf", StringComparison.Ordinal) ? Path.GetFullPath(Template)
-        : Path.Combine(templatesRoot, Template, "ncs.conf");
+        : Path.Combine(templatesRoot, Template);
 
     private static int? Port(IConfigurationSection section, string key)
     {

@@ -36,9 +36,9 @@ foreach (var options in topology.Instances)
         nso.WithTemplate(template);
     }
 
-    if (options.Engine == "simulator")
+    if (options.Engine == "simulator" || options.SimulatedRelease is not null)
     {
-        nso.RunAsSimulator();
+        nso.RunAsSimulator(options.SimulatedRelease);
     }
 
     if (topology.RunRoot is { } runRoot)

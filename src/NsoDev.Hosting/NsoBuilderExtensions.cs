@@ -6,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NsoDev.Hosting.Engine;
 using NsoDev.Hosting.Health;
 using NsoDev.Hosting.Lifecycle;
+using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Planning;
 using NsoDev.Hosting.Processes;
 using NsoDev.Hosting.Publishing;
@@ -18,8 +19,10 @@ public static class NsoBuilderExtensions
     /// <summary>
     /// Adds an NSO instance. In run mode it gets its own IPC endpoint (TCP on 127.0.0.1 unless told
     /// otherwise), NETCONF and CLI ports, a runtime directory under <c>.nso/NAME</c> beside the app host,
-    /// and an ncs.conf written from <c>instance-templates/default/ncs.conf</c>. A real NSO is used when one
-    /// is found (<c>$NCS_DIR</c>, then <c>ncs</c> on PATH); otherwise the bundled simulator, nso-sim.
+    /// and an ncs.conf written from the template <c>instance-templates/default</c>, in the version band that
+    /// fits the engine (<c>6.2/ncs.conf</c> for NSO 6.2 to 6.4, <c>6.5/ncs.conf</c> for 6.5 and later). A real
+    /// NSO is used when one is found (<c>$NCS_DIR</c>, then <c>ncs</c> on PATH); otherwise the bundled
+    /// simulator, nso-sim.
     /// </summary>
     /// <param name="builder">The app host builder.</param>
     /// <param name="name">The resource name, which also names the runtime directory.</param>
@@ -87,7 +90,11 @@ public static class NsoBuilderExtensions
         return builder;
     }
 
-    /// <summary>Serves IPC on a Unix socket (NSO 6.3 and later); clients get <c>NCS_IPC_PATH</c>.</summary>
+    /// <summary>
+    /// Serves IPC on a Unix socket (NSO 6.4 and later); clients get <c>NCS_IPC_PATH</c>. On an older
+    /// release it is refused: when declared if <see cref="RunAsSimulator"/> names the release, else
+    /// before the daemon starts, once <c>ncs --version</c> has told the version.
+    /// </summary>
     /// <param name="builder">The NSO resource builder.</param>
     /// <param name="path">The socket path (at most 107 bytes); null chooses a short per-user path in a directory of mode 0700.</param>
     /// <returns>The resource builder.</returns>
@@ -99,6 +106,8 @@ public static class NsoBuilderExtensions
         {
             throw new InvalidOperationException($"NSO instance '{builder.Resource.Name}' already uses TCP IPC; an instance has one IPC mode. Remove WithTcpIpc() or WithUnixSocketIpc().");
         }
+
+        CheckLocalIpc(builder, settings.Engine, unixSocket: true);
 
         if (path is not null)
         {
@@ -167,13 +176,33 @@ public static class NsoBuilderExtensions
     public static IResourceBuilder<NsoResource> WithWebUi(this IResourceBuilder<NsoResource> builder, int? port = null) =>
         WithNorthbound(builder, NsoPortKind.WebUi, port);
 
-    /// <summary>Runs this instance on the bundled simulator, nso-sim, even when NSO is installed.</summary>
+    /// <summary>
+    /// Runs this instance on the bundled simulator, nso-sim, even when NSO is installed, optionally as
+    /// a given NSO release: its ncs.conf is checked against that release's element tree, and its IPC
+    /// speaks that release's protocol version.
+    /// </summary>
     /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="release">The NSO release to simulate, such as "6.4" (nso-sim knows 6.1 to 6.7); null for nso-sim's default, 6.5.</param>
     /// <returns>The resource builder.</returns>
-    public static IResourceBuilder<NsoResource> RunAsSimulator(this IResourceBuilder<NsoResource> builder)
+    public static IResourceBuilder<NsoResource> RunAsSimulator(this IResourceBuilder<NsoResource> builder, string? release = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Resource.Settings.Engine = new EngineChoice.Simulator();
+        NsoVersion? simulated = null;
+        if (release is not null)
+        {
+            if (!NsoVersion.TryParse(release, out var version) || !NsoVersion.SimulatedReleases.Contains(version))
+            {
+                throw new ArgumentException(
+                    $"nso-sim cannot simulate NSO '{release}' for NSO instance '{builder.Resource.Name}': it simulates NSO {string.Join(", ", NsoVersion.SimulatedReleases)}, the releases whose ncs.conf it knows. Pass one of them to RunAsSimulator, or none for nso-sim's default ({NsoVersion.Default}).",
+                    nameof(release));
+            }
+
+            simulated = version;
+        }
+
+        var engine = new EngineChoice.Simulator(simulated);
+        CheckLocalIpc(builder, engine, builder.Resource.Settings.IpcChosen && builder.Resource.Settings.Ipc is IpcSettings.UnixSocket);
+        builder.Resource.Settings.Engine = engine;
         return builder;
     }
 
@@ -189,21 +218,22 @@ public static class NsoBuilderExtensions
         return builder;
     }
 
-    /// <summary>Writes this instance's ncs.conf from another template (a full ncs.conf, as ncs-setup makes).</summary>
+    /// <summary>
+    /// Writes this instance's ncs.conf from another template: a full ncs.conf (as ncs-setup makes), used
+    /// as is whatever the version, or a template folder with one ncs.conf per version band
+    /// (<c>MAJOR.MINOR/ncs.conf</c>, such as <c>instance-templates/local-ipc</c>), of which the band whose
+    /// release is the highest at or below the engine's version is used.
+    /// </summary>
     /// <param name="builder">The NSO resource builder.</param>
-    /// <param name="templatePath">The template's path.</param>
+    /// <param name="templatePath">The ncs.conf, or the template folder.</param>
     /// <returns>The resource builder.</returns>
     public static IResourceBuilder<NsoResource> WithTemplate(this IResourceBuilder<NsoResource> builder, string templatePath)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(templatePath);
         var path = Path.GetFullPath(templatePath);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"The ncs.conf template '{path}' for NSO instance '{builder.Resource.Name}' does not exist. Give WithTemplate the path of an ncs.conf, such as instance-templates/local-ipc/ncs.conf.", path);
-        }
-
-        builder.Resource.Settings.TemplatePath = path;
+        builder.Resource.Settings.Template = NcsConfTemplate.FromPath(path)
+            ?? throw new FileNotFoundException($"The ncs.conf template '{path}' for NSO instance '{builder.Resource.Name}' does not exist, or is a folder with no version band (MAJOR.MINOR/ncs.conf). Give WithTemplate an ncs.conf, or a template folder such as instance-templates/local-ipc.", path);
         return builder;
     }
 
@@ -289,6 +319,16 @@ public static class NsoBuilderExtensions
         return builder;
     }
 
+    /// <summary>A Unix socket on a simulated release older than 6.4 is refused as it is declared (docs/NSO-NOTES.md §1).</summary>
+    private static void CheckLocalIpc(IResourceBuilder<NsoResource> builder, EngineChoice engine, bool unixSocket)
+    {
+        if (unixSocket && engine is EngineChoice.Simulator { Release: { } release } && release < NsoVersion.LocalIpcIntroduced)
+        {
+            throw new InvalidOperationException(
+                $"NSO instance '{builder.Resource.Name}' runs on nso-sim as NSO {release}, which has no local IPC (ncs-local-ipc came in NSO {NsoVersion.LocalIpcIntroduced}), so it cannot serve IPC on a Unix socket. Use WithTcpIpc() for this instance, or RunAsSimulator(\"{NsoVersion.LocalIpcIntroduced}\") or later.");
+        }
+    }
+
     /// <summary>Explicit ports are checked as they are declared: in range, not reserved, not given twice.</summary>
     private static void CheckExplicitPort(IResourceBuilder<NsoResource> builder, int? port, NsoPortKind kind)
     {
@@ -340,7 +380,7 @@ public static class NsoBuilderExtensions
 
         // NsoDev:RunRoot moves every instance's default runtime directory, e.g. into a test's temporary folder.
         var runRoot = builder.Configuration["NsoDev:RunRoot"] is { Length: > 0 } configured ? Path.GetFullPath(configured) : Path.Combine(builder.AppHostDirectory, ".nso");
-        var template = Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "ncs.conf");
+        var template = new NcsConfTemplate.Banded(Path.Combine(AppContext.BaseDirectory, "instance-templates", "default"));
         builder.Eventing.Subscribe<BeforeStartEvent>(async (e, ct) =>
         {
             if (!builder.ExecutionContext.IsRunMode)

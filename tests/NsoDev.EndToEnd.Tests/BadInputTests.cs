@@ -11,7 +11,8 @@ namespace NsoDev.EndToEnd.Tests;
 /// </summary>
 public sealed class BadInputTests : IDisposable
 {
-    private static readonly string Template = Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "ncs.conf");
+    private static readonly string Template = Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "6.5", "ncs.conf");
+    private static readonly string LocalIpcTemplate = Path.Combine(AppContext.BaseDirectory, "instance-templates", "local-ipc");
     private readonly string _runRoot = Directory.CreateTempSubdirectory("nsodev-bad-").FullName;
 
     public void Dispose() => Directory.Delete(_runRoot, recursive: true);
@@ -32,6 +33,11 @@ public sealed class BadInputTests : IDisposable
         ["missing package directory"] = (["/nonexistent/router-nc", "does not exist", "Pass existing package directories"], (_, _) => Declare(b => b.AddNso("nso-1").WithPackages("/nonexistent/router-nc"))),
         ["busy explicit port"] = (["is in use by another process", "ss -ltnp", "choose another port"], StartWithBusyPortAsync),
         ["template that is not an ncs-config"] = (["is not an ncs.conf", "Choose an ncs.conf made by ncs-setup"], (root, ct) => StartWithTemplateAsync(root, "<confdConfig xmlns=\"http://tail-f.com/ns/confd_cfg/1.0\"/>", ct)),
+        ["unix socket on a simulated NSO 6.3"] = (["runs on nso-sim as NSO 6.3", "ncs-local-ipc came in NSO 6.4", "Use WithTcpIpc()"], (_, _) => Declare(b => b.AddNso("nso-1").RunAsSimulator("6.3").WithUnixSocketIpc())),
+        ["a release nso-sim cannot simulate"] = (["cannot simulate NSO '6.8'", "6.1, 6.2, 6.3, 6.4, 6.5, 6.6, 6.7"], (_, _) => Declare(b => b.AddNso("nso-1").RunAsSimulator("6.8"))),
+        ["template with no band for the version"] = (["The template 'local-ipc' has no ncs.conf for NSO 6.3", "its version bands start at 6.4", "WithTemplate(path)"], (root, ct) => FailureAtStartAsync(root, b => b.AddNso("nso-1").RunAsSimulator("6.3").WithTemplate(LocalIpcTemplate), ct)),
+        ["template with an element the release lacks"] = (["exit code 21", "/ncs-config/snmp-agent: unknown element in NSO 6.5", "no NSO release (6.1 to 6.7) has it"], (root, ct) => StartWithTemplateAsync(root, File.ReadAllText(Template).Replace("</ncs-config>", "<snmp-agent><enabled>false</enabled></snmp-agent></ncs-config>", StringComparison.Ordinal), ct)),
+        ["unix socket on a real NSO 6.3"] = (["NSO 6.3 has no local IPC (ncs-local-ipc came in NSO 6.4)", "Use WithTcpIpc()"], FakeNso63WithUnixSocketAsync),
         ["template missing a mandatory leaf"] = (["lacks the mandatory leaf /ncs-config/cdb/db-dir", "Add it to the template"], (root, ct) => StartWithTemplateAsync(root, File.ReadAllText(Template).Replace("<db-dir>./ncs-cdb</db-dir>", string.Empty, StringComparison.Ordinal), ct)),
         ["bogus NCS_DIR"] = (["No NSO installation at '/nonexistent/nso-6.5'", "WithNsoInstallation"], (root, ct) => FailureAtStartAsync(root, b => b.AddNso("nso-1").WithNsoInstallation("/nonexistent/nso-6.5"), ct)),
         ["an ncs that is not NSO"] = (["is not NSO", "hello from a script", "Point NCS_DIR or WithNsoInstallation at a real NSO"], FakeNcsAsync),
@@ -109,6 +115,19 @@ public sealed class BadInputTests : IDisposable
         await File.WriteAllTextAsync(ncs, "#!/bin/sh\necho hello from a script\n", cancellationToken);
         File.SetUnixFileMode(ncs, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return await FailureAtStartAsync(runRoot, b => b.AddNso("nso-1").WithNsoInstallation(ncsDir), cancellationToken);
+    }
+
+    /// <summary>An <c>ncs</c> that says it is NSO 6.3: the version is learnt at start, and the socket refused before any daemon runs.</summary>
+    private static async Task<string> FakeNso63WithUnixSocketAsync(string runRoot, CancellationToken cancellationToken)
+    {
+        var ncsDir = Path.Combine(runRoot, "nso-6.3");
+        Directory.CreateDirectory(Path.Combine(ncsDir, "bin"));
+        var ncs = Path.Combine(ncsDir, "bin", "ncs");
+        await File.WriteAllTextAsync(ncs, "#!/bin/sh\necho 6.3\n", cancellationToken);
+        File.SetUnixFileMode(ncs, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var message = await FailureAtStartAsync(runRoot, b => b.AddNso("nso-1").WithNsoInstallation(ncsDir).WithUnixSocketIpc(), cancellationToken);
+        Assert.False(File.Exists(Path.Combine(runRoot, "nso-1", "nsodev.pid")), "a daemon was launched");
+        return message;
     }
 
     private static Task<string> ClientAsync(Dictionary<string, string?> environment)

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Xml.Linq;
 using Microsoft.Extensions.DependencyInjection;
+using NsoDev.Ipc;
 
 namespace NsoDev.EndToEnd.Tests;
 
@@ -14,7 +16,7 @@ public sealed class LifecycleEndToEndTests : IDisposable
     {
         using var cts = new CancellationTokenSource(AppHostRun.Budget);
         var broken = Path.Combine(_runRoot, "broken.conf");
-        var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "ncs.conf"), cts.Token);
+        var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "6.5", "ncs.conf"), cts.Token);
         await File.WriteAllTextAsync(broken, template.Replace("<rollback>\n    <enabled>true</enabled>", "<rollback>\n    <enabled>maybe</enabled>", StringComparison.Ordinal), cts.Token);
         var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=2", $"--Nso:Instances:nso-2:Template={broken}");
 
@@ -25,6 +27,50 @@ public sealed class LifecycleEndToEndTests : IDisposable
         Assert.Contains("exit code 21 (bad configuration file", reason, StringComparison.Ordinal);
         Assert.Equal(KnownResourceStates.Running, AppHostRun.State(app, "nso-1"));
         Assert.Null(await AppHostRun.HandshakeAsync(builder.Nso("nso-1"), cts.Token));
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task Instances_simulating_6_2_6_4_on_a_unix_socket_and_6_7_start_from_the_shipped_templates_and_serve()
+    {
+        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var builder = await AppHostRun.CreateAsync(
+            _runRoot,
+            cts.Token,
+            "--Nso:Count=3",
+            "--Nso:Clients=false",
+            "--Nso:Instances:nso-1:SimulatedRelease=6.2",
+            "--Nso:Instances:nso-2:SimulatedRelease=6.4",
+            "--Nso:Instances:nso-2:Ipc=unix",
+            "--Nso:Instances:nso-2:Template=local-ipc",
+            "--Nso:Instances:nso-3:SimulatedRelease=6.7",
+            "--Nso:Instances:nso-3:WebUi=true");
+
+        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-3");
+
+        // The IPC health check speaks protocol 85 or later (NsoDev.Ipc), which a daemon simulating 6.2
+        // to 6.4 (82 to 84) refuses as newer than itself; so for those, Running (ncs --wait-started
+        // passed) and an `ncs --status` of the same release show that they serve.
+        foreach (var name in new[] { "nso-1", "nso-2" })
+        {
+            await app.ResourceNotifications.WaitForResourceAsync(name, e => e.Snapshot.State?.Text == KnownResourceStates.Running, cts.Token);
+            var nso = builder.Nso(name);
+            var status = await new Hosting.Processes.CliWrapProcessRunner().RunAsync(nso.Engine!.CommandLine.Status(nso.Plan!.ControlEnvironment), cts.Token);
+            Assert.True(status.ExitCode == 0, $"{name}: ncs --status: {status.Output}");
+        }
+
+        Assert.Equal(("6.2", false), Written(builder.Nso("nso-1")));
+        Assert.Equal(("6.4", true), Written(builder.Nso("nso-2")));
+        Assert.Equal(("6.7", false), Written(builder.Nso("nso-3")));
+        Assert.IsType<NsoIpcEndpoint.UnixSocket>(AppHostRun.Ipc(builder.Nso("nso-2")));
+
+        // The version the engine reported, and which template band its ncs.conf came from (DES3CBC only up to 6.4).
+        static (string Version, bool LocalIpc) Written(NsoResource nso)
+        {
+            XNamespace ns = "http://tail-f.com/yang/tailf-ncs-config";
+            var conf = XDocument.Load(nso.Plan!.RunDirectory.NcsConf).Root!;
+            Assert.Equal(nso.Engine!.Version.Minor <= 4, conf.Descendants(ns + "DES3CBC").Any());
+            return (nso.Engine.Version.ToString(), conf.Element(ns + "ncs-local-ipc")?.Element(ns + "enabled")?.Value == "true");
+        }
     }
 
     [Fact(Timeout = 240_000)]

@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using NsoDev.Hosting.Engine;
 using NsoDev.Hosting.Lifecycle;
 
 namespace NsoDev.Hosting.Tests;
@@ -117,5 +118,57 @@ public class DeclarationTests
 
         Assert.Equal(["netconf", "webui"], names);
         Assert.Equal([Planning.NsoPortKind.Netconf, Planning.NsoPortKind.WebUi], nso.Resource.Settings.PortRequests().Keys.Order().ToArray());
+    }
+
+    [Fact]
+    public void A_unix_socket_on_a_simulated_6_3_is_refused_when_declared_in_either_order()
+    {
+        var builder = Builder();
+
+        var simulatorFirst = Assert.Throws<InvalidOperationException>(() => builder.AddNso("a").RunAsSimulator("6.3").WithUnixSocketIpc());
+        var socketFirst = Assert.Throws<InvalidOperationException>(() => builder.AddNso("b").WithUnixSocketIpc().RunAsSimulator("6.3"));
+
+        Assert.Equal(
+            "NSO instance 'a' runs on nso-sim as NSO 6.3, which has no local IPC (ncs-local-ipc came in NSO 6.4), so it cannot serve IPC on a Unix socket. Use WithTcpIpc() for this instance, or RunAsSimulator(\"6.4\") or later.",
+            simulatorFirst.Message);
+        Assert.Contains("runs on nso-sim as NSO 6.3", socketFirst.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("6.4")]
+    [InlineData("6.7")]
+    public void A_unix_socket_on_a_simulated_6_4_or_later_is_accepted(string release)
+    {
+        var nso = Builder().AddNso("nso-1").RunAsSimulator(release).WithUnixSocketIpc();
+
+        Assert.IsType<IpcSettings.UnixSocket>(nso.Resource.Settings.Ipc);
+        Assert.Equal(release, ((EngineChoice.Simulator)nso.Resource.Settings.Engine).Release.ToString());
+    }
+
+    [Theory]
+    [InlineData("6.0")]
+    [InlineData("6.8")]
+    [InlineData("seven")]
+    public void A_release_nso_sim_cannot_simulate_is_refused_naming_those_it_can(string release)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Builder().AddNso("nso-1").RunAsSimulator(release));
+
+        Assert.StartsWith($"nso-sim cannot simulate NSO '{release}' for NSO instance 'nso-1': it simulates NSO 6.1, 6.2, 6.3, 6.4, 6.5, 6.6, 6.7", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_template_folder_without_bands_is_refused_with_the_fix()
+    {
+        var folder = Directory.CreateTempSubdirectory("nsodev-empty-template-").FullName;
+        try
+        {
+            var error = Assert.Throws<FileNotFoundException>(() => Builder().AddNso("nso-1").WithTemplate(folder));
+
+            Assert.Contains("is a folder with no version band (MAJOR.MINOR/ncs.conf)", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder);
+        }
     }
 }

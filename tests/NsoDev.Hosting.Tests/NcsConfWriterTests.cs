@@ -6,7 +6,7 @@ namespace NsoDev.Hosting.Tests;
 
 public sealed class NcsConfWriterTests : IDisposable
 {
-    private static readonly string DefaultTemplate = Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "ncs.conf");
+    private static readonly string DefaultTemplate = Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "6.5", "ncs.conf");
     private readonly string _directory = Directory.CreateTempSubdirectory("nsodev-conf-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -71,13 +71,15 @@ public sealed class NcsConfWriterTests : IDisposable
         var template = NcsConfWriter.LoadTemplate(DefaultTemplate);
         NcsConfWriter.Apply(template, Settings(NsoVersion.Default));
 
-        Assert.Equal("4569", Leaf(template, "ncs-ipc-address", "port"));
+        Assert.Null(template.Root!.Element(NcsConfWriter.Ns + "ncs-ipc-address"));
+        Assert.Equal("false", Leaf(template, "ncs-ipc-access-check", "enabled"));
     }
 
     [Theory]
     [InlineData(6, 1)]
     [InlineData(6, 2)]
-    public void Before_6_3_there_is_no_local_ipc_element_even_if_the_template_has_one(int major, int minor)
+    [InlineData(6, 3)]
+    public void Before_6_4_there_is_no_local_ipc_element_even_if_the_template_has_one(int major, int minor)
     {
         var template = NcsConfWriter.LoadTemplate(DefaultTemplate);
         template.Root!.Add(new XElement(NcsConfWriter.Ns + "ncs-local-ipc", new XElement(NcsConfWriter.Ns + "enabled", "true")));
@@ -88,11 +90,11 @@ public sealed class NcsConfWriterTests : IDisposable
     }
 
     [Theory]
-    [InlineData(6, 3)]
+    [InlineData(6, 4)]
     [InlineData(6, 5)]
     [InlineData(6, 6)]
     [InlineData(6, 7)]
-    public void From_6_3_on_local_ipc_is_explicitly_off_for_tcp_ipc(int major, int minor)
+    public void From_6_4_on_local_ipc_is_explicitly_off_for_tcp_ipc(int major, int minor)
     {
         var template = NcsConfWriter.LoadTemplate(DefaultTemplate);
         template.Root!.Add(new XElement(NcsConfWriter.Ns + "ncs-local-ipc", new XElement(NcsConfWriter.Ns + "enabled", "true")));
@@ -104,7 +106,7 @@ public sealed class NcsConfWriterTests : IDisposable
     }
 
     [Theory]
-    [InlineData(6, 3)]
+    [InlineData(6, 4)]
     [InlineData(6, 5)]
     [InlineData(6, 7)]
     public void A_unix_socket_turns_local_ipc_on_with_the_planned_path(int major, int minor)
@@ -116,11 +118,11 @@ public sealed class NcsConfWriterTests : IDisposable
     }
 
     [Fact]
-    public void A_unix_socket_before_6_3_is_refused_with_the_fix()
+    public void A_unix_socket_before_6_4_is_refused_with_the_fix()
     {
-        var error = Assert.Throws<NcsConfTemplateException>(() => NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(new NsoVersion(6, 2), new NsoIpcEndpoint.UnixSocket("/tmp/x.sock"))));
+        var error = Assert.Throws<NcsConfTemplateException>(() => NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(new NsoVersion(6, 3), new NsoIpcEndpoint.UnixSocket("/tmp/x.sock"))));
 
-        Assert.Contains("NSO 6.2 has no local IPC", error.Message, StringComparison.Ordinal);
+        Assert.Contains("NSO 6.3 has no local IPC (ncs-local-ipc came in NSO 6.4)", error.Message, StringComparison.Ordinal);
         Assert.Contains("WithTcpIpc()", error.Message, StringComparison.Ordinal);
     }
 
@@ -169,12 +171,25 @@ public sealed class NcsConfWriterTests : IDisposable
     }
 
     [Fact]
+    public void Tcp_ipc_adds_the_ipc_address_the_stock_file_leaves_out_beside_the_access_check()
+    {
+        var conf = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(NsoVersion.Default));
+
+        // 6.5: ncs-ipc-address, then ncs-local-ipc (off), then the stock file's first element, the access check.
+        Assert.Equal(
+            ["ncs-ipc-address", "ncs-local-ipc", "ncs-ipc-access-check"],
+            conf.Root!.Elements().Take(3).Select(e => e.Name.LocalName));
+        Assert.Single(conf.Root!.Elements(NcsConfWriter.Ns + "ncs-ipc-address"));
+    }
+
+    [Fact]
     public void Saved_conf_round_trips_as_xml()
     {
         var path = Path.Combine(_directory, "ncs.conf");
         NcsConfWriter.Save(NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(NsoVersion.Default)), path);
 
         Assert.Equal("20010", Leaf(XDocument.Load(path), "ncs-ipc-address", "port"));
+        Assert.Equal((byte)'<', File.ReadAllBytes(path)[0]);
     }
 
     [Theory]

@@ -21,7 +21,7 @@ public class NsoClientEnvironmentTests
     {
         var nso = new NsoResource("nso-1")
         {
-            Plan = new NsoInstancePlan("nso-1", ipc, new InstancePorts("nso-1", new Dictionary<NsoPortKind, int>()), new RunDirectory("/tmp/x/nso-1"), "/t", accessFile),
+            Plan = new NsoInstancePlan("nso-1", ipc, new InstancePorts("nso-1", new Dictionary<NsoPortKind, int>()), new RunDirectory("/tmp/x/nso-1"), new NcsConfTemplate.SingleFile("/t"), accessFile),
         };
         return nso;
     }

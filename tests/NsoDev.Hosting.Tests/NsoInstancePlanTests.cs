@@ -8,7 +8,7 @@ namespace NsoDev.Hosting.Tests;
 public class NsoInstancePlanTests
 {
     private static NsoInstancePlan Plan(NsoIpcEndpoint ipc, string? accessFile = null) =>
-        new("nso-2", ipc, new InstancePorts("nso-2", new Dictionary<NsoPortKind, int>()), new RunDirectory("/tmp/nsodev-plan/nso-2"), "/t/ncs.conf", accessFile);
+        new("nso-2", ipc, new InstancePorts("nso-2", new Dictionary<NsoPortKind, int>()), new RunDirectory("/tmp/nsodev-plan/nso-2"), new NcsConfTemplate.SingleFile("/t/ncs.conf"), accessFile);
 
     [Fact]
     public void Tcp_ipc_gives_clients_address_and_port_only()

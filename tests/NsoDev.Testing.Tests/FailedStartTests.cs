@@ -18,7 +18,7 @@ public sealed class FailedStartTests : IDisposable
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var broken = Path.Combine(_scratch, "broken.conf");
-        var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "ncs.conf"), cts.Token);
+        var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "6.5", "ncs.conf"), cts.Token);
         await File.WriteAllTextAsync(broken, template.Replace("<rollback>\n    <enabled>true</enabled>", "<rollback>\n    <enabled>maybe</enabled>", StringComparison.Ordinal), cts.Token);
         Assert.NotEqual(template, await File.ReadAllTextAsync(broken, cts.Token));
         var healthy = Path.Combine(_scratch, "healthy");

@@ -5,6 +5,12 @@ namespace NsoDev.Hosting.Engine;
 /// <summary>The <c>ncs</c> program an instance runs: a real NSO local install, or the bundled nso-sim.</summary>
 internal sealed record NcsEngine(string Executable, NsoVersion Version, bool IsSimulator)
 {
+    /// <summary>Added to every process of this engine, such as nso-sim's <c>NSO_SIM_VERSION</c>; empty for NSO.</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>The <c>ncs</c> verbs of this engine, each with <see cref="Environment"/>.</summary>
+    public NcsCommandLine CommandLine => new(Executable, Environment);
+
     /// <summary>For the dashboard: which engine runs, so nobody mistakes the simulator for NSO.</summary>
     public string DisplayName => IsSimulator ? $"nso-sim (simulator of NSO {Version})" : $"Cisco NSO {Version}";
 

@@ -11,7 +11,16 @@ internal abstract record EngineChoice
 
     public sealed record Installation(string NcsDir) : EngineChoice;
 
-    public sealed record Simulator : EngineChoice;
+    /// <summary>nso-sim; <paramref name="Release"/> is the NSO release it simulates (<c>NSO_SIM_VERSION</c>), null for its default.</summary>
+    public sealed record Simulator(NsoVersion? Release = null) : EngineChoice
+    {
+        /// <summary>What every nso-sim process of this engine gets: the daemon, its control commands and <c>--version</c>.</summary>
+        public IReadOnlyDictionary<string, string?> Environment =>
+            Release is { } release ? new Dictionary<string, string?> { [SimulatedReleaseVariable] = release.ToString() } : new Dictionary<string, string?>();
+    }
+
+    /// <summary>nso-sim reads the release to simulate from this variable.</summary>
+    public const string SimulatedReleaseVariable = "NSO_SIM_VERSION";
 }
 
 /// <summary>Finds the <c>ncs</c> to run and asks it for its version (<c>ncs --version</c> needs no daemon).</summary>
@@ -29,8 +38,8 @@ internal sealed class NcsEngineLocator(IProcessRunner runner, Func<string, strin
         ArgumentNullException.ThrowIfNull(choice);
         switch (choice)
         {
-            case EngineChoice.Simulator:
-                return await ProbeAsync(SimulatorExecutable(), "the bundled simulator", cancellationToken);
+            case EngineChoice.Simulator simulator:
+                return await ProbeAsync(SimulatorExecutable(), "the bundled simulator", cancellationToken, simulator.Environment);
             case EngineChoice.Installation installation:
                 var explicitNcs = Path.Combine(installation.NcsDir, "bin", "ncs");
                 if (!File.Exists(explicitNcs))
@@ -59,12 +68,13 @@ internal sealed class NcsEngineLocator(IProcessRunner runner, Func<string, strin
         }
     }
 
-    private async Task<NcsEngine> ProbeAsync(string executable, string source, CancellationToken cancellationToken)
+    private async Task<NcsEngine> ProbeAsync(string executable, string source, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
     {
+        environment ??= new Dictionary<string, string?>();
         ProcessResult result;
         try
         {
-            result = await runner.RunAsync(new NcsCommandLine(executable).Version(), cancellationToken);
+            result = await runner.RunAsync(new NcsCommandLine(executable, environment).Version(), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -77,7 +87,7 @@ internal sealed class NcsEngineLocator(IProcessRunner runner, Func<string, strin
             throw new NsoEngineException($"'{executable}' (from {source}) is not NSO: `ncs --version` printed '{Shorten(result.Output)}' with exit code {result.ExitCode}, where NSO prints a version such as 6.5. Point NCS_DIR or WithNsoInstallation at a real NSO local install, or use RunAsSimulator().");
         }
 
-        return new NcsEngine(executable, version, IsSimulator: firstLine.Contains("nso-sim", StringComparison.Ordinal));
+        return new NcsEngine(executable, version, IsSimulator: firstLine.Contains("nso-sim", StringComparison.Ordinal)) { Environment = environment };
     }
 
     private string SimulatorExecutable()

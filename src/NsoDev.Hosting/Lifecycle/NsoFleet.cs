@@ -34,7 +34,7 @@ internal sealed class NsoFleet(
     /// Plans every instance at once (DESIGN: plan): stops daemons orphaned by a killed app host, then
     /// chooses ports under the machine-wide lease lock, socket paths and secret files.
     /// </summary>
-    public async Task PlanAllAsync(IReadOnlyList<NsoResource> resources, string defaultRunRoot, string defaultTemplate, CancellationToken cancellationToken)
+    public async Task PlanAllAsync(IReadOnlyList<NsoResource> resources, string defaultRunRoot, NcsConfTemplate defaultTemplate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resources);
         if (resources.Count == 0)
@@ -70,7 +70,7 @@ internal sealed class NsoFleet(
             }
 
             var accessFile = resource.Settings.AccessCheck is null ? null : runDirectory.SecretFile;
-            resource.Plan = new NsoInstancePlan(resource.Name, ipc, ports, runDirectory, resource.Settings.TemplatePath ?? defaultTemplate, accessFile);
+            resource.Plan = new NsoInstancePlan(resource.Name, ipc, ports, runDirectory, resource.Settings.Template ?? defaultTemplate, accessFile);
             NsoEndpoints.Allocate(resource, resource.Plan);
             logger.LogDebug("Planned {Name}: IPC {Ipc}, {Ports}", resource.Name, ipc, string.Join(", ", ports.Ports.Select(p => $"{p.Key} {p.Value}")));
         }

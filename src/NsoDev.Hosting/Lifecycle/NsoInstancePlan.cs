@@ -10,9 +10,9 @@ namespace NsoDev.Hosting.Lifecycle;
 /// <param name="Ipc">The planned IPC endpoint.</param>
 /// <param name="Ports">The planned TCP ports (IPC when over TCP, and each enabled northbound listener).</param>
 /// <param name="RunDirectory">The runtime directory.</param>
-/// <param name="TemplatePath">The ncs.conf template.</param>
+/// <param name="Template">The ncs.conf template; its band is chosen once the engine's version is known.</param>
 /// <param name="AccessFile">The secret file, when the IPC access check is on.</param>
-internal sealed record NsoInstancePlan(string Name, NsoIpcEndpoint Ipc, InstancePorts Ports, RunDirectory RunDirectory, string TemplatePath, string? AccessFile)
+internal sealed record NsoInstancePlan(string Name, NsoIpcEndpoint Ipc, InstancePorts Ports, RunDirectory RunDirectory, NcsConfTemplate Template, string? AccessFile)
 {
     public const string LoopbackAddress = "127.0.0.1";
 

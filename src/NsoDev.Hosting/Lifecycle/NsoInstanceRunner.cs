@@ -31,7 +31,7 @@ internal sealed class NsoInstanceRunner(
 
     private NsoInstancePlan Plan => resource.Plan ?? throw new InvalidOperationException($"NSO instance '{resource.Name}' has no plan; it is made before start.");
 
-    private NcsCommandLine Ncs => new(engine.Executable);
+    private NcsCommandLine Ncs => engine.CommandLine;
 
     public Task StartAsync(CancellationToken cancellationToken) => UnderGateAsync(() => StartCoreAsync(cancellationToken), cancellationToken);
 

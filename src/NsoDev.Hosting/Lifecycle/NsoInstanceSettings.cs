@@ -1,5 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using NsoDev.Hosting.Engine;
+using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Planning;
 
 namespace NsoDev.Hosting.Lifecycle;
@@ -24,8 +25,8 @@ internal sealed class NsoInstanceSettings
         [NsoPortKind.Cli] = null,
     };
 
-    /// <summary>The ncs.conf template; null means instance-templates/default/ncs.conf beside the app host.</summary>
-    public string? TemplatePath { get; set; }
+    /// <summary>The ncs.conf template; null means the banded instance-templates/default beside the app host.</summary>
+    public NcsConfTemplate? Template { get; set; }
 
     /// <summary>The runtime directory; null means .nso/NAME under the app host's directory.</summary>
     public string? RunDirectory { get; set; }

@@ -14,7 +14,7 @@ internal static class InstanceMaterializer
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(engine);
 
-        var template = NcsConfWriter.LoadTemplate(plan.TemplatePath);
+        var template = NcsConfWriter.LoadTemplate(plan.Template.PathFor(engine.Version));
         var conf = NcsConfWriter.Apply(template, new NcsConfSettings
         {
             Version = engine.Version,
@@ -52,7 +52,7 @@ internal static class InstanceMaterializer
         run.WriteEnvScript(plan.Name, DaemonEnvironment(plan, engine).Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!));
     }
 
-    /// <summary>The daemon's environment: the IPC variables (honoured at start by 6.5 and later), sname and NCS_DIR.</summary>
+    /// <summary>The daemon's environment: the IPC variables (honoured at start by 6.5 and later), sname, NCS_DIR, and the engine's own (nso-sim's release), so env.sh reaches the same daemon.</summary>
     public static IReadOnlyDictionary<string, string?> DaemonEnvironment(NsoInstancePlan plan, NcsEngine engine)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -61,6 +61,11 @@ internal static class InstanceMaterializer
         {
             ["sname"] = plan.Sname,
         };
+        foreach (var (name, value) in engine.Environment)
+        {
+            environment[name] = value;
+        }
+
         if (engine.InstallationDirectory is { } ncsDir)
         {
             environment["NCS_DIR"] = ncsDir;

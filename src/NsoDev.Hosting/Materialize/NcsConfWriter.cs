@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using NsoDev.Ipc;
@@ -7,20 +8,21 @@ namespace NsoDev.Hosting.Materialize;
 
 /// <summary>
 /// Writes an instance's ncs.conf by editing the template's XML tree: only the per-instance leaves change,
-/// and comments and unrelated settings stay as the template has them (NSO-FACTS section 1).
+/// and comments and unrelated settings stay as the template has them (docs/NSO-NOTES.md §1). The
+/// template is the band of <see cref="NcsConfTemplate"/> that fits the engine's version.
 /// </summary>
 internal static class NcsConfWriter
 {
     public static readonly XNamespace Ns = "http://tail-f.com/yang/tailf-ncs-config";
 
-    /// <summary>Leaves NSO refuses to start without (NSO-FACTS section 1).</summary>
+    /// <summary>Leaves NSO refuses to start without (docs/NSO-NOTES.md §1).</summary>
     private static readonly string[][] MandatoryLeaves = [["load-path", "dir"], ["state-dir"], ["cdb", "db-dir"]];
 
     public static XDocument LoadTemplate(string path)
     {
         if (!File.Exists(path))
         {
-            throw new NcsConfTemplateException($"The ncs.conf template '{path}' does not exist. Point WithTemplate at an ncs.conf, or use the templates under instance-templates/.");
+            throw new NcsConfTemplateException($"The ncs.conf template '{path}' does not exist. Point WithTemplate at an ncs.conf or a template folder such as instance-templates/local-ipc, or rebuild the app host so that instance-templates/ is copied beside it.");
         }
 
         XDocument document;
@@ -88,23 +90,31 @@ internal static class NcsConfWriter
     public static void Save(XDocument document, string path)
     {
         ArgumentNullException.ThrowIfNull(document);
-        var settings = new XmlWriterSettings { OmitXmlDeclaration = true, Indent = false, NewLineHandling = NewLineHandling.None };
+        // No byte-order mark: ncs-setup's files have none, and a strict XML reader (libyang) refuses one.
+        var settings = new XmlWriterSettings { OmitXmlDeclaration = true, Indent = false, NewLineHandling = NewLineHandling.None, Encoding = new UTF8Encoding(false) };
         using var writer = XmlWriter.Create(path, settings);
         document.Save(writer);
     }
 
     /// <summary>
-    /// <c>ncs-local-ipc</c> must be absent before 6.3 (the element is unknown there, exit 21) and is
-    /// written explicitly from 6.3 on, because 6.7 turns it on by default (NSO-FACTS section 1).
+    /// <c>ncs-local-ipc</c> must be absent before 6.4 (the element is unknown there, exit 21) and is
+    /// written explicitly from 6.4 on, because 6.7 turns it on by default (docs/NSO-NOTES.md §1).
+    /// The stock ncs.conf has no <c>ncs-ipc-address</c> (it relies on 127.0.0.1:4569), so one is added
+    /// beside the other IPC elements for TCP.
     /// </summary>
     private static void WriteIpc(XElement root, XNamespace ns, NsoIpcEndpoint ipc, NsoVersion version)
     {
         var localIpc = root.Element(ns + "ncs-local-ipc");
+        if (ipc is NsoIpcEndpoint.Tcp)
+        {
+            EnsureIpcAddress(root, ns);
+        }
+
         if (version < NsoVersion.LocalIpcIntroduced)
         {
             if (ipc is NsoIpcEndpoint.UnixSocket)
             {
-                throw new NcsConfTemplateException($"NSO {version} has no local IPC (ncs-local-ipc came in 6.3), so it cannot listen on a Unix socket. Use WithTcpIpc() for this instance, or NSO 6.3 or later.");
+                throw new NcsConfTemplateException($"NSO {version} has no local IPC (ncs-local-ipc came in NSO {NsoVersion.LocalIpcIntroduced}), so it cannot listen on a Unix socket. Use WithTcpIpc() for this instance, or NSO {NsoVersion.LocalIpcIntroduced} or later.");
             }
 
             localIpc?.Remove();
@@ -139,6 +149,31 @@ internal static class NcsConfWriter
                 Set(localIpc, ns, ["enabled"], Format(true));
                 Set(localIpc, ns, ["path"], unix.Path);
                 break;
+        }
+    }
+
+    /// <summary>Indented like ncs-setup's files, before the access check, so that a person reading the generated ncs.conf finds it.</summary>
+    private static void EnsureIpcAddress(XElement root, XNamespace ns)
+    {
+        if (root.Element(ns + "ncs-ipc-address") is not null)
+        {
+            return;
+        }
+
+        var address = new XElement(
+            ns + "ncs-ipc-address",
+            new XText("\n    "),
+            new XElement(ns + "ip", "127.0.0.1"),
+            new XText("\n    "),
+            new XElement(ns + "port", "4569"),
+            new XText("\n  "));
+        if (root.Element(ns + "ncs-ipc-access-check") is { } accessCheck)
+        {
+            accessCheck.AddBeforeSelf(address, new XText("\n\n  "));
+        }
+        else
+        {
+            root.AddFirst(new XText("\n  "), address);
         }
     }
 

@@ -7,8 +7,14 @@ internal readonly record struct NsoVersion(int Major, int Minor) : IComparable<N
 {
     public static readonly NsoVersion Default = new(6, 5);
 
-    /// <summary>First release with <c>ncs-local-ipc</c> (NSO-FACTS section 1).</summary>
-    public static readonly NsoVersion LocalIpcIntroduced = new(6, 3);
+    /// <summary>First release with <c>ncs-local-ipc</c> (docs/NSO-NOTES.md §1: the 6.4 release notes; 6.2.5's YANG lacks it).</summary>
+    public static readonly NsoVersion LocalIpcIntroduced = new(6, 4);
+
+    /// <summary>
+    /// The releases nso-sim can simulate: those whose ncs.conf element tree it knows (6.1 to 6.7).
+    /// A test keeps this equal to nso-sim's own list.
+    /// </summary>
+    public static readonly IReadOnlyList<NsoVersion> SimulatedReleases = [.. Enumerable.Range(1, 7).Select(minor => new NsoVersion(6, minor))];
 
     /// <summary>Parses the first token of <c>ncs --version</c>, e.g. "6.5", "6.4.1.2" or "6.5 (nso-sim, ...)".</summary>
     public static bool TryParse(string? text, out NsoVersion version)

@@ -1,7 +1,7 @@
 namespace NsoDev.Simulator.Configuration;
 
-/// <summary><c>/ncs-config/ncs-local-ipc</c> (from NSO 6.3): IPC over a Unix socket instead of TCP.</summary>
-/// <param name="Enabled">False by default in 6.3 to 6.6, true in 6.7 (NSO-FACTS section 1).</param>
+/// <summary><c>/ncs-config/ncs-local-ipc</c> (from NSO 6.4): IPC over a Unix socket instead of TCP.</summary>
+/// <param name="Enabled">False by default in 6.4 to 6.6, true in 6.7 (docs/NSO-NOTES.md §1).</param>
 /// <param name="Path">The socket file, absolute; <c>/tmp/nso/nso-ipc</c> by default.</param>
 internal sealed record LocalIpcConf(bool Enabled, string Path)
 {

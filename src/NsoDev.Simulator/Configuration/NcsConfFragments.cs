@@ -3,7 +3,7 @@ using System.Xml.Linq;
 namespace NsoDev.Simulator.Configuration;
 
 /// <summary>
-/// <c>ncs.conf.d/*.conf</c> beside ncs.conf (NSO-FACTS section 1), merged into the main file in
+/// <c>ncs.conf.d/*.conf</c> beside ncs.conf (docs/NSO-NOTES.md §1), merged into the main file in
 /// name order. Each fragment has its own <c>&lt;ncs-config&gt;</c> root. Sample, the HA Raft
 /// examples' <c>ncs.conf.d/ipc.conf</c>:
 /// <code>
@@ -12,8 +12,7 @@ namespace NsoDev.Simulator.Configuration;
 /// &lt;/ncs-config&gt;
 /// </code>
 /// How NSO merges is not public (inferred): containers merge by name, a leaf in a later file
-/// replaces the earlier one, lists and leaf-lists (and elements nso-sim does not interpret) are
-/// appended.
+/// replaces the earlier one, lists and leaf-lists are appended.
 /// </summary>
 internal static class NcsConfFragments
 {
@@ -42,7 +41,7 @@ internal static class NcsConfFragments
     }
 
     /// <summary>Moves the content of <paramref name="fragment"/> into <paramref name="target"/>.</summary>
-    public static void Merge(XElement target, XElement fragment, string fragmentFile)
+    public static void Merge(XElement target, XElement fragment, string fragmentFile, NsoRelease release)
     {
         var fragmentNamespace = fragment.Name.Namespace;
         foreach (var element in fragment.DescendantsAndSelf().Where(e => e.Name.Namespace == fragmentNamespace).ToList())
@@ -57,27 +56,28 @@ internal static class NcsConfFragments
             element.AddAnnotation(source);
         }
 
-        MergeChildren(target, fragment, NcsConfSchema.Root);
+        MergeChildren(target, fragment, NcsConfSchema.Root, release);
     }
 
-    private static void MergeChildren(XElement target, XElement source, NcsConfNode node)
+    private static void MergeChildren(XElement target, XElement source, NcsConfNode node, NsoRelease release)
     {
         foreach (var child in source.Elements().ToList())
         {
             var childNode = node.Child(child.Name.LocalName);
+            var shape = childNode?.In(release);
             var existing = target.Element(child.Name);
             child.Remove();
-            if (childNode is null || childNode.Many || existing is null)
+            if (childNode is null || shape is null || shape.Many || existing is null)
             {
                 target.Add(child);
             }
-            else if (childNode.IsLeaf)
+            else if (shape.IsLeaf)
             {
                 existing.ReplaceWith(child);
             }
             else
             {
-                MergeChildren(existing, child, childNode);
+                MergeChildren(existing, child, childNode, release);
             }
         }
     }

@@ -7,7 +7,7 @@ using NsoDev.Simulator.Ipc;
 namespace NsoDev.Simulator.Configuration;
 
 /// <summary>
-/// Reads ncs.conf and its <c>ncs.conf.d/*.conf</c> fragments (NSO-FACTS section 1) for one
+/// Reads ncs.conf and its <c>ncs.conf.d/*.conf</c> fragments (docs/NSO-NOTES.md §1) for one
 /// simulated NSO version. Sample of what it reads:
 /// <code>
 /// &lt;ncs-config xmlns="http://tail-f.com/yang/tailf-ncs-config"&gt;
@@ -37,7 +37,7 @@ internal static class NcsConfParser
         var root = LoadRoot(Read(file), file, version, getVariable);
         foreach (var fragment in NcsConfFragments.For(file))
         {
-            NcsConfFragments.Merge(root, LoadRoot(Read(fragment), fragment, version, getVariable), fragment);
+            NcsConfFragments.Merge(root, LoadRoot(Read(fragment), fragment, version, getVariable), fragment, version.Release);
         }
 
         return Build(root, file, runDirectory, getVariable, version);
@@ -82,7 +82,7 @@ internal static class NcsConfParser
     }
 
     /// <summary>
-    /// Off by default in 6.3 to 6.6 and on in 6.7 (NSO-FACTS section 1); before 6.3 the schema
+    /// Off by default in 6.4 to 6.6 and on in 6.7 (docs/NSO-NOTES.md §1); before 6.4 the schema
     /// check has already refused the element. Sample: <c>&lt;ncs-local-ipc&gt;&lt;enabled&gt;true&lt;/enabled&gt;&lt;path&gt;/tmp/nso/nso-ipc1&lt;/path&gt;&lt;/ncs-local-ipc&gt;</c>.
     /// </summary>
     private static LocalIpcConf LocalIpc(NcsConfLeaves leaves, NsoVersion version)
@@ -105,7 +105,6 @@ internal static class NcsConfParser
             leaves.Bool(confPath + "/enabled", enabledByDefault),
             leaves.Bool(confPath + "/file/enabled", true),
             leaves.Path(confPath + "/file/name", defaultFile),
-            leaves.Bool(confPath + "/stdout/enabled", false),
             confPath);
 
     private static string Read(string file)

@@ -1,124 +1,109 @@
-using NsoDev.Simulator.Ipc;
-using static NsoDev.Simulator.Configuration.NcsConfType;
-
 namespace NsoDev.Simulator.Configuration;
 
 /// <summary>
-/// The elements of ncs.conf that nso-sim knows (NSO-FACTS section 1, and every element of
-/// <c>instance-templates/default/ncs.conf</c>). Anything else is an unknown element and the
-/// daemon exits 21, as NSO does.
-/// <list type="bullet">
-/// <item><c>Container</c>: only the children listed are allowed.</item>
-/// <item><c>Open</c>: a container NSO accepts in full that nso-sim does not interpret; unlisted
-/// children are accepted with their whole subtree, listed ones are still type-checked.</item>
-/// <item><c>Leaf</c> / <c>LeafList</c> / <c>List</c>: <c>Many</c> ones may repeat, and a fragment in
-/// <c>ncs.conf.d</c> adds to them instead of replacing them.</item>
-/// </list>
-/// When NSO accepts an element this table lacks, add one line here.
+/// The ncs.conf element tree of every NSO release nso-sim simulates, read from the embedded
+/// <c>ncs-config-tree.txt</c> (docs/NSO-NOTES.md §1; made by <c>tools/ncs-config-tree/derive.py</c>
+/// from the public ncs.conf(5) pages and the 6.2.5 YANG). An element a release lacks is an unknown
+/// element, and the daemon exits 21, as NSO does. Sample lines:
+/// <code>
+/// releases 6.1 6.2 6.3 6.4 6.5 6.6 6.7
+/// /ncs-config/ncs-ipc-address/port leaf port 6.1- yang
+/// /ncs-config/encrypted-strings/DES3CBC container - 6.1-6.4 yang
+/// /ncs-config/ha-raft/seed-nodes/seed-node leaf-list - 6.1-6.6 yang
+/// /ncs-config/ha-raft/seed-nodes/seed-node list - 6.7- lenient
+/// </code>
 /// </summary>
 internal static class NcsConfSchema
 {
-    /// <summary>NSO-FACTS section 1: 6.2 and older have no <c>ncs-local-ipc</c>.</summary>
-    public static NsoVersion LocalIpcSince { get; } = NsoVersion.Parse("6.3");
+    public const string ResourceName = "ncs-config-tree.txt";
 
-    public static NcsConfNode Root { get; } = Container(
-        "ncs-config",
-        Container("ncs-ipc-address", Leaf("ip", IpAddress), Leaf("port", Port)),
-        LeafList("ncs-ipc-extra-listen-ip", IpAddress),
-        Container("ncs-local-ipc", Leaf("enabled", Bool), Leaf("path", Text)) with { Since = LocalIpcSince },
-        Container("ncs-ipc-access-check", Leaf("enabled", Bool), Leaf("filename", Text)),
-        Container("load-path", LeafList("dir", Text)),
-        Leaf("state-dir", Text),
-        Open("cdb", Leaf("enabled", Bool), Leaf("db-dir", Text), Container("init-path", LeafList("dir", Text))),
-        Open("scripts", LeafList("dir", Text)),
-        Open(
-            "logs",
-            Log("ncs-log"),
-            Log("developer-log"),
-            Leaf("developer-log-level", Text),
-            Log("audit-log"),
-            Log("netconf-log")),
-        Open("aaa", Leaf("ssh-server-key-dir", Text)),
-        Open("rollback", Leaf("enabled", Bool), Leaf("directory", Text)),
-        Open("cli", Leaf("enabled", Bool), Transport("ssh", Leaf("use-keyboard-interactive", Bool))),
-        Open("netconf-north-bound", Leaf("enabled", Bool), Container("transport", Transport("ssh"), Transport("tcp"))),
-        Open("netconf-call-home", Leaf("enabled", Bool), Open("transport", Open("tcp", Leaf("ip", IpAddress), Leaf("port", Port)))),
-        Open(
-            "webui",
-            Leaf("enabled", Bool),
-            Open("transport", Transport("tcp"), Open("ssl", Leaf("enabled", Bool), Leaf("ip", IpAddress), Leaf("port", Port), ListenList("extra-listen")))),
-        Open("ha", Leaf("enabled", Bool), Leaf("ip", IpAddress), Leaf("port", Port), ListenList("extra-listen")),
-        Open(
-            "ha-raft",
-            Leaf("enabled", Bool),
-            Leaf("cluster-name", Text),
-            Container("listen", Leaf("node-address", Text), Leaf("port", Port)),
-            Container("seed-nodes", LeafList("seed-node", Text)),
-            Open("ssl", Leaf("enabled", Bool))),
+    private static readonly Lazy<(NcsConfNode Root, IReadOnlyList<NsoRelease> Releases)> Tree = new(LoadEmbedded);
 
-        // Accepted whole, not interpreted.
-        Open("notifications"),
-        Open("opcache"),
-        Open("hide-group") with { Many = true },
-        Open("encrypted-strings"),
-        Open("crypt-hash"),
-        Open("ssh"),
-        Open("restconf"),
-        Open("snmp-agent"),
-        Open("japi"),
-        Open("python-vm"),
-        Open("smart-license"),
-        Open("session-limits"),
-        Open("parser-limits"),
-        Open("datastores"),
-        Open("large-scale"),
-        Open("southbound-source-address"),
-        Open("transaction-lock-time-violation-alarm"),
-        Leaf("enable-compressed-schema", Bool),
-        Leaf("compressed-schema-level", Text),
-        Leaf("enable-shared-memory-schema", Bool),
-        Leaf("shared-memory-schema-path", Text),
-        Leaf("commit-retry-timeout", Text),
-        Leaf("max-validation-errors", Text),
-        Leaf("sort-transactions", Bool),
-        Leaf("enable-attributes", Bool),
-        Leaf("enable-inactive", Bool),
-        Leaf("disable-schema-uri-for-agents", Text));
+    public static NcsConfNode Root => Tree.Value.Root;
 
-    /// <summary>A log under <c>logs/</c>: <c>enabled</c>, <c>file/{name,enabled}</c>, <c>syslog</c>, <c>stdout</c>.</summary>
-    private static NcsConfNode Log(string name) =>
-        Open(
-            name,
-            Leaf("enabled", Bool),
-            Open("file", Leaf("name", Text), Leaf("enabled", Bool)),
-            Open("syslog", Leaf("enabled", Bool)),
-            Open("stdout", Leaf("enabled", Bool)));
+    /// <summary>The releases whose tree is known, oldest first: the releases nso-sim can simulate.</summary>
+    public static IReadOnlyList<NsoRelease> Releases => Tree.Value.Releases;
 
-    /// <summary>A northbound transport: <c>enabled</c>, <c>ip</c>, <c>port</c>, <c>extra-listen</c>.</summary>
-    private static NcsConfNode Transport(string name, params NcsConfNode[] more) =>
-        Container(
-            name,
-            [
-                Leaf("enabled", Bool),
-                Leaf("ip", IpAddress),
-                Leaf("port", Port),
-                ListenList("extra-listen"),
-                ListenList("ha-primary-listen"),
-                .. more,
-            ]);
+    /// <summary>The first release with <c>ncs-local-ipc</c>: 6.4 (see the data file's header).</summary>
+    public static NsoRelease LocalIpcSince => Root.Child("ncs-local-ipc")!.FirstRelease;
 
-    private static NcsConfNode ListenList(string name) =>
-        Container(name, Leaf("ip", IpAddress), Leaf("port", Port)) with { Many = true };
+    /// <summary>Sample: <c>6.1 to 6.7</c>.</summary>
+    public static string ReleaseSpan => $"{Releases[0]} to {Releases[^1]}";
 
-    private static NcsConfNode Container(string name, params NcsConfNode[] children) =>
-        new(name, NcsConfType.Container, Many: false, Open: false, Since: null, children);
+    /// <exception cref="FormatException">A line that is not PATH KIND TYPE RELEASES SOURCE.</exception>
+    public static (NcsConfNode Root, IReadOnlyList<NsoRelease> Releases) Parse(TextReader reader)
+    {
+        var root = new NcsConfNode("ncs-config", "/ncs-config");
+        List<NsoRelease>? releases = null;
+        var number = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            number++;
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
 
-    private static NcsConfNode Open(string name, params NcsConfNode[] children) =>
-        new(name, NcsConfType.Container, Many: false, Open: true, Since: null, children);
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            try
+            {
+                if (fields[0] == "releases")
+                {
+                    releases = [.. fields.Skip(1).Select(NsoRelease.Parse)];
+                    continue;
+                }
 
-    private static NcsConfNode Leaf(string name, NcsConfType type) =>
-        new(name, type, Many: false, Open: false, Since: null, []);
+                if (releases is null || fields.Length != 5 || (fields[0] + "/").Split('/', 3) is not ["", "ncs-config", var below])
+                {
+                    throw new FormatException("expected PATH KIND TYPE RELEASES SOURCE after the releases line");
+                }
 
-    private static NcsConfNode LeafList(string name, NcsConfType type) =>
-        Leaf(name, type) with { Many = true };
+                var node = root;
+                foreach (var step in below.Split('/', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    node = node.GetOrAddChild(step);
+                }
+
+                var (first, last) = Range(fields[3], releases);
+                node.AddShape(new NcsConfShape(Kind(fields[1]), NcsConfValueType.Parse(fields[2]), first, last));
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException($"{ResourceName}:{number}: {e.Message}", e);
+            }
+        }
+
+        return releases is { Count: > 0 } ? (root, releases) : throw new FormatException($"{ResourceName}: no releases line");
+    }
+
+    private static (NcsConfNode Root, IReadOnlyList<NsoRelease> Releases) LoadEmbedded()
+    {
+        using var stream = typeof(NcsConfSchema).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"nso-sim is built without its {ResourceName} resource");
+        using var reader = new StreamReader(stream);
+        return Parse(reader);
+    }
+
+    /// <summary><c>6.1-</c> (to the newest release), <c>6.1-6.4</c> or <c>6.4</c>.</summary>
+    private static (NsoRelease First, NsoRelease Last) Range(string text, IReadOnlyList<NsoRelease> releases)
+    {
+        var dash = text.IndexOf('-', StringComparison.Ordinal);
+        if (dash < 0)
+        {
+            var only = NsoRelease.Parse(text);
+            return (only, only);
+        }
+
+        var first = NsoRelease.Parse(text[..dash]);
+        return (first, dash == text.Length - 1 ? releases[^1] : NsoRelease.Parse(text[(dash + 1)..]));
+    }
+
+    private static NcsConfKind Kind(string text) => text switch
+    {
+        "container" => NcsConfKind.Container,
+        "leaf" => NcsConfKind.Leaf,
+        "leaf-list" => NcsConfKind.LeafList,
+        "list" => NcsConfKind.List,
+        _ => throw new FormatException($"unknown kind \"{text}\""),
+    };
 }

@@ -6,63 +6,69 @@ namespace NsoDev.Simulator.Configuration;
 
 /// <summary>
 /// Checks one ncs.conf file (the main one or a fragment) against <see cref="NcsConfSchema"/> for
-/// the simulated NSO version: unknown elements, repeated leaves and badly typed values are
-/// errors that name the file, the line and the element. Sample error:
-/// <c>/run/cfs/ncs.conf:12: /ncs-config/cli/shh: unknown element; check the name against ncs.conf(5) or remove it</c>.
+/// the simulated NSO release: elements the release lacks, repeated leaves and badly typed values
+/// are errors that name the file, the line, the element and, for an element of other releases,
+/// those releases (docs/NSO-NOTES.md §1). Sample errors:
+/// <code>
+/// /run/cfs/ncs.conf:12: /ncs-config/snmp-agent: unknown element in NSO 6.5; no NSO release (6.1 to 6.7) has it in ncs.conf; check the name against ncs.conf(5) or remove it
+/// /run/cfs/ncs.conf:3: /ncs-config/ncs-local-ipc: unknown element in NSO 6.3 (it came in 6.4); remove it, or simulate NSO 6.4 or later with NSO_SIM_VERSION
+/// </code>
 /// </summary>
 internal sealed class NcsConfValidator(string file, NsoVersion version, Func<string, string?> getVariable)
 {
-    public void Validate(XElement root) => ValidateChildren(root, NcsConfSchema.Root, "/ncs-config");
+    public void Validate(XElement root) => ValidateChildren(root, NcsConfSchema.Root);
 
-    private void ValidateChildren(XElement element, NcsConfNode node, string path)
+    private void ValidateChildren(XElement element, NcsConfNode node)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var child in element.Elements())
         {
-            var childPath = path + "/" + child.Name.LocalName;
-            var childNode = child.Name.Namespace == element.Name.Namespace ? node.Child(child.Name.LocalName) : null;
-            if (childNode is null)
+            var childPath = node.Path + "/" + child.Name.LocalName;
+            if (child.Name.Namespace != element.Name.Namespace)
             {
-                if (node.Open && child.Name.Namespace == element.Name.Namespace)
-                {
-                    continue;
-                }
-
-                throw Error(child, childPath, "unknown element; check the name against ncs.conf(5) or remove it");
+                throw Error(child, childPath, $"unknown element: its namespace \"{child.Name.NamespaceName}\" is not ncs.conf's \"{element.Name.NamespaceName}\"");
             }
 
-            if (!childNode.ExistsIn(version))
-            {
-                throw Error(
-                    child,
-                    childPath,
-                    $"unknown element in NSO {version} (it came in {childNode.Since}); remove it, or simulate a newer NSO with {NsoVersion.EnvironmentVariable}");
-            }
+            var childNode = node.Child(child.Name.LocalName)
+                ?? throw Error(child, childPath, $"unknown element in NSO {version}; no NSO release ({NcsConfSchema.ReleaseSpan}) has it in ncs.conf; check the name against ncs.conf(5) or remove it");
+            var shape = childNode.In(version.Release) ?? throw Error(child, childPath, NotInRelease(childNode));
 
-            if (!childNode.Many && !seen.Add(childNode.Name))
+            if (!shape.Many && !seen.Add(childNode.Name))
             {
                 throw Error(child, childPath, "given twice; keep one");
             }
 
-            if (childNode.IsLeaf)
+            if (shape.IsLeaf)
             {
-                ValidateLeaf(child, childNode, childPath);
+                ValidateLeaf(child, shape, childPath);
             }
             else
             {
-                ValidateChildren(child, childNode, childPath);
+                ValidateChildren(child, childNode);
             }
         }
     }
 
-    private void ValidateLeaf(XElement leaf, NcsConfNode node, string path)
+    private string NotInRelease(NcsConfNode node)
+    {
+        var first = node.FirstRelease;
+        if (first > version.Release)
+        {
+            return $"unknown element in NSO {version} (it came in {first}); remove it, or simulate NSO {first} or later with {NsoVersion.EnvironmentVariable}";
+        }
+
+        return $"unknown element in NSO {version} (only NSO {node.Releases} have it); remove it, or simulate one of those with {NsoVersion.EnvironmentVariable}";
+    }
+
+    private void ValidateLeaf(XElement leaf, NcsConfShape shape, string path)
     {
         if (leaf.Elements().FirstOrDefault() is { } inner)
         {
             throw Error(inner, path + "/" + inner.Name.LocalName, $"unknown element; {path} is a leaf and holds a value, not elements");
         }
 
-        if (NcsConfValues.Problem(node.Type, Substitute(leaf, path)) is { } problem)
+        var text = Substitute(leaf, path);
+        if (shape.Type?.Problem(text) is { } problem)
         {
             throw Error(leaf, path, problem);
         }

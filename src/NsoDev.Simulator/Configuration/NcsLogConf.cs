@@ -4,17 +4,14 @@ namespace NsoDev.Simulator.Configuration;
 /// <param name="Enabled"><c>enabled</c>; false silences the log everywhere.</param>
 /// <param name="FileEnabled"><c>file/enabled</c>.</param>
 /// <param name="FilePath"><c>file/name</c>, absolute.</param>
-/// <param name="Stdout"><c>stdout/enabled</c>: echo each line to stdout, as <c>-v</c> does for ncs.log.</param>
 /// <param name="ConfPath">Where ncs.conf sets it, such as <c>logs/audit-log</c>; errors name this.</param>
-internal sealed record NcsLogConf(bool Enabled, bool FileEnabled, string FilePath, bool Stdout, string ConfPath = "logs/ncs-log")
+internal sealed record NcsLogConf(bool Enabled, bool FileEnabled, string FilePath, string ConfPath = "logs/ncs-log")
 {
     public bool WritesFile => Enabled && FileEnabled;
-
-    public bool WritesStdout => Enabled && Stdout;
 }
 
 /// <summary>
-/// The logs nso-sim writes (NSO-FACTS section 1): ncs.log, devel.log (<c>logs/developer-log</c>),
+/// The logs nso-sim writes (docs/NSO-NOTES.md §1): ncs.log, devel.log (<c>logs/developer-log</c>),
 /// audit.log (<c>logs/audit-log</c>) and netconf.log (<c>logs/netconf-log</c>).
 /// </summary>
 internal sealed record NcsLogsConf(NcsLogConf Ncs, NcsLogConf Devel, NcsLogConf Audit, NcsLogConf Netconf)

@@ -1,10 +1,13 @@
 using System.Globalization;
+using NsoDev.Simulator.Configuration;
 
 namespace NsoDev.Simulator.Ipc;
 
 /// <summary>
-/// The NSO release nso-sim pretends to be, from <c>NSO_SIM_VERSION</c> (default 6.5). It decides
-/// the IPC protocol version (NSO-FACTS section 4: 6.5 is 85, 6.6 is 86, 6.7 is 87).
+/// The NSO release nso-sim pretends to be, from <c>NSO_SIM_VERSION</c> (default 6.5): one of the
+/// releases whose ncs.conf element tree nso-sim knows (<see cref="NcsConfSchema.Releases"/>, 6.1 to
+/// 6.7). It decides which ncs.conf elements exist (docs/NSO-NOTES.md §1) and the IPC protocol
+/// version (NSO-FACTS section 4: 6.5 is 85, 6.6 is 86, 6.7 is 87).
 /// </summary>
 internal sealed record NsoVersion(string Text, int Major, int Minor, int Maintenance) : IComparable<NsoVersion>
 {
@@ -12,8 +15,11 @@ internal sealed record NsoVersion(string Text, int Major, int Minor, int Mainten
 
     public static NsoVersion Default { get; } = Parse("6.5");
 
-    /// <summary>6.7 turns <c>ncs-local-ipc/enabled</c> on by default (NSO-FACTS section 1).</summary>
+    /// <summary>6.7 turns <c>ncs-local-ipc/enabled</c> on by default (docs/NSO-NOTES.md §1; the 6.7 ncs.conf(5) page).</summary>
     public static NsoVersion LocalIpcOnByDefault { get; } = Parse("6.7");
+
+    /// <summary>Major and minor: what decides the ncs.conf element tree.</summary>
+    public NsoRelease Release => new(Major, Minor);
 
     /// <summary>The IPC protocol version: 80 + minor for NSO 6 (6.2.5's Java library uses 82).</summary>
     public ushort ProtocolVersion => (ushort)(80 + Minor);
@@ -25,7 +31,7 @@ internal sealed record NsoVersion(string Text, int Major, int Minor, int Mainten
         getVariable(EnvironmentVariable) is { Length: > 0 } text ? Parse(text) : Default;
 
     /// <summary>Sample input: <c>6.5</c>, <c>6.4.1</c>, <c>6.4.1.2</c> (the fourth part is ignored).</summary>
-    /// <exception cref="FormatException">Not an NSO 6 version.</exception>
+    /// <exception cref="FormatException">Not a version, or a release nso-sim cannot simulate.</exception>
     public static NsoVersion Parse(string text)
     {
         var parts = text.Split('.');
@@ -43,9 +49,11 @@ internal sealed record NsoVersion(string Text, int Major, int Minor, int Mainten
             }
         }
 
-        if (numbers[0] != 6 || numbers[1] > 9 || numbers[2] > 255)
+        var releases = NcsConfSchema.Releases;
+        if (!releases.Contains(new NsoRelease(numbers[0], numbers[1])) || numbers[2] > 255)
         {
-            throw new FormatException($"{EnvironmentVariable}=\"{text}\": nso-sim simulates NSO 6.0 to 6.9");
+            throw new FormatException(
+                $"{EnvironmentVariable}=\"{text}\": nso-sim simulates NSO {string.Join(", ", releases)}, the releases whose ncs.conf(5) it knows; set {EnvironmentVariable} to one of them");
         }
 
         return new NsoVersion(text, numbers[0], numbers[1], numbers[2]);

@@ -5,8 +5,8 @@ namespace NsoDev.Simulator.Logging;
 
 /// <summary>
 /// One of the daemon's logs (ncs.log, devel.log, audit.log, netconf.log): the file named in
-/// ncs.conf (its directory is created), and stdout too with <c>-v</c> (ncs.log only) or
-/// <c>stdout/enabled</c>. Every line is flushed at once, so the file tells the truth even after
+/// ncs.conf (its directory is created), and stdout too with <c>-v</c> (ncs.log only; ncs.conf has
+/// no switch for stdout). Every line is flushed at once, so the file tells the truth even after
 /// an abrupt stop. A log that is off, or under <c>--nolog</c>, drops file lines silently.
 /// </summary>
 internal sealed class NcsLog : IDisposable
@@ -68,7 +68,7 @@ internal sealed class NcsLog : IDisposable
         lock (_gate)
         {
             _file?.WriteLine(line);
-            if (_echo || _conf.WritesStdout)
+            if (_echo)
             {
                 _stdout.WriteLine(line);
             }

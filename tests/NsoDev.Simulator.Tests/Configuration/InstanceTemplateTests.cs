@@ -1,22 +1,64 @@
 using NsoDev.Simulator.Configuration;
+using NsoDev.Simulator.Ipc;
 
 namespace NsoDev.Simulator.Tests.Configuration;
 
-/// <summary>The stock-shaped template the orchestrator copies must be an ncs.conf nso-sim accepts.</summary>
+/// <summary>
+/// The shipped templates, one per version band, must be ncs.conf files that every release of
+/// their band accepts, and that the releases just outside it refuse (docs/NSO-NOTES.md §1).
+/// </summary>
 public sealed class InstanceTemplateTests
 {
-    public static string DefaultTemplate { get; } = Path.Combine(RepositoryRoot.Path, "instance-templates", "default", "ncs.conf");
+    public static string DefaultTemplate { get; } = Template("default", "6.5");
 
-    [Fact]
-    public void The_default_instance_template_parses()
+    /// <summary>Template, band, a release of the band.</summary>
+    public static TheoryData<string, string, string> Accepted { get; } = new()
+    {
+        { "default", "6.2", "6.2" },
+        { "default", "6.2", "6.3" },
+        { "default", "6.2", "6.4" },
+        { "default", "6.5", "6.5" },
+        { "default", "6.5", "6.6" },
+        { "default", "6.5", "6.7" },
+        { "local-ipc", "6.4", "6.4" },
+        { "local-ipc", "6.5", "6.5" },
+        { "local-ipc", "6.5", "6.6" },
+        { "local-ipc", "6.5", "6.7" },
+    };
+
+    /// <summary>Template, band, a release outside it, and the element that release lacks.</summary>
+    public static TheoryData<string, string, string, string> Refused { get; } = new()
+    {
+        { "default", "6.2", "6.1", "/ncs-config/logs/upgrade-log" },
+        { "default", "6.2", "6.5", "/ncs-config/encrypted-strings/DES3CBC" },
+        { "local-ipc", "6.4", "6.3", "/ncs-config/ncs-local-ipc" },
+        { "local-ipc", "6.4", "6.5", "/ncs-config/encrypted-strings/DES3CBC" },
+        { "local-ipc", "6.5", "6.3", "/ncs-config/ncs-local-ipc" },
+    };
+
+    private static string Template(string name, string band) => Path.Combine(RepositoryRoot.Path, "instance-templates", name, band, "ncs.conf");
+
+    [Theory]
+    [MemberData(nameof(Accepted))]
+    public void A_template_parses_in_every_release_of_its_band(string name, string band, string release)
     {
         var runDirectory = Path.Combine(Path.GetTempPath(), "cfs");
 
-        var conf = NcsConfParser.Load(DefaultTemplate, runDirectory, _ => null);
+        var conf = NcsConfParser.Load(Template(name, band), runDirectory, _ => null, NsoVersion.Parse(release));
 
-        Assert.True(conf.Ipc.Enabled);
         Assert.Equal(Path.Combine(runDirectory, "logs", "ncs.log"), conf.NcsLog.FilePath);
         Assert.Equal(Path.Combine(runDirectory, "state"), conf.StateDir);
         Assert.Contains(Path.Combine(runDirectory, "packages"), conf.LoadPath);
+        // 6.7 turns local IPC on when ncs.conf does not say; the writer always says.
+        Assert.Equal(name == "local-ipc" || release == "6.7", conf.LocalIpc.Enabled);
+    }
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void A_template_is_refused_by_a_release_outside_its_band(string name, string band, string release, string element)
+    {
+        var error = Assert.Throws<NcsConfException>(() => NcsConfParser.Load(Template(name, band), Path.GetTempPath(), _ => null, NsoVersion.Parse(release)));
+
+        Assert.Contains($": {element}: unknown element in NSO {release}", error.Message, StringComparison.Ordinal);
     }
 }

@@ -3,7 +3,7 @@ using NsoDev.Simulator.Ipc;
 
 namespace NsoDev.Simulator.Tests.Configuration;
 
-/// <summary><c>ncs.conf.d/*.conf</c> beside ncs.conf, merged in name order (NSO-FACTS section 1).</summary>
+/// <summary><c>ncs.conf.d/*.conf</c> beside ncs.conf, merged in name order (docs/NSO-NOTES.md §1).</summary>
 public sealed class NcsConfFragmentsTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("nso-sim-conf-").FullName;
@@ -73,9 +73,9 @@ public sealed class NcsConfFragmentsTests : IDisposable
     {
         var file = Fragment("ipc.conf", "<ncs-local-ipc><enabled>true</enabled></ncs-local-ipc>");
 
-        var error = Assert.Throws<NcsConfException>(() => NcsConfParser.Load(MainFile, _directory, _ => null, NsoVersion.Parse("6.2")));
+        var error = Assert.Throws<NcsConfException>(() => NcsConfParser.Load(MainFile, _directory, _ => null, NsoVersion.Parse("6.3")));
 
-        Assert.StartsWith($"{file}:2: /ncs-config/ncs-local-ipc: unknown element in NSO 6.2", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{file}:2: /ncs-config/ncs-local-ipc: unknown element in NSO 6.3", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class NcsConfFragmentsTests : IDisposable
     [Fact]
     public void A_value_a_fragment_brought_in_is_reported_against_the_fragment_when_read()
     {
-        var file = Fragment("ha.conf", "<ha-raft>\n<listen><port>4570</port></listen>\n</ha-raft>");
+        var file = Fragment("ha.conf", "<ha-raft>\n<listen><min-port>4570</min-port></listen>\n</ha-raft>");
 
         var error = Assert.Throws<NcsConfException>(Load);
 

@@ -38,7 +38,6 @@ public sealed class NcsConfParserTests
         Assert.False(conf.Webui.Enabled);
         Assert.Equal("/run/cfs/logs/ncs.log", conf.NcsLog.FilePath);
         Assert.True(conf.NcsLog.WritesFile);
-        Assert.False(conf.NcsLog.WritesStdout);
     }
 
     [Fact]
@@ -197,9 +196,8 @@ public sealed class NcsConfParserTests
     [Fact]
     public void Log_switches_decide_where_ncs_log_goes()
     {
-        var conf = Parse("<logs><ncs-log><enabled>true</enabled><file><enabled>false</enabled></file><stdout><enabled>true</enabled></stdout></ncs-log></logs>");
+        var conf = Parse("<logs><ncs-log><enabled>true</enabled><file><enabled>false</enabled></file></ncs-log></logs>");
 
         Assert.False(conf.NcsLog.WritesFile);
-        Assert.True(conf.NcsLog.WritesStdout);
     }
 }

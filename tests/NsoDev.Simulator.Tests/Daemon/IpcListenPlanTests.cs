@@ -4,7 +4,7 @@ using NsoDev.Simulator.Ipc;
 
 namespace NsoDev.Simulator.Tests.Daemon;
 
-/// <summary>Where the daemon's IPC goes, from ncs.conf, version and environment (NSO-FACTS section 1).</summary>
+/// <summary>Where the daemon's IPC goes, from ncs.conf, version and environment (docs/NSO-NOTES.md §1).</summary>
 public sealed class IpcListenPlanTests
 {
     private static NcsConf Conf(string body = "", string version = "6.5") =>
@@ -51,7 +51,6 @@ public sealed class IpcListenPlanTests
     }
 
     [Theory]
-    [InlineData("6.3", "tcp 127.0.0.1:5010")]
     [InlineData("6.4", "tcp 127.0.0.1:5010")]
     [InlineData("6.5", "local /tmp/nso/other")]
     [InlineData("6.6", "local /tmp/nso/other")]

@@ -30,7 +30,7 @@ public sealed class NcsLogTests
         {
             var file = Path.Combine(directory.FullName, "logs", "ncs.log");
             var stdout = new StringWriter();
-            using (var log = NcsLog.Open(new NcsLogConf(true, true, file, false), verbose: true, stdout, TimeProvider.System))
+            using (var log = NcsLog.Open(new NcsLogConf(true, true, file), verbose: true, stdout, TimeProvider.System))
             {
                 log.Info("Started");
             }
@@ -50,7 +50,7 @@ public sealed class NcsLogTests
         var file = Path.Combine(Path.GetTempPath(), $"nso-sim-{Guid.NewGuid():N}", "ncs.log");
         var stdout = new StringWriter();
 
-        using (var log = NcsLog.Open(new NcsLogConf(false, true, file, true), verbose: false, stdout, TimeProvider.System))
+        using (var log = NcsLog.Open(new NcsLogConf(false, true, file), verbose: false, stdout, TimeProvider.System))
         {
             log.Info("Started");
         }

@@ -82,7 +82,7 @@ public sealed class NcsLogsTests : IDisposable
     public void A_log_that_cannot_be_created_names_the_file_and_the_element()
     {
         File.WriteAllText(Path.Combine(_directory, "blocker"), "a file where a directory should be");
-        var conf = Conf(netconf: false) with { Audit = new NcsLogConf(true, true, Path.Combine(_directory, "blocker", "audit.log"), false, "logs/audit-log") };
+        var conf = Conf(netconf: false) with { Audit = new NcsLogConf(true, true, Path.Combine(_directory, "blocker", "audit.log"), "logs/audit-log") };
 
         var error = Assert.Throws<NcsLogOpenException>(() => NcsLogs.Open(conf, false, false, _stdout, TimeProvider.System));
 
@@ -101,7 +101,7 @@ public sealed class NcsLogsTests : IDisposable
             Log("netconf.log", netconf, "logs/netconf-log"));
 
     private NcsLogConf Log(string name, bool enabled, string confPath) =>
-        new(enabled, true, Path.Combine(_directory, name), false, confPath);
+        new(enabled, true, Path.Combine(_directory, name), confPath);
 
     private string Read(string name) => File.ReadAllText(Path.Combine(_directory, name));
 }

@@ -6,7 +6,8 @@ namespace NsoDev.Simulator.Tests.Processes;
 
 /// <summary>
 /// The default instance template, with only its per-instance leaves changed as the orchestrator
-/// changes them, runs under nso-sim.
+/// changes them, runs under nso-sim. The stock file has no ncs-ipc-address (its default is
+/// 127.0.0.1:4569), so the orchestrator adds one, and so does this test.
 /// </summary>
 [Collection(RealProcesses.Name)]
 public sealed class InstanceTemplateProcessTests : IDisposable
@@ -41,8 +42,14 @@ public sealed class InstanceTemplateProcessTests : IDisposable
 
     private static void Listen(XElement root, string[] path, int port)
     {
-        var element = path.Aggregate(root, (parent, name) => parent.Element(Ns + name) ?? throw new InvalidOperationException($"The template has no {string.Join('/', path)}."));
+        var element = path.Aggregate(root, (parent, name) => parent.Element(Ns + name) ?? Added(parent, new XElement(Ns + name)));
         element.SetElementValue(Ns + "ip", "127.0.0.1");
         element.SetElementValue(Ns + "port", port.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static XElement Added(XElement parent, XElement child)
+    {
+        parent.Add(child);
+        return child;
     }
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace NsoDev.Simulator.Tests.Processes;
 
 /// <summary>
-/// What the daemon makes of ncs.conf at start (NSO-FACTS section 1): <c>ncs.conf.d</c>
+/// What the daemon makes of ncs.conf at start (docs/NSO-NOTES.md §1): <c>ncs.conf.d</c>
 /// fragments, unknown elements, and where IPC goes per simulated version and environment.
 /// </summary>
 [Collection(RealProcesses.Name)]
@@ -40,19 +40,43 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
 
         Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait));
         Assert.Equal(
-            $"nso-sim: Bad configuration: {Run.ConfPath}:12: /ncs-config/webui/transport/tcp/prot: unknown element; check the name against ncs.conf(5) or remove it\n",
+            $"nso-sim: Bad configuration: {Run.ConfPath}:12: /ncs-config/webui/transport/tcp/prot: unknown element in NSO 6.5; no NSO release (6.1 to 6.7) has it in ncs.conf; check the name against ncs.conf(5) or remove it\n",
             Daemon.Stderr);
     }
 
     [Fact(Timeout = 30000)]
-    public async Task Ncs_local_ipc_is_an_unknown_element_for_nso_6_2()
+    public async Task Ncs_local_ipc_is_an_unknown_element_for_nso_6_3()
     {
         Run.WriteConf("<ncs-local-ipc><enabled>false</enabled></ncs-local-ipc>");
 
-        Daemon = NsoSimProcess.Start(Run.DaemonArgs, Version("6.2"));
+        Daemon = NsoSimProcess.Start(Run.DaemonArgs, Version("6.3"));
 
         Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait));
-        Assert.Contains("/ncs-config/ncs-local-ipc: unknown element in NSO 6.2 (it came in 6.3)", Daemon.Stderr, StringComparison.Ordinal);
+        Assert.Contains("/ncs-config/ncs-local-ipc: unknown element in NSO 6.3 (it came in 6.4)", Daemon.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = 30000)]
+    [InlineData("<snmp-agent><enabled>false</enabled><udp-port>4000</udp-port></snmp-agent>", "/ncs-config/snmp-agent", "6.5")]
+    [InlineData("<show-log-directory>./logs</show-log-directory>", "/ncs-config/cli/show-log-directory", "6.2")]
+    public async Task An_element_no_nso_6_release_has_fails_the_start_with_exit_21_naming_it_and_the_release(string element, string path, string version)
+    {
+        // The base file has a <cli>; a CLI element goes inside it.
+        var conf = SimRunDirectory.NcsConf(Run.IpcPort, Run.NetconfPort, Run.CliPort, path.StartsWith("/ncs-config/cli/", StringComparison.Ordinal) ? string.Empty : element);
+        File.WriteAllText(Run.ConfPath, path.StartsWith("/ncs-config/cli/", StringComparison.Ordinal) ? conf.Replace("<cli>", "<cli>" + element, StringComparison.Ordinal) : conf);
+
+        Daemon = NsoSimProcess.Start(Run.DaemonArgs, Version(version));
+
+        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Contains($": {path}: unknown element in NSO {version}; no NSO release (6.1 to 6.7) has it in ncs.conf", Daemon.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task A_release_nso_sim_cannot_simulate_is_refused_naming_those_it_can()
+    {
+        var result = await NsoSimProcess.RunAsync(["--version"], Version("6.8"));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("NSO_SIM_VERSION=\"6.8\": nso-sim simulates NSO 6.1, 6.2, 6.3, 6.4, 6.5, 6.6, 6.7", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 30000)]
