@@ -31,7 +31,10 @@ public sealed class SimulatedInstance : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var conf = XDocument.Load(Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "ncs.conf"));
+        // The template of nso-sim's default release (6.5); like NSO's stock file it has no
+        // ncs-ipc-address, which defaults to 127.0.0.1:4569, so this instance adds its own.
+        var conf = XDocument.Load(Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "6.5", "ncs.conf"));
+        conf.Root!.AddFirst(new XElement(Ns + "ncs-ipc-address", new XElement(Ns + "ip"), new XElement(Ns + "port")));
         Set(conf, IpcPort, "ncs-ipc-address");
         Set(conf, NetconfPort, "netconf-north-bound", "transport", "ssh");
         Set(conf, CliPort, "cli", "ssh");
