@@ -56,15 +56,20 @@ public static class IpcPreamble
     private const byte ChallengeTag = 11;
     private const byte AnswerTag = 12;
 
-    /// <summary>The Python library's protocol version per release: 85 in 6.5, 86 in 6.6, 87 in 6.7.</summary>
+    /// <summary>
+    /// The protocol version NSO's own libraries announce in a release: 82 in 6.2 (recorded from 6.2.5's
+    /// C library), 85 in 6.5, 86 in 6.6, 87 in 6.7 (NSO-NOTES §4), so 80 + minor in NSO 6. A daemon
+    /// refuses a client newer than itself, so announcing the daemon's own release is what gets in.
+    /// </summary>
     /// <param name="major">NSO's major version.</param>
     /// <param name="minor">NSO's minor version.</param>
     /// <returns>The protocol version.</returns>
-    public static ushort ProtocolVersion(int major, int minor) => (major, minor) switch
+    /// <remarks>Outside NSO 6 nothing is known; the nearest NSO 6 release's version is announced.</remarks>
+    public static ushort ProtocolVersion(int major, int minor) => major switch
     {
-        (6, >= 7) or (> 6, _) => 87,
-        (6, 6) => 86,
-        _ => 85,
+        6 => (ushort)(80 + Math.Clamp(minor, 0, 19)),
+        > 6 => 87,
+        _ => 80,
     };
 
     /// <summary>Connects and completes the preamble; the returned socket is ready for framed requests.</summary>

@@ -30,7 +30,7 @@ public sealed class LifecycleEndToEndTests : IDisposable
     }
 
     [Fact(Timeout = 240_000)]
-    public async Task Instances_simulating_6_2_6_4_on_a_unix_socket_and_6_7_start_from_the_shipped_templates_and_serve()
+    public async Task Instances_simulating_6_2_6_4_on_a_unix_socket_and_6_7_start_from_the_shipped_templates_and_turn_healthy()
     {
         using var cts = new CancellationTokenSource(AppHostRun.Budget);
         var builder = await AppHostRun.CreateAsync(
@@ -45,18 +45,8 @@ public sealed class LifecycleEndToEndTests : IDisposable
             "--Nso:Instances:nso-3:SimulatedRelease=6.7",
             "--Nso:Instances:nso-3:WebUi=true");
 
-        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-3");
-
-        // The IPC health check speaks protocol 85 or later (NsoDev.Ipc), which a daemon simulating 6.2
-        // to 6.4 (82 to 84) refuses as newer than itself; so for those, Running (ncs --wait-started
-        // passed) and an `ncs --status` of the same release show that they serve.
-        foreach (var name in new[] { "nso-1", "nso-2" })
-        {
-            await app.ResourceNotifications.WaitForResourceAsync(name, e => e.Snapshot.State?.Text == KnownResourceStates.Running, cts.Token);
-            var nso = builder.Nso(name);
-            var status = await new Hosting.Processes.CliWrapProcessRunner().RunAsync(nso.Engine!.CommandLine.Status(nso.Plan!.ControlEnvironment), cts.Token);
-            Assert.True(status.ExitCode == 0, $"{name}: ncs --status: {status.Output}");
-        }
+        // Healthy means the IPC health check got in, speaking each release's own protocol (82 to 87).
+        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1", "nso-2", "nso-3");
 
         Assert.Equal(("6.2", false), Written(builder.Nso("nso-1")));
         Assert.Equal(("6.4", true), Written(builder.Nso("nso-2")));
