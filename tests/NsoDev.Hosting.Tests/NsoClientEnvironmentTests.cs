@@ -37,6 +37,17 @@ public class NsoClientEnvironmentTests
     }
 
     [Fact]
+    public void An_executable_of_an_instance_simulating_an_older_release_is_told_that_release_and_others_are_not()
+    {
+        var older = Planned(new NsoIpcEndpoint.Tcp("127.0.0.1", 20010), null);
+        older.Settings.Engine = new NsoDev.Hosting.Engine.EngineChoice.Simulator(new NsoVersion(6, 2));
+        var automatic = Planned(new NsoIpcEndpoint.Tcp("127.0.0.1", 20020), null);
+
+        Assert.Equal("6.2", Apply(older, new ExecutableResource("client", "sh", "."))["NSO_SIM_VERSION"]);
+        Assert.False(Apply(automatic, new ExecutableResource("client", "sh", ".")).ContainsKey("NSO_SIM_VERSION"));
+    }
+
+    [Fact]
     public void A_container_reaches_a_host_address_and_reads_the_mounted_secret()
     {
         var variables = Apply(Planned(new NsoIpcEndpoint.Tcp("0.0.0.0", 20010), "/s/ipc_access"), new ContainerResource("client"));

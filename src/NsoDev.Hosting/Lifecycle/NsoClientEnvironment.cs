@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using NsoDev.Hosting.Engine;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Lifecycle;
@@ -31,6 +32,16 @@ internal static class NsoClientEnvironment
             foreach (var (name, value) in plan.IpcEnvironment)
             {
                 context.EnvironmentVariables[name] = value;
+            }
+
+            // A client that runs nso-sim as its `ncs` must speak the simulated release's protocol,
+            // as a real client must come from the daemon's release; NSO's own tools ignore the variable.
+            if (nso.Settings.Engine is EngineChoice.Simulator simulator)
+            {
+                foreach (var (name, value) in simulator.Environment)
+                {
+                    context.EnvironmentVariables[name] = value ?? string.Empty;
+                }
             }
 
             return;
