@@ -132,6 +132,10 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
         if (await AdmitAsync(client, challenge, preamble, stopping))
         {
             context.ReportUnserved?.Invoke(IpcUnservedClient.Cli(client, context.NorthboundPort));
+
+            // Take the header the CLI writes next before closing: a close before that write kills
+            // ncs_cli with SIGPIPE and no message; after it, ncs_cli reports the lost connection.
+            await LingerAsync(stopping);
         }
     }
 

@@ -34,6 +34,29 @@ public sealed class IpcWireTraceTests
         Assert.StartsWith("WARNING CDB client (id 5) from ", await daemon.LogLineAsync("CDB client (id 5)"), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// What 6.2.5's <c>ncs_cmd -c get_phase</c> sent after the reply, recorded: three length-prefixed
+    /// requests, the first naming the program (<c>\0\0\0\0ncs_cmd</c>). Against NSO they would be answered.
+    /// </summary>
+    private const string NcsCmdGetPhaseRequests =
+        "0000000b 00000000 6e63735f636d64 0000000a 00000013 353636362f33 00000004 00000041";
+
+    [Theory(Timeout = 10_000)]
+    [MemberData(nameof(IpcDaemonEnd.Transports), MemberType = typeof(IpcDaemonEnd))]
+    public async Task Ncs_cmd_get_phase_is_closed_on_its_recorded_first_requests_with_a_warning_that_it_sent_a_request(string transport)
+    {
+        await using var daemon = IpcDaemonEnd.Start(transport, IpcAccessCheckOff.Instance);
+        await using var client = await daemon.ConnectAsync();
+
+        await client.SendAsync("05 0052 08020500 3c 12");
+        Assert.Equal(RawIpc.Hex(Reply65), await client.ReceiveAsync(9));
+        await client.SendAsync(NcsCmdGetPhaseRequests);
+
+        var (rest, _) = await client.ReadToCloseAsync(WellWithinASecond);
+        Assert.Empty(rest);
+        Assert.Contains("CDB client (id 5) from ", await daemon.LogLineAsync("sent a request"), StringComparison.Ordinal);
+    }
+
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(IpcDaemonEnd.Transports), MemberType = typeof(IpcDaemonEnd))]
     public async Task Ncs_cmd_with_the_secret_sends_its_whole_hello_then_answers_the_md5_challenge_and_gets_verdict_0_and_the_reply(string transport)
@@ -116,6 +139,25 @@ public sealed class IpcWireTraceTests
         var warning = await daemon.LogLineAsync("ncs_cli (id 4)");
         Assert.StartsWith("WARNING ncs_cli (id 4) from ", warning, StringComparison.Ordinal);
         Assert.EndsWith($"nso-sim does not simulate the CLI over IPC, so it closed the connection after the access check. Use the CLI over SSH on port {IpcDaemonEnd.CliSshPort}", warning, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = 10_000)]
+    [MemberData(nameof(IpcDaemonEnd.Transports), MemberType = typeof(IpcDaemonEnd))]
+    public async Task Ncs_cli_can_write_its_recorded_header_after_the_status_byte_before_it_is_closed(string transport)
+    {
+        await using var daemon = IpcDaemonEnd.Start(transport, IpcAccessCheckOff.Instance);
+        await using var client = await daemon.ConnectAsync();
+
+        await client.SendAsync("04");
+        Assert.Equal(new byte[] { 0x00 }, await client.ReceiveAsync(1));
+
+        // The header 6.2.5's `ncs_cli -u admin` wrote next, recorded; a daemon that closed before
+        // reading it would kill a real ncs_cli with SIGPIPE instead of letting it report the close.
+        await client.SendAsync([.. "1.2;admin;127.0.0.1;console;;HOST=;;/tmp/nso625;xterm;;unset;"u8, .. new byte[30], 0x50, .. new byte[6], 0x18, .. new byte[32]]);
+        var (rest, _) = await client.ReadToCloseAsync(WellWithinASecond);
+
+        Assert.Empty(rest);
+        Assert.Contains("Use the CLI over SSH on port", await daemon.LogLineAsync("ncs_cli (id 4)"), StringComparison.Ordinal);
     }
 
     [Theory(Timeout = 10_000)]
