@@ -6,7 +6,7 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Where this process finds its NSO instance, bound from the variables NSO's own clients read
-/// (NSO-FACTS section 2): <c>NCS_IPC_PATH</c> wins over <c>NCS_IPC_ADDR</c>/<c>NCS_IPC_PORT</c>,
+/// (NSO-NOTES §3): <c>NCS_IPC_PATH</c> wins over <c>NCS_IPC_ADDR</c>/<c>NCS_IPC_PORT</c>,
 /// whose defaults are 127.0.0.1 and 4569; <c>NCS_IPC_ACCESS_FILE</c> turns the access check on
 /// (<c>CONFD_IPC_ACCESS_FILE</c> is read first, as the client libraries do).
 /// </summary>

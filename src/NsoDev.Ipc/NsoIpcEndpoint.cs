@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace NsoDev.Ipc;
 
-/// <summary>Where an NSO daemon serves IPC: a TCP address and port, or a Unix socket path (NSO-FACTS section 1).</summary>
+/// <summary>Where an NSO daemon serves IPC: a TCP address and port, or a Unix socket path (NSO-NOTES §1).</summary>
 public abstract record NsoIpcEndpoint
 {
     /// <summary>Creates the socket and the address to connect it to.</summary>

@@ -4,7 +4,7 @@ using NsoDev.Simulator.Daemon;
 namespace NsoDev.Simulator;
 
 /// <summary>
-/// The <c>ncs</c> command line (NSO-FACTS section 2). Sample:
+/// The <c>ncs</c> command line (NSO-NOTES §2). Sample:
 /// <c>--cd /run/cfs -c ncs.conf --foreground -v --stop-on-eof</c>, or <c>--wait-started 10 --timeout 60</c>.
 /// </summary>
 internal sealed record NcsCommandLine(NcsCommand Command, DaemonOptions Daemon, TimeSpan TryTime, TimeSpan? Timeout)

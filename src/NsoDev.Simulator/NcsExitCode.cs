@@ -1,6 +1,6 @@
 namespace NsoDev.Simulator;
 
-/// <summary>The exit codes of <c>ncs</c> that nso-sim produces (NSO-FACTS section 2).</summary>
+/// <summary>The exit codes of <c>ncs</c> that nso-sim produces (NSO-NOTES §2).</summary>
 internal static class NcsExitCode
 {
     public const int Ok = 0;

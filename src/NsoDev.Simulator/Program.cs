@@ -46,7 +46,7 @@ catch (FormatException e)
     return NcsExitCode.InternalError;
 }
 
-// The secret a control command proves it knows, as the client libraries find it (NSO-FACTS section 4).
+// The secret a control command proves it knows, as the client libraries find it (NSO-NOTES §4).
 static byte[]? ClientSecret(Func<string, string?> getVariable)
 {
     if (NcsIpcEnvironment.AccessFile(getVariable) is not { } accessFile)

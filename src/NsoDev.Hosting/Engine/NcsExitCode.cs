@@ -1,6 +1,6 @@
 namespace NsoDev.Hosting.Engine;
 
-/// <summary>What NSO's exit codes mean (NSO-FACTS section 2), in words a developer can act on.</summary>
+/// <summary>What NSO's exit codes mean (NSO-NOTES §2), in words a developer can act on.</summary>
 internal static class NcsExitCode
 {
     public const int Ok = 0;

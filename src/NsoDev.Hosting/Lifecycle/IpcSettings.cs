@@ -2,7 +2,7 @@ using System.Net;
 
 namespace NsoDev.Hosting.Lifecycle;
 
-/// <summary>How clients reach an instance over IPC, as declared (NSO-FACTS section 1).</summary>
+/// <summary>How clients reach an instance over IPC, as declared (NSO-NOTES §1).</summary>
 internal abstract record IpcSettings
 {
     /// <summary>TCP IPC on <paramref name="Address"/>; a null port is planned.</summary>

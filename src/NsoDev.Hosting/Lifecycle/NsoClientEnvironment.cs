@@ -8,7 +8,7 @@ namespace NsoDev.Hosting.Lifecycle;
 internal sealed record NsoReferenceAnnotation(NsoResource Nso) : IResourceAnnotation;
 
 /// <summary>
-/// The environment a client of an instance gets (NSO-FACTS section 2 and the seed page): the IPC
+/// The environment a client of an instance gets (NSO-NOTES §3): the IPC
 /// variables that match the daemon's mode, and the access file exactly when the daemon checks.
 /// </summary>
 internal static class NsoClientEnvironment

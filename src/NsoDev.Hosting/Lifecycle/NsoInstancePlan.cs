@@ -16,10 +16,10 @@ internal sealed record NsoInstancePlan(string Name, NsoIpcEndpoint Ipc, Instance
 {
     public const string LoopbackAddress = "127.0.0.1";
 
-    /// <summary>The variables NSO's clients read (NSO-FACTS section 2); <c>CONFD_IPC_ACCESS_FILE</c> is cleared since clients read it first.</summary>
+    /// <summary>The variables NSO's clients read (NSO-NOTES §3); <c>CONFD_IPC_ACCESS_FILE</c> is cleared since clients read it first.</summary>
     private static readonly string[] ClientVariables = ["NCS_IPC_ADDR", "NCS_IPC_PORT", "NCS_IPC_PATH", "NCS_IPC_ACCESS_FILE", "CONFD_IPC_ACCESS_FILE"];
 
-    /// <summary>The Erlang node name; several nodes on one host need distinct ones (NSO-FACTS section 2).</summary>
+    /// <summary>The Erlang node name; each instance gets its own, as NSO's multi-node examples do (NSO-NOTES §2).</summary>
     public string Sname => "ncs_" + new string(Name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
 
     public bool AccessCheck => AccessFile is not null;

@@ -5,7 +5,7 @@ using NsoDev.Hosting.Planning;
 namespace NsoDev.Hosting.Materialize;
 
 /// <summary>
-/// An instance's runtime directory in the layout <c>ncs-setup --dest</c> produces (NSO-FACTS section 3).
+/// An instance's runtime directory in the layout <c>ncs-setup --dest</c> produces (NSO-NOTES §5).
 /// CDB, state and logs are kept across runs; ncs.conf and env.sh are written anew from the plan.
 /// </summary>
 internal sealed class RunDirectory(string path)
@@ -80,7 +80,7 @@ internal sealed class RunDirectory(string path)
     }
 
     /// <summary>
-    /// Wipes what <c>ncs-setup --reset</c> wipes (NSO-FACTS section 3): the CDB files and rollbacks,
+    /// Wipes what <c>ncs-setup --reset</c> wipes (NSO-NOTES §5): the CDB files and rollbacks,
     /// the logs and the state. Init files (*.xml) in ncs-cdb stay, so the next start loads them again.
     /// </summary>
     public void Reset()

@@ -11,7 +11,7 @@ internal enum NsoPortKind
 
 internal static class NsoPortKinds
 {
-    /// <summary>NSO's stock ports (NSO-FACTS section 1), which the first instance gets when they are free.</summary>
+    /// <summary>NSO's stock ports (NSO-NOTES §1), which the first instance gets when they are free.</summary>
     public static int StockPort(this NsoPortKind kind) => kind switch
     {
         NsoPortKind.Ipc => 4569,

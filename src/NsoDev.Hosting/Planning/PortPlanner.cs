@@ -15,7 +15,7 @@ internal sealed class PortPlanner(IPortProbe probe)
     public const int Bands = 10;
     public const int MaxInstances = BandSize / BlockSize;
 
-    /// <summary>NETCONF over TCP, call-home and HA (NSO-FACTS section 5): never planned, never allowed.</summary>
+    /// <summary>NETCONF over TCP, call-home and HA (NSO-NOTES §1): never planned, never allowed.</summary>
     public static readonly IReadOnlySet<int> ReservedPorts = new HashSet<int> { 2023, 4334, 4570 };
 
     public IReadOnlyList<InstancePorts> Plan(IReadOnlyList<InstancePortRequest> requests, IReadOnlySet<int>? leasedElsewhere = null)

@@ -8,7 +8,7 @@ internal sealed record LocalIpcConf(bool Enabled, string Path)
     public const string DefaultPath = "/tmp/nso/nso-ipc";
 }
 
-/// <summary><c>/ncs-config/ncs-ipc-access-check</c>: the shared-secret challenge on IPC (NSO-FACTS section 4).</summary>
+/// <summary><c>/ncs-config/ncs-ipc-access-check</c>: the shared-secret challenge on IPC (NSO-NOTES §4).</summary>
 /// <param name="Enabled">False by default.</param>
 /// <param name="FileName">The secret file, absolute; required when the container is given.</param>
 internal sealed record IpcAccessCheckConf(bool Enabled, string? FileName)

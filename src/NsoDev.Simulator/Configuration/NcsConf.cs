@@ -3,8 +3,8 @@ using System.Net;
 namespace NsoDev.Simulator.Configuration;
 
 /// <summary>
-/// The part of ncs.conf (with its <c>ncs.conf.d</c> fragments) that nso-sim acts on (NSO-FACTS
-/// section 1). Other known elements are checked and then ignored. Paths are absolute, resolved
+/// The part of ncs.conf (with its <c>ncs.conf.d</c> fragments) that nso-sim acts on (NSO-NOTES
+/// §1). Other known elements are checked and then ignored. Paths are absolute, resolved
 /// against the run directory.
 /// </summary>
 internal sealed record NcsConf(

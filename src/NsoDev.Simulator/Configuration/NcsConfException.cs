@@ -1,7 +1,7 @@
 namespace NsoDev.Simulator.Configuration;
 
 /// <summary>
-/// ncs.conf cannot be used. NSO exits 21 for this (NSO-FACTS section 2); the message names the
+/// ncs.conf cannot be used. NSO exits 21 for this (NSO-NOTES §2); the message names the
 /// file, the line and the element so that the fix is obvious.
 /// </summary>
 internal sealed class NcsConfException : Exception

@@ -67,7 +67,7 @@ internal sealed class NcsConfLeaves(XElement root, string file, string runDirect
         return paths is { Count: > 0 } ? paths : throw Missing(path);
     }
 
-    /// <summary>A leaf NSO requires only when its parent container is there (NSO-FACTS section 1).</summary>
+    /// <summary>A leaf NSO requires only when its parent container is there (NSO-NOTES §1).</summary>
     public void RequireWithParent(string path)
     {
         var (parent, _) = Split(path);

@@ -3,7 +3,7 @@ using System.Text;
 namespace NsoDev.Simulator.Configuration;
 
 /// <summary>
-/// <c>${VAR}</c> and <c>${VAR:-default}</c> in ncs.conf text values (NSO-FACTS section 1).
+/// <c>${VAR}</c> and <c>${VAR:-default}</c> in ncs.conf text values (NSO-NOTES §1).
 /// Sample: <c>${NCS_DIR}/etc/ncs</c>, <c>${NSO_CLI_PORT:-2024}</c>.
 /// An unset <c>${VAR}</c> becomes empty and <c>:-</c> also covers an empty value, as in a shell
 /// (inferred: the docs do not say what NSO does with an unset variable).

@@ -5,7 +5,7 @@ namespace NsoDev.Simulator.Control;
 
 /// <summary>
 /// <c>ncs --status</c>, <c>--stop</c>, <c>--reload</c> and <c>--wait-started</c> against a running
-/// daemon, with NSO's messages and exit codes (NSO-FACTS section 2). They are IPC clients like
+/// daemon, with NSO's messages and exit codes (NSO-NOTES §2). They are IPC clients like
 /// any other: <paramref name="secret"/> (from <c>NCS_IPC_ACCESS_FILE</c>) makes them answer a v2
 /// challenge, and a rejection prints <c>Access Rejected (status)</c> and exits 1. The secret is
 /// the access file's bytes, or null to ask for no challenge.

@@ -1,6 +1,6 @@
 namespace NsoDev.Simulator.Daemon;
 
-/// <summary>The start phases <c>--status</c> reports (NSO-FACTS section 2), in order.</summary>
+/// <summary>The start phases <c>--status</c> reports (NSO-NOTES §2), in order.</summary>
 internal enum DaemonPhase
 {
     Starting,

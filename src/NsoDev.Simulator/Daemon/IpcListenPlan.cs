@@ -6,7 +6,7 @@ namespace NsoDev.Simulator.Daemon;
 
 /// <summary>
 /// Where the daemon listens for IPC: TCP on <c>ncs-ipc-address</c> plus each
-/// <c>ncs-ipc-extra-listen-ip</c>, or one Unix socket. NSO-FACTS section 1 decides, by version:
+/// <c>ncs-ipc-extra-listen-ip</c>, or one Unix socket. NSO-NOTES §1 decides, by version:
 /// <list type="bullet">
 /// <item>ncs.conf alone up to 6.4: <c>ncs-local-ipc/enabled</c> picks the Unix socket (TCP is then off);</item>
 /// <item>6.5 and 6.6: <c>NCS_IPC_PATH</c> in the daemon's environment overrides ncs.conf;</item>

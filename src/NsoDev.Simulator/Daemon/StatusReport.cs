@@ -6,7 +6,7 @@ namespace NsoDev.Simulator.Daemon;
 
 /// <summary>
 /// The text <c>ncs --status</c> prints. NSO's begins with <c>vsn:</c> and <c>SMP support:</c> and
-/// has a <c>status:</c> line (NSO-FACTS section 2); the <c>engine:</c> line says this is not NSO.
+/// has a <c>status:</c> line (NSO-NOTES §2); the <c>engine:</c> line says this is not NSO.
 /// Sample:
 /// <code>
 /// vsn: 6.5

@@ -4,7 +4,7 @@ namespace NsoDev.Simulator.Daemon;
 
 /// <summary>
 /// Why the daemon stops. Clean stops (<c>ncs --stop</c>, EOF on stdin) close everything and exit 0;
-/// signals are abrupt, as in NSO, which must not be stopped with SIGINT (NSO-FACTS section 2).
+/// signals are abrupt, as in NSO, which must not be stopped with SIGINT (NSO-NOTES §2).
 /// </summary>
 internal sealed record StopRequest(bool Clean, string Reason, int ExitCode)
 {

@@ -52,8 +52,8 @@ internal sealed class DataStoreException : Exception
 
 /// <summary>
 /// cdb/db-dir cannot be loaded: an init file or A.cdb is not well-formed XML, or the
-/// directory cannot be read or written. NSO exits with a code from 10 to 16 for this (NSO-FACTS
-/// section 2); the message names the file.
+/// directory cannot be read or written. NSO exits with a code from 10 to 16 for this (NSO-NOTES
+/// §2); the message names the file.
 /// </summary>
 internal sealed class CdbLoadException : Exception
 {

@@ -43,7 +43,7 @@ internal sealed class RunningDatastore
 
     /// <summary>
     /// Opens cdb/db-dir (creating it): A.cdb when there is one; on a first start, the init
-    /// files (every *.xml, NSO-FACTS section 3) merged in name order and saved as A.cdb at once,
+    /// files (every *.xml, NSO-NOTES §5) merged in name order and saved as A.cdb at once,
     /// so that they are read only that one time.
     /// </summary>
     /// <exception cref="CdbLoadException">A.cdb or an init file is unreadable, or the directory is not writable.</exception>

@@ -64,7 +64,7 @@ internal sealed class RunningFile
         }
     }
 
-    /// <summary>The init files of a first start: every *.xml in cdb/db-dir, in name order (NSO-FACTS section 3).</summary>
+    /// <summary>The init files of a first start: every *.xml in cdb/db-dir, in name order (NSO-NOTES §5).</summary>
     /// <exception cref="CdbLoadException">One cannot be read or is not well-formed; the message names it.</exception>
     public IReadOnlyList<(string File, XElement Config)> LoadInitFiles()
     {

@@ -1,6 +1,6 @@
 namespace NsoDev.Simulator.Ipc;
 
-/// <summary>The first byte of an IPC connection, less its challenge flags (NSO-FACTS section 4).</summary>
+/// <summary>The first byte of an IPC connection, less its challenge flags (NSO-NOTES §4).</summary>
 internal enum IpcClientId : byte
 {
     DataProvider = 3,

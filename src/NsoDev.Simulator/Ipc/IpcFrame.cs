@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace NsoDev.Simulator.Ipc;
 
 /// <summary>
-/// IPC framing after the preamble (NSO-FACTS section 4): a 4-byte big-endian length, then the
+/// IPC framing after the preamble (NSO-NOTES §4): a 4-byte big-endian length, then the
 /// payload. Sample, a <c>status</c> control request: <c>00 00 00 06 73 74 61 74 75 73</c>.
 /// </summary>
 internal static class IpcFrame

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace NsoDev.Simulator.Ipc;
 
 /// <summary>
-/// The daemon's 9-byte answer to a library client (NSO-FACTS section 4):
+/// The daemon's 9-byte answer to a library client (NSO-NOTES §4):
 /// <c>[status][protoVsn:uint16 BE][serverVsn:uint32 BE][maxDepth][maxKeyLen]</c>.
 /// Sample, an NSO 6.5 daemon accepting: <c>00 00 55 06 05 00 00 14 09</c>.
 /// </summary>

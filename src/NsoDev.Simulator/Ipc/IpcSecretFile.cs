@@ -3,7 +3,7 @@ using System.Globalization;
 namespace NsoDev.Simulator.Ipc;
 
 /// <summary>
-/// The access-check secret (NSO-FACTS section 4): the whole file, byte for byte; a trailing
+/// The access-check secret (NSO-NOTES §4): the whole file, byte for byte; a trailing
 /// newline is part of it. The daemon reads <c>ncs-ipc-access-check/filename</c>, clients read
 /// <c>NCS_IPC_ACCESS_FILE</c>.
 /// </summary>

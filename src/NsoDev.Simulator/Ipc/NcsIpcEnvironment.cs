@@ -5,7 +5,7 @@ using System.Text;
 namespace NsoDev.Simulator.Ipc;
 
 /// <summary>
-/// The <c>NCS_IPC_*</c> variables clients read (NSO-FACTS sections 2 and 4): <c>NCS_IPC_PATH</c>
+/// The <c>NCS_IPC_*</c> variables clients read (NSO-NOTES §3 and §4): <c>NCS_IPC_PATH</c>
 /// (a Unix socket) wins over <c>NCS_IPC_ADDR</c> and <c>NCS_IPC_PORT</c> (default 127.0.0.1:4569);
 /// the access secret is named by <c>CONFD_IPC_ACCESS_FILE</c>, read first, or <c>NCS_IPC_ACCESS_FILE</c>.
 /// Unset and empty are the same.

@@ -7,7 +7,7 @@ namespace NsoDev.Simulator.Ipc;
 /// The NSO release nso-sim pretends to be, from <c>NSO_SIM_VERSION</c> (default 6.5): one of the
 /// releases whose ncs.conf element tree nso-sim knows (<see cref="NcsConfSchema.Releases"/>, 6.1 to
 /// 6.7). It decides which ncs.conf elements exist (docs/NSO-NOTES.md §1) and the IPC protocol
-/// version (NSO-FACTS section 4: 6.5 is 85, 6.6 is 86, 6.7 is 87).
+/// version (NSO-NOTES §4: 6.5 is 85, 6.6 is 86, 6.7 is 87).
 /// </summary>
 internal sealed record NsoVersion(string Text, int Major, int Minor, int Maintenance) : IComparable<NsoVersion>
 {

@@ -3,7 +3,7 @@ using NsoDev.Simulator.Configuration;
 namespace NsoDev.Simulator.Logging;
 
 /// <summary>
-/// The daemon's logs, by the names ncs.conf gives them (NSO-FACTS section 1): <see cref="Ncs"/>
+/// The daemon's logs, by the names ncs.conf gives them (NSO-NOTES §1): <see cref="Ncs"/>
 /// (ncs.log), <see cref="Devel"/> (devel.log, <c>logs/developer-log</c>), <see cref="Audit"/>
 /// (audit.log, <c>logs/audit-log</c>) and <see cref="Netconf"/> (netconf.log, <c>logs/netconf-log</c>,
 /// written only when enabled). The northbound code writes through these, for example

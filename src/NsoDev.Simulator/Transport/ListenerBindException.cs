@@ -3,7 +3,7 @@ using NsoDev.Simulator.Configuration;
 
 namespace NsoDev.Simulator.Transport;
 
-/// <summary>A listener could not bind its address; NSO exits 20 for this (NSO-FACTS section 2).</summary>
+/// <summary>A listener could not bind its address; NSO exits 20 for this (NSO-NOTES §2).</summary>
 internal sealed class ListenerBindException : Exception
 {
     public ListenerBindException()

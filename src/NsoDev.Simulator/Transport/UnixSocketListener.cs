@@ -5,7 +5,7 @@ namespace NsoDev.Simulator.Transport;
 
 /// <summary>
 /// Local IPC: a listening Unix socket at <c>ncs-local-ipc/path</c> or <c>NCS_IPC_PATH</c>
-/// (NSO-FACTS section 1). The parent directory is created; a socket file left by a daemon that
+/// (NSO-NOTES §1). The parent directory is created; a socket file left by a daemon that
 /// died is replaced; a live daemon on the same path is an error (exit 20). The file is removed
 /// when the listener closes.
 /// </summary>

@@ -4,7 +4,7 @@ using NsoDev.Ipc;
 
 namespace NsoDev.ServiceDefaults.Tests.Options;
 
-/// <summary>How <see cref="NsoIpcOptions"/> reads the variables NSO's own clients read (NSO-FACTS sections 2 and 4).</summary>
+/// <summary>How <see cref="NsoIpcOptions"/> reads the variables NSO's own clients read (NSO-NOTES §3 and §4).</summary>
 public sealed class NsoIpcOptionsBindingTests
 {
     [Fact]

@@ -3,7 +3,7 @@ using NsoDev.Simulator.Ipc;
 
 namespace NsoDev.Simulator.Tests.Ipc;
 
-/// <summary>How a client finds the daemon and its secret (NSO-FACTS sections 2 and 4).</summary>
+/// <summary>How a client finds the daemon and its secret (NSO-NOTES §3 and §4).</summary>
 public sealed class NcsIpcEnvironmentTests
 {
     private static Func<string, string?> Environment(params (string Name, string Value)[] variables) =>

@@ -6,7 +6,7 @@ using NsoDev.Simulator.Tests.Ipc;
 namespace NsoDev.Simulator.Tests.Processes;
 
 /// <summary>
-/// <c>ncs-ipc-access-check</c> on a real daemon (NSO-FACTS section 4), over TCP and over a Unix
+/// <c>ncs-ipc-access-check</c> on a real daemon (NSO-NOTES §4), over TCP and over a Unix
 /// socket: library-style clients playing the challenge, and the control commands with and without
 /// <c>NCS_IPC_ACCESS_FILE</c>.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace NsoDev.Simulator.Tests.Processes;
 
-/// <summary>Local IPC (<c>ncs-local-ipc</c>, a Unix socket) on a real daemon (NSO-FACTS section 1).</summary>
+/// <summary>Local IPC (<c>ncs-local-ipc</c>, a Unix socket) on a real daemon (NSO-NOTES §1).</summary>
 [Collection(RealProcesses.Name)]
 public sealed class LocalIpcProcessTests : IAsyncLifetime
 {
