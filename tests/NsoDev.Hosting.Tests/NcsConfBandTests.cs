@@ -52,7 +52,7 @@ public sealed class NcsConfBandTests : IDisposable
             : new NsoIpcEndpoint.Tcp("127.0.0.1", 20010);
         var path = Write(template, version, endpoint, ipc.EndsWith("+check", StringComparison.Ordinal) ? Path.Combine(_directory, "ipc_access") : null, webUi);
 
-        var conf = NcsConfParser.Load(path, _directory, _ => null, SimulatedVersion.Parse(release));
+        var conf = NcsConfParser.Load(path, _directory, name => name == "NCS_DIR" ? "/opt/nso" : null, SimulatedVersion.Parse(release));
 
         Assert.Equal(endpoint is NsoIpcEndpoint.UnixSocket, conf.LocalIpc.Enabled);
         Assert.Equal(endpoint is NsoIpcEndpoint.Tcp, conf.Ipc.Enabled && !conf.LocalIpc.Enabled);
@@ -119,7 +119,7 @@ public sealed class NcsConfBandTests : IDisposable
         var path = Path.Combine(_directory, "stock.conf");
         DocumentOf(StockTree()).Save(path);
 
-        NcsConfParser.Load(path, _directory, _ => null, SimulatedVersion.Parse(release));
+        NcsConfParser.Load(path, _directory, name => name == "NCS_DIR" ? "/opt/nso" : null, SimulatedVersion.Parse(release));
     }
 
     [Fact]

@@ -14,6 +14,9 @@ internal sealed record NcsEngine(string Executable, NsoVersion Version, bool IsS
     /// <summary>For the dashboard: which engine runs, so nobody mistakes the simulator for NSO.</summary>
     public string DisplayName => IsSimulator ? $"nso-sim (simulator of NSO {Version})" : $"Cisco NSO {Version}";
 
-    /// <summary>The NSO installation directory, for NCS_DIR; the simulator has none.</summary>
-    public string? InstallationDirectory => IsSimulator ? null : Path.GetDirectoryName(Path.GetDirectoryName(Executable));
+    /// <summary>
+    /// The daemon's NCS_DIR, which the stock ncs.conf refers to (<c>${NCS_DIR}/etc/ncs</c>) and NSO
+    /// refuses to leave undefined: the installation for NSO; for nso-sim, the folder it is in.
+    /// </summary>
+    public string InstallationDirectory => Path.GetDirectoryName(IsSimulator ? Path.GetFullPath(Executable) : Path.GetDirectoryName(Executable))!;
 }

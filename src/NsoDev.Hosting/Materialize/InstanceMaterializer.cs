@@ -66,10 +66,7 @@ internal static class InstanceMaterializer
             environment[name] = value;
         }
 
-        if (engine.InstallationDirectory is { } ncsDir)
-        {
-            environment["NCS_DIR"] = ncsDir;
-        }
+        environment["NCS_DIR"] = engine.InstallationDirectory;
 
         return environment;
     }

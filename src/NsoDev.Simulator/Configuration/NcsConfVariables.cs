@@ -5,12 +5,12 @@ namespace NsoDev.Simulator.Configuration;
 /// <summary>
 /// <c>${VAR}</c> and <c>${VAR:-default}</c> in ncs.conf text values (NSO-NOTES §1).
 /// Sample: <c>${NCS_DIR}/etc/ncs</c>, <c>${NSO_CLI_PORT:-2024}</c>.
-/// An unset <c>${VAR}</c> becomes empty and <c>:-</c> also covers an empty value, as in a shell
-/// (inferred: the docs do not say what NSO does with an unset variable).
+/// An unset <c>${VAR}</c> with no default is an error, as ncs.conf(5) says; <c>:-</c> also covers
+/// a variable that is set but empty, as in a shell (inferred: the page speaks only of undefined ones).
 /// </summary>
 internal static class NcsConfVariables
 {
-    /// <exception cref="FormatException">An unterminated or malformed reference.</exception>
+    /// <exception cref="FormatException">An unterminated or malformed reference, or an unset variable with no default.</exception>
     public static string Substitute(string text, Func<string, string?> getVariable)
     {
         var start = text.IndexOf("${", StringComparison.Ordinal);
@@ -50,7 +50,7 @@ internal static class NcsConfVariables
         var value = getVariable(name);
         if (separator < 0)
         {
-            return value ?? string.Empty;
+            return value ?? throw new FormatException($"${{{name}}} is not set in the daemon's environment and has no default; set {name}, or write ${{{name}:-default}}");
         }
 
         return string.IsNullOrEmpty(value) ? reference[(separator + 2)..] : value;

@@ -36,6 +36,9 @@ public sealed class InstanceTemplateTests
         { "local-ipc", "6.5", "6.3", "/ncs-config/ncs-local-ipc" },
     };
 
+    /// <summary>What the stock file refers to, as NsoDev sets it for every daemon.</summary>
+    public static string? StockVariables(string name) => name == "NCS_DIR" ? "/opt/nso" : null;
+
     private static string Template(string name, string band) => Path.Combine(RepositoryRoot.Path, "instance-templates", name, band, "ncs.conf");
 
     [Theory]
@@ -44,7 +47,7 @@ public sealed class InstanceTemplateTests
     {
         var runDirectory = Path.Combine(Path.GetTempPath(), "cfs");
 
-        var conf = NcsConfParser.Load(Template(name, band), runDirectory, _ => null, NsoVersion.Parse(release));
+        var conf = NcsConfParser.Load(Template(name, band), runDirectory, StockVariables, NsoVersion.Parse(release));
 
         Assert.Equal(Path.Combine(runDirectory, "logs", "ncs.log"), conf.NcsLog.FilePath);
         Assert.Equal(Path.Combine(runDirectory, "state"), conf.StateDir);
@@ -57,8 +60,16 @@ public sealed class InstanceTemplateTests
     [MemberData(nameof(Refused))]
     public void A_template_is_refused_by_a_release_outside_its_band(string name, string band, string release, string element)
     {
-        var error = Assert.Throws<NcsConfException>(() => NcsConfParser.Load(Template(name, band), Path.GetTempPath(), _ => null, NsoVersion.Parse(release)));
+        var error = Assert.Throws<NcsConfException>(() => NcsConfParser.Load(Template(name, band), Path.GetTempPath(), StockVariables, NsoVersion.Parse(release)));
 
         Assert.Contains($": {element}: unknown element in NSO {release}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_template_is_refused_naming_NCS_DIR_when_it_is_not_set_since_the_stock_file_refers_to_it()
+    {
+        var error = Assert.Throws<NcsConfException>(() => NcsConfParser.Load(DefaultTemplate, Path.GetTempPath(), _ => null, NsoVersion.Parse("6.5")));
+
+        Assert.Contains("${NCS_DIR} is not set in the daemon's environment and has no default", error.Message, StringComparison.Ordinal);
     }
 }

@@ -28,7 +28,7 @@ public sealed class InstanceTemplateProcessTests : IDisposable
         Listen(conf.Root!, ["webui", "transport", "tcp"], _run.WebuiPort);
         conf.Save(_run.ConfPath);
 
-        await using var daemon = NsoSimProcess.Start(_run.DaemonArgs);
+        await using var daemon = NsoSimProcess.Start(_run.DaemonArgs, new Dictionary<string, string> { ["NCS_DIR"] = AppContext.BaseDirectory });
         var wait = await NsoSimProcess.RunAsync(["--wait-started", NsoSimProcess.WaitStartedSeconds], _run.ClientEnvironment);
         Assert.True(wait.ExitCode == 0, $"--wait-started: {wait.ExitCode} {wait.Stderr}; daemon: {daemon.Stderr}");
 

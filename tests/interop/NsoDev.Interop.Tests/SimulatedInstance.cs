@@ -47,6 +47,7 @@ public sealed class SimulatedInstance : IAsyncLifetime
 
         conf.Save(Path.Combine(_directory, "ncs.conf"));
         var start = new ProcessStartInfo(Simulator) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["NCS_DIR"] = AppContext.BaseDirectory; // the stock file's ${NCS_DIR} must be defined, as NsoDev defines it
         foreach (var argument in new[] { "--cd", _directory, "-c", "ncs.conf", "--foreground", "--stop-on-eof" })
         {
             start.ArgumentList.Add(argument);
