@@ -25,8 +25,12 @@ internal static class NcsConfValues
         return text is "true" or "false";
     }
 
-    public static bool TryPort(string text, out int port) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= IPEndPoint.MaxPort;
+    /// <summary>A port is a YANG uint16, so it takes what any YANG integer takes: a <c>+</c> sign and leading zeros.</summary>
+    public static bool TryPort(string text, out int port)
+    {
+        port = 0;
+        return TryInteger(text, 0, IPEndPoint.MaxPort) && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out port);
+    }
 
     /// <summary>IPAddress.TryParse also takes shorthands such as "1" (0.0.0.1); inet:ip-address does not.</summary>
     public static bool TryIpAddress(string text, out IPAddress address) =>

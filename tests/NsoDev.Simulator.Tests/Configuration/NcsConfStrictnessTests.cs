@@ -131,6 +131,13 @@ public sealed class NcsConfStrictnessTests
             StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_port_is_a_yang_uint16_so_a_plus_sign_and_leading_zeros_are_taken_and_a_minus_sign_is_not()
+    {
+        Assert.Equal(2024, Parse("<cli><ssh><port>+02024</port></ssh></cli>").CliSsh.Port);
+        Assert.EndsWith("\"-1\" is not a port number (0..65535)", ParseFails("<cli><ssh><port>-1</port></ssh></cli>"), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("<compaction><journal-compaction>often</journal-compaction></compaction>", "/ncs-config/compaction/journal-compaction", "\"often\" is not one of automatic, manual")]
     [InlineData("<logs><developer-log-level>loud</developer-log-level></logs>", "/ncs-config/logs/developer-log-level", "\"loud\" is not one of error, info, trace")]
