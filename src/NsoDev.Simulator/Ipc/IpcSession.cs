@@ -79,7 +79,7 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
                 // Straight to the challenge: no status byte, no versions.
                 if (await AdmitAsync(client, challenge, preamble, stopping))
                 {
-                    context.ReportUnserved?.Invoke(IpcUnservedClient.NetconfSubsystem(client, context.NorthboundPort));
+                    await CloseUnservedAsync(IpcUnservedClient.NetconfSubsystem(client, context.NorthboundPort), stopping);
                 }
 
                 return;
@@ -111,7 +111,7 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
         }
         else
         {
-            await CloseUnservedAsync(client, stopping);
+            await CloseUnservedLibraryClientAsync(client, stopping);
         }
     }
 
@@ -131,11 +131,7 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
         await output.WriteAsync(new[] { CliGoOn }, preamble);
         if (await AdmitAsync(client, challenge, preamble, stopping))
         {
-            context.ReportUnserved?.Invoke(IpcUnservedClient.Cli(client, context.NorthboundPort));
-
-            // Take the header the CLI writes next before closing: a close before that write kills
-            // ncs_cli with SIGPIPE and no message; after it, ncs_cli reports the lost connection.
-            await LingerAsync(stopping);
+            await CloseUnservedAsync(IpcUnservedClient.Cli(client, context.NorthboundPort), stopping);
         }
     }
 
@@ -167,7 +163,7 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
     /// works. One that closes by itself right after the hello, as NsoDev's health check does every few
     /// seconds, only gets a devel.log line: a WARNING per probe would bury ncs.log.
     /// </summary>
-    private async Task CloseUnservedAsync(IpcClientKind client, CancellationToken stopping)
+    private async Task CloseUnservedLibraryClientAsync(IpcClientKind client, CancellationToken stopping)
     {
         using var grace = new CancellationTokenSource(context.Timeouts.UnservedGrace, context.Time);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping, grace.Token);
@@ -181,12 +177,26 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
             }
 
             input.AdvanceTo(result.Buffer.End);
-            context.ReportUnserved?.Invoke(IpcUnservedClient.Library(client, "sent a request", context.NorthboundPort));
         }
         catch (OperationCanceledException) when (grace.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
             context.ReportUnserved?.Invoke(IpcUnservedClient.Library(client, $"stayed open {Seconds(context.Timeouts.UnservedGrace)} after the IPC hello", context.NorthboundPort));
+            return;
         }
+
+        await CloseUnservedAsync(IpcUnservedClient.Library(client, "sent a request", context.NorthboundPort), stopping);
+    }
+
+    /// <summary>
+    /// Logs why the client is not served, then takes what it is still writing (ncs_cmd's next requests,
+    /// ncs_cli's header) before closing: a close with its bytes unread resets the connection, and a
+    /// close before its next write kills ncs_cli with SIGPIPE and no message. Recorded: after a plain
+    /// close, ncs_cmd reports "NCS closed connection" and ncs_cli "Failed to read challange".
+    /// </summary>
+    private async Task CloseUnservedAsync(string warning, CancellationToken stopping)
+    {
+        context.ReportUnserved?.Invoke(warning);
+        await LingerAsync(stopping);
     }
 
     private async Task ServeControlAsync(CancellationToken cancellationToken)
@@ -200,13 +210,14 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
     }
 
     /// <summary>
-    /// After a rejection byte: wait briefly for the client's own close, so that closing with its unread
-    /// bytes in the buffer does not reset the connection before the client has read the byte.
+    /// Before closing on a client that may still be writing: wait briefly for its own close, so that
+    /// closing with its unread bytes in the buffer does not reset the connection before it has read
+    /// what it was told (a rejection byte) or finished its write.
     /// </summary>
     private async Task LingerAsync(CancellationToken cancellationToken)
     {
-        using var linger = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        linger.CancelAfter(context.Timeouts.RejectionLinger);
+        using var deadline = new CancellationTokenSource(context.Timeouts.CloseLinger, context.Time);
+        using var linger = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             await input.DiscardToEndAsync(linger.Token);

@@ -41,11 +41,12 @@ internal sealed record IpcSessionContext(
 /// How long an admitted library client nso-sim does not serve (MAAPI, CDB, ...) may stay silent
 /// before it is closed. Short, so that no real client hangs; a request ends it at once.
 /// </param>
-/// <param name="RejectionLinger">
-/// After a rejection byte, how long to wait for the client's own close: closing with its unread bytes
-/// in the buffer would reset the connection, and the client could lose the byte.
+/// <param name="CloseLinger">
+/// Before closing on a rejected or unserved client, how long to wait for its own close: closing with
+/// its unread bytes in the buffer would reset the connection, and the client could lose the last byte
+/// it was sent, or die of SIGPIPE on its next write.
 /// </param>
-internal sealed record IpcSessionTimeouts(TimeSpan Preamble, TimeSpan UnservedGrace, TimeSpan RejectionLinger)
+internal sealed record IpcSessionTimeouts(TimeSpan Preamble, TimeSpan UnservedGrace, TimeSpan CloseLinger)
 {
     public static IpcSessionTimeouts Default { get; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(250));
 }

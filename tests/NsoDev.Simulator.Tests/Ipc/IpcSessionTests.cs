@@ -138,6 +138,16 @@ public sealed class IpcSessionTests : IAsyncLifetime
         Assert.Equal("MAAPI client (id 7) from pipe: its protocol version 87 is incompatible with this daemon's 85 (NSO 6.5); told so and closed", Assert.Single(_unserved));
     }
 
+    [Fact]
+    public void The_longest_path_to_closing_an_unserved_client_takes_well_under_a_second_by_default()
+    {
+        // A silent library client: the grace, then no linger; one that sent a request, or ncs_cli
+        // writing its header: at most the grace and the linger. Either way below 1 s, so no real client waits.
+        var timeouts = IpcSessionTimeouts.Default;
+
+        Assert.True(timeouts.UnservedGrace + timeouts.CloseLinger < TimeSpan.FromSeconds(1), $"{timeouts.UnservedGrace} + {timeouts.CloseLinger}");
+    }
+
     [Fact(Timeout = 5000)]
     public async Task A_control_client_is_kept_open_and_served_past_the_grace_that_closes_other_clients()
     {
