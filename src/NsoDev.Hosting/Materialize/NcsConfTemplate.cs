@@ -53,10 +53,17 @@ internal abstract record NcsConfTemplate
         public override string PathFor(NsoVersion version)
         {
             var bands = Bands;
-            var band = bands.LastOrDefault(b => b <= version);
-            if (bands.Count == 0 || band == default)
+            if (bands.Count == 0)
             {
-                var first = bands.Count > 0 ? bands[0].ToString() : "none";
+                throw new NcsConfTemplateException(
+                    $"The template folder '{Directory}' holds no version band (a folder such as 6.5 with an ncs.conf in it). "
+                    + "Rebuild the app host so that instance-templates/ is copied beside it, or point WithTemplate at an ncs.conf.");
+            }
+
+            var band = bands.LastOrDefault(b => b <= version);
+            if (band == default)
+            {
+                var first = bands[0].ToString();
                 throw new NcsConfTemplateException(
                     $"The template '{Name}' has no ncs.conf for NSO {version}: its version bands start at {first} ({Directory}). "
                     + $"Use a template with a band for {version} (the default template has one from 6.2, and TCP IPC needs no local-ipc template), "

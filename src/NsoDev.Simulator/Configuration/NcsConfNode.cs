@@ -46,8 +46,6 @@ internal sealed class NcsConfNode(string name, string path)
     /// <summary>Sample: <c>/ncs-config/cli/ssh/port</c>.</summary>
     public string Path { get; } = path;
 
-    public IReadOnlyList<NcsConfShape> Shapes => _shapes;
-
     public NcsConfNode? Child(string name) => _children.GetValueOrDefault(name);
 
     public NcsConfShape? In(NsoRelease release) => _shapes.FirstOrDefault(s => s.Covers(release));
