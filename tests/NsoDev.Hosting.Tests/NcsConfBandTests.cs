@@ -71,6 +71,22 @@ public sealed class NcsConfBandTests : IDisposable
     public void The_band_is_the_highest_at_or_below_the_version(string template, string release, string band) =>
         Assert.Equal(Path.Combine(Templates, template, band, "ncs.conf"), new NcsConfTemplate.Banded(Path.Combine(Templates, template)).PathFor(Version(release)));
 
+    [Fact]
+    public void A_template_folder_without_bands_is_refused_with_the_rebuild_hint()
+    {
+        var empty = Directory.CreateTempSubdirectory("nsodev-bands-");
+        try
+        {
+            var error = Assert.Throws<NcsConfTemplateException>(() => new NcsConfTemplate.Banded(empty.FullName).PathFor(Version("6.5")));
+
+            Assert.Equal($"The template folder '{empty.FullName}' holds no version band (a folder such as 6.5 with an ncs.conf in it). Rebuild the app host so that instance-templates/ is copied beside it, or point WithTemplate at an ncs.conf.", error.Message);
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("local-ipc", "6.3", "6.4")]
     [InlineData("local-ipc", "6.2", "6.4")]
