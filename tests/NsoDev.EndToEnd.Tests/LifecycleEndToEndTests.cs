@@ -127,6 +127,7 @@ public sealed class LifecycleEndToEndTests : IDisposable
         var runDirectory = Path.Combine(_runRoot, "nso-1");
         var simulator = Path.Combine(AppContext.BaseDirectory, "nso-sim");
         var orphanStart = new ProcessStartInfo(simulator) { RedirectStandardInput = true, RedirectStandardOutput = true };
+        orphanStart.Environment["NCS_DIR"] = AppContext.BaseDirectory; // as NsoDev starts nso-sim: the stock file refers to ${NCS_DIR}
         foreach (var argument in new[] { "--cd", runDirectory, "-c", Path.Combine(runDirectory, "ncs.conf"), "--foreground", "--stop-on-eof" })
         {
             orphanStart.ArgumentList.Add(argument);
@@ -134,7 +135,7 @@ public sealed class LifecycleEndToEndTests : IDisposable
 
         using var orphan = Process.Start(orphanStart)!;
         await File.WriteAllTextAsync(Path.Combine(runDirectory, "nsodev.pid"), orphan.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cts.Token);
-        await WaitUntilListeningAsync(runDirectory, cts.Token);
+        await WaitUntilListeningAsync(runDirectory, orphan, cts.Token);
 
         // Second run: the orphan holds nso-1's ports until NsoDev stops it.
         var second = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1", "--Nso:Instances:nso-1:AccessCheck=false");
@@ -146,11 +147,12 @@ public sealed class LifecycleEndToEndTests : IDisposable
         Assert.Contains("clean shutdown: --stop", await File.ReadAllTextAsync(Path.Combine(runDirectory, "logs", "ncs.log"), cts.Token), StringComparison.Ordinal);
     }
 
-    private static async Task WaitUntilListeningAsync(string runDirectory, CancellationToken cancellationToken)
+    private static async Task WaitUntilListeningAsync(string runDirectory, Process daemon, CancellationToken cancellationToken)
     {
         var log = Path.Combine(runDirectory, "logs", "ncs.log");
         while (!(await File.ReadAllLinesAsync(log, cancellationToken)).Last().EndsWith("- Started", StringComparison.Ordinal))
         {
+            Assert.False(daemon.HasExited, $"the daemon exited with {(daemon.HasExited ? daemon.ExitCode : 0)} before it started; its ncs.log ends: {(await File.ReadAllLinesAsync(log, cancellationToken)).LastOrDefault()}");
             await Task.Delay(50, cancellationToken);
         }
     }
