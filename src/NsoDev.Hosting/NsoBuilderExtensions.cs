@@ -296,6 +296,21 @@ public static class NsoBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(nso);
         var destination = builder.Resource;
+        var existing = destination.Annotations.OfType<NsoReferenceAnnotation>().Select(r => r.Nso).ToList();
+        if (existing.Contains(nso.Resource))
+        {
+            return builder;
+        }
+
+        // NSO's tools read one set of NCS_IPC_* variables; a second set would overwrite part of the
+        // first (PATH beside ADDR/PORT, one daemon's access file with the other's port).
+        if (existing.FirstOrDefault() is { } other)
+        {
+            throw new InvalidOperationException(
+                $"'{destination.Name}' already references NSO instance '{other.Name}', and a client gets one set of NCS_IPC_* variables, so a reference to '{nso.Resource.Name}' too would mix the two daemons' endpoints. "
+                + $"Reference one instance per client: give '{nso.Resource.Name}' a client resource of its own.");
+        }
+
         destination.Annotations.Add(new NsoReferenceAnnotation(nso.Resource));
         return builder
             .WithReferenceRelationship(nso.Resource)

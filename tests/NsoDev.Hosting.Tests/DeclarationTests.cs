@@ -22,6 +22,33 @@ public class DeclarationTests
     }
 
     [Fact]
+    public void A_client_that_references_a_second_instance_is_refused_so_two_daemons_variables_never_mix()
+    {
+        var builder = Builder();
+        var cfs = builder.AddNso("cfs").WithIpcAccessCheck();
+        var rfs = builder.AddNso("rfs").WithUnixSocketIpc();
+        var client = builder.AddExecutable("inventory", "sh", ".").WithReference(cfs);
+
+        var error = Assert.Throws<InvalidOperationException>(() => client.WithReference(rfs));
+
+        Assert.Equal(
+            "'inventory' already references NSO instance 'cfs', and a client gets one set of NCS_IPC_* variables, so a reference to 'rfs' too would mix the two daemons' endpoints. Reference one instance per client: give 'rfs' a client resource of its own.",
+            error.Message);
+        Assert.Single(client.Resource.Annotations.OfType<NsoReferenceAnnotation>());
+    }
+
+    [Fact]
+    public void Referencing_the_same_instance_twice_adds_it_once()
+    {
+        var builder = Builder();
+        var cfs = builder.AddNso("cfs");
+        var client = builder.AddExecutable("inventory", "sh", ".").WithReference(cfs).WithReference(cfs);
+
+        Assert.Single(client.Resource.Annotations.OfType<NsoReferenceAnnotation>());
+        Assert.Single(client.Resource.Annotations.OfType<EnvironmentCallbackAnnotation>());
+    }
+
+    [Fact]
     public void A_non_loopback_tcp_address_with_the_access_check_is_accepted()
     {
         var nso = Builder().AddNso("nso-1").WithIpcAccessCheck().WithTcpIpc(address: "0.0.0.0");
