@@ -48,7 +48,8 @@ public sealed class FaultTests : IDisposable
 
             foreach (var name in TwoInstances)
             {
-                Assert.Contains("clean shutdown: EOF on stdin", Log(name), StringComparison.Ordinal);
+                var log = Log(name);
+                Assert.True(log.Contains("clean shutdown: EOF on stdin", StringComparison.Ordinal), $"{name} did not log a clean stop on EOF; the end of its ncs.log:\n{string.Join('\n', log.Split('\n').TakeLast(25))}");
             }
 
             await next.StartAsync(cts.Token);
