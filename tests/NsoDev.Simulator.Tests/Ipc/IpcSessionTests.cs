@@ -85,16 +85,14 @@ public sealed class IpcSessionTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 5000)]
-    public async Task A_maapi_client_that_sends_a_request_is_closed_at_once_with_a_warning_naming_it_and_what_works()
+    public async Task A_maapi_client_that_sends_a_request_is_closed_with_a_warning_naming_it_and_what_works()
     {
-        await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.None, 85, Daemon.PackedVersion).Encode());
+        // The request with the hello, so the grace for a silent client cannot end first on a loaded
+        // machine; "sent a request" in the warning shows the request, not the grace, closed it.
+        await SendAsync([.. new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.None, 85, Daemon.PackedVersion).Encode(), .. Frame("an Erlang term")]);
         await ReceiveAsync(IpcHelloReply.Length);
-        var sent = System.Diagnostics.Stopwatch.StartNew();
-
-        await SendAsync(Frame("an Erlang term"));
 
         await AssertClosedAsync();
-        Assert.InRange(sent.Elapsed, TimeSpan.Zero, TimeSpan.FromMilliseconds(400));
         Assert.Equal(
             "MAAPI client (id 7) from pipe sent a request: nso-sim does not simulate MAAPI, CDB or data-provider requests, so it closed the connection. "
             + "What works: ncs --status and the other control commands, NETCONF over SSH on port 12022, the CLI over SSH on port 12024",
@@ -103,25 +101,24 @@ public sealed class IpcSessionTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 5000)]
-    public async Task A_cdb_client_that_stays_silent_after_the_hello_is_closed_within_a_second_with_a_warning()
+    public async Task A_cdb_client_that_stays_silent_after_the_hello_is_closed_by_the_grace_with_a_warning()
     {
+        // That the grace keeps this under a second is checked from the timeouts, not a wall clock.
         await SendAsync(new IpcHello(IpcClientId.Cdb, IpcChallengeRequest.None, 82, 0x08020500, 60, 18).Encode());
         await ReceiveAsync(IpcHelloReply.Length);
-        var replied = System.Diagnostics.Stopwatch.StartNew();
 
         await AssertClosedAsync();
 
-        Assert.InRange(replied.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
         Assert.StartsWith("CDB client (id 5) from pipe stayed open 500 ms after the IPC hello: nso-sim does not simulate", Assert.Single(_unserved), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 5000)]
     public async Task A_client_that_closes_right_after_the_hello_as_the_health_check_does_earns_no_warning_only_a_devel_line()
     {
+        // Closed with the hello, so that a loaded machine cannot let the grace end first.
         await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.None, 85, Daemon.PackedVersion).Encode());
-        await ReceiveAsync(IpcHelloReply.Length);
-
         await _toDaemon.Writer.CompleteAsync();
+        await ReceiveAsync(IpcHelloReply.Length);
 
         await AssertClosedAsync();
         Assert.Empty(_unserved);

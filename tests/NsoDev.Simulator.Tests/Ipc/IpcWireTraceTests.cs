@@ -48,9 +48,10 @@ public sealed class IpcWireTraceTests
         await using var daemon = IpcDaemonEnd.Start(transport, IpcAccessCheckOff.Instance);
         await using var client = await daemon.ConnectAsync();
 
-        await client.SendAsync("05 0052 08020500 3c 12");
+        // In one write with the hello, so that a loaded machine cannot let the 500 ms grace for a
+        // silent client end first; ncs_cmd itself sends them once it has read the reply.
+        await client.SendAsync("05 0052 08020500 3c 12 " + NcsCmdGetPhaseRequests);
         Assert.Equal(RawIpc.Hex(Reply65), await client.ReceiveAsync(9));
-        await client.SendAsync(NcsCmdGetPhaseRequests);
 
         var (rest, _) = await client.ReadToCloseAsync(WellWithinASecond);
         Assert.Empty(rest);

@@ -24,10 +24,9 @@ public sealed class UnservedIpcClientProcessTests : DaemonProcessTest
     public async Task A_maapi_client_that_sends_a_request_is_closed_with_a_warning_naming_the_netconf_and_cli_ports()
     {
         await using var client = await ConnectAsync();
-        await client.SendAsync("07 0052 08020500 3c 12");
+        // The request with the hello, so that the 500 ms grace for a silent client cannot end first.
+        await client.SendAsync("07 0052 08020500 3c 12 00000004 83 6a 6a 6a");
         Assert.Equal(0, (await client.ReceiveAsync(9))[0]);
-
-        await client.SendAsync("00000004 83 6a 6a 6a");
         await client.ReadToCloseAsync(WithinASecond);
 
         var warning = await NcsLogLineAsync("MAAPI client (id 7) from 127.0.0.1:");
@@ -56,7 +55,11 @@ public sealed class UnservedIpcClientProcessTests : DaemonProcessTest
     {
         await using (var client = await ConnectAsync())
         {
+            // Half-close with the hello, so the daemon sees the close whenever it reads next and not
+            // after however long a loaded machine takes to run this side (the 500 ms grace would then
+            // end first and warn, rightly, about a client that stayed open).
             await client.SendAsync("07 0052 08020500 3c 12");
+            ((NetworkStream)client).Socket.Shutdown(SocketShutdown.Send);
             Assert.Equal(0, (await client.ReceiveAsync(9))[0]);
         }
 
