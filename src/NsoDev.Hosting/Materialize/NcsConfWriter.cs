@@ -105,9 +105,9 @@ internal static class NcsConfWriter
     private static void WriteIpc(XElement root, XNamespace ns, NsoIpcEndpoint ipc, NsoVersion version)
     {
         var localIpc = root.Element(ns + "ncs-local-ipc");
-        if (ipc is NsoIpcEndpoint.Tcp)
+        if (ipc is NsoIpcEndpoint.Tcp tcp)
         {
-            EnsureIpcAddress(root, ns);
+            WriteIpcAddress(root, ns, tcp);
         }
 
         if (version < NsoVersion.LocalIpcIntroduced)
@@ -118,8 +118,6 @@ internal static class NcsConfWriter
             }
 
             localIpc?.Remove();
-            Set(root, ns, ["ncs-ipc-address", "ip"], ((NsoIpcEndpoint.Tcp)ipc).Address);
-            Set(root, ns, ["ncs-ipc-address", "port"], Format(((NsoIpcEndpoint.Tcp)ipc).Port));
             return;
         }
 
@@ -138,43 +136,31 @@ internal static class NcsConfWriter
             }
         }
 
-        switch (ipc)
+        Set(localIpc, ns, ["enabled"], Format(ipc is NsoIpcEndpoint.UnixSocket));
+        if (ipc is NsoIpcEndpoint.UnixSocket unix)
         {
-            case NsoIpcEndpoint.Tcp tcp:
-                Set(root, ns, ["ncs-ipc-address", "ip"], tcp.Address);
-                Set(root, ns, ["ncs-ipc-address", "port"], Format(tcp.Port));
-                Set(localIpc, ns, ["enabled"], Format(false));
-                break;
-            case NsoIpcEndpoint.UnixSocket unix:
-                Set(localIpc, ns, ["enabled"], Format(true));
-                Set(localIpc, ns, ["path"], unix.Path);
-                break;
+            Set(localIpc, ns, ["path"], unix.Path);
         }
     }
 
-    /// <summary>Indented like ncs-setup's files, before the access check, so that a person reading the generated ncs.conf finds it.</summary>
-    private static void EnsureIpcAddress(XElement root, XNamespace ns)
+    /// <summary>The instance's TCP IPC address and port; added where the stock file has none, before the access check and indented like ncs-setup's files, so that a person reading the generated ncs.conf finds it.</summary>
+    private static void WriteIpcAddress(XElement root, XNamespace ns, NsoIpcEndpoint.Tcp tcp)
     {
-        if (root.Element(ns + "ncs-ipc-address") is not null)
+        if (root.Element(ns + "ncs-ipc-address") is null)
         {
-            return;
+            var address = new XElement(ns + "ncs-ipc-address", new XText("\n    "), new XElement(ns + "ip"), new XText("\n    "), new XElement(ns + "port"), new XText("\n  "));
+            if (root.Element(ns + "ncs-ipc-access-check") is { } accessCheck)
+            {
+                accessCheck.AddBeforeSelf(address, new XText("\n\n  "));
+            }
+            else
+            {
+                root.AddFirst(new XText("\n  "), address);
+            }
         }
 
-        var address = new XElement(
-            ns + "ncs-ipc-address",
-            new XText("\n    "),
-            new XElement(ns + "ip", "127.0.0.1"),
-            new XText("\n    "),
-            new XElement(ns + "port", "4569"),
-            new XText("\n  "));
-        if (root.Element(ns + "ncs-ipc-access-check") is { } accessCheck)
-        {
-            accessCheck.AddBeforeSelf(address, new XText("\n\n  "));
-        }
-        else
-        {
-            root.AddFirst(new XText("\n  "), address);
-        }
+        Set(root, ns, ["ncs-ipc-address", "ip"], tcp.Address);
+        Set(root, ns, ["ncs-ipc-address", "port"], Format(tcp.Port));
     }
 
     private static XElement? Find(XElement root, IEnumerable<string> path)
