@@ -77,7 +77,7 @@ public sealed class NsoIpcClient
                 attempt.CancelAfter(_options.ConnectTimeout);
                 try
                 {
-                    var socket = await IpcPreamble.ConnectAsync(_options.Endpoint, clientType, secret, IpcPreamble.ProtocolVersion(version.Major, version.Minor), (uint)((version.Major << 24) | (version.Minor << 16)), attempt.Token);
+                    var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(_options.Endpoint, clientType, new NsoRelease(version.Major, version.Minor)) { Secret = secret }, attempt.Token);
                     Record("ok", started);
                     return socket;
                 }

@@ -61,7 +61,7 @@ internal sealed class NsoIpcHealthCheck(NsoIpcOptions options) : IHealthCheck
         try
         {
             var version = options.NsoVersion;
-            using var socket = await IpcPreamble.ConnectAsync(options.Endpoint, NsoClientType.Maapi, options.ReadSecret(), IpcPreamble.ProtocolVersion(version.Major, version.Minor), (uint)((version.Major << 24) | (version.Minor << 16)), timeout.Token);
+            using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(options.Endpoint, NsoClientType.Maapi, new NsoRelease(version.Major, version.Minor)) { Secret = options.ReadSecret() }, timeout.Token);
             return HealthCheckResult.Healthy($"IPC preamble on {options.Endpoint} succeeded");
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)

@@ -6,7 +6,7 @@ namespace NsoDev.SimBench;
 
 /// <summary>
 /// Target 4: more than 1000 IPC connections per second, each completing a library client's hello
-/// (<see cref="IpcPreamble.ConnectAsync"/> as MAAPI, protocol 85, library 6.5) and closing, from a
+/// (<see cref="IpcPreamble.ConnectAsync(NsoIpcEndpoint, NsoClientType, byte[], ushort, uint, CancellationToken, bool)"/> as MAAPI, protocol 85, library 6.5) and closing, from a
 /// few workers that each connect one after another. Baseline, in each repeat: plain TCP connect
 /// and close to the same port with the same workers; the ratio is of rates.
 /// </summary>

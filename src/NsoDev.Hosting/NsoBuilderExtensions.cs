@@ -10,6 +10,7 @@ using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Planning;
 using NsoDev.Hosting.Processes;
 using NsoDev.Hosting.Publishing;
+using NsoDev.Ipc;
 
 namespace Aspire.Hosting;
 
@@ -187,13 +188,13 @@ public static class NsoBuilderExtensions
     public static IResourceBuilder<NsoResource> RunAsSimulator(this IResourceBuilder<NsoResource> builder, string? release = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        NsoVersion? simulated = null;
+        NsoRelease? simulated = null;
         if (release is not null)
         {
-            if (!NsoVersion.TryParse(release, out var version) || !NsoVersion.SimulatedReleases.Contains(version))
+            if (!NsoRelease.TryParse(release, out var version) || !SimulatorReleases.All.Contains(version))
             {
                 throw new ArgumentException(
-                    $"nso-sim cannot simulate NSO '{release}' for NSO instance '{builder.Resource.Name}': it simulates NSO {string.Join(", ", NsoVersion.SimulatedReleases)}, the releases whose ncs.conf it knows. Pass one of them to RunAsSimulator, or none for nso-sim's default ({NsoVersion.Default}).",
+                    $"nso-sim cannot simulate NSO '{release}' for NSO instance '{builder.Resource.Name}': it simulates NSO {string.Join(", ", SimulatorReleases.All)}, the releases whose ncs.conf it knows. Pass one of them to RunAsSimulator, or none for nso-sim's default ({SimulatorReleases.Default}).",
                     nameof(release));
             }
 
@@ -337,10 +338,10 @@ public static class NsoBuilderExtensions
     /// <summary>A Unix socket on a simulated release older than 6.4 is refused as it is declared (docs/NSO-NOTES.md §1).</summary>
     private static void CheckLocalIpc(IResourceBuilder<NsoResource> builder, EngineChoice engine, bool unixSocket)
     {
-        if (unixSocket && engine is EngineChoice.Simulator { Release: { } release } && release < NsoVersion.LocalIpcIntroduced)
+        if (unixSocket && engine is EngineChoice.Simulator { Release: { } release } && release < NsoRelease.LocalIpcIntroduced)
         {
             throw new InvalidOperationException(
-                $"NSO instance '{builder.Resource.Name}' runs on nso-sim as NSO {release}, which has no local IPC (ncs-local-ipc came in NSO {NsoVersion.LocalIpcIntroduced}), so it cannot serve IPC on a Unix socket. Use WithTcpIpc() for this instance, or RunAsSimulator(\"{NsoVersion.LocalIpcIntroduced}\") or later.");
+                $"NSO instance '{builder.Resource.Name}' runs on nso-sim as NSO {release}, which has no local IPC (ncs-local-ipc came in NSO {NsoRelease.LocalIpcIntroduced}), so it cannot serve IPC on a Unix socket. Use WithTcpIpc() for this instance, or RunAsSimulator(\"{NsoRelease.LocalIpcIntroduced}\") or later.");
         }
     }
 

@@ -31,7 +31,7 @@ public sealed class IpcPreambleException(IpcFailure failure, string message, Exc
 /// A library client's IPC preamble (docs/NSO-NOTES.md §4), with the access check when a secret is
 /// given. The whole hello goes first, in one write; only then does the daemon challenge:
 /// <code>
-/// client: [clientId | 0xC0][protoVsn:u16][libVsn:u32][0][0]   e.g. c7 0055 06050000 00 00 (MAAPI, v2, protocol 85, 6.5);
+/// client: [clientId | 0xC0][protoVsn:u16][libVsn:u32][0][0]   e.g. c7 0055 08050000 00 00 (MAAPI, v2, protocol 85, NSO 6.5 = ConfD 8.5);
 ///                                                             0x80 alone asks for v1 (MD5), no flag for no challenge
 /// daemon: [11][challenge]                 32 bytes for v2, 16 for v1; only when asked
 /// client: [12][H(secret ‖ challenge)]     a plain hash of the access file's bytes, then the challenge
@@ -56,37 +56,31 @@ public static class IpcPreamble
     private const byte ChallengeTag = 11;
     private const byte AnswerTag = 12;
 
-    /// <summary>
-    /// The protocol version NSO's own libraries announce in a release: 82 in 6.2 (recorded from 6.2.5's
-    /// C library), 85 in 6.5, 86 in 6.6, 87 in 6.7 (NSO-NOTES §4), so 80 + minor in NSO 6. A daemon
-    /// refuses a client newer than itself, so announcing the daemon's own release is what gets in.
-    /// </summary>
-    /// <param name="major">NSO's major version.</param>
-    /// <param name="minor">NSO's minor version.</param>
-    /// <returns>The protocol version.</returns>
-    /// <remarks>Outside NSO 6 nothing is known; the nearest NSO 6 release's version is announced.</remarks>
-    public static ushort ProtocolVersion(int major, int minor) => major switch
-    {
-        6 => (ushort)(80 + Math.Clamp(minor, 0, 19)),
-        > 6 => 87,
-        _ => 80,
-    };
-
     /// <summary>Connects and completes the preamble; the returned socket is ready for framed requests.</summary>
     /// <remarks>nso-sim serves no framed requests: it closes a MAAPI or CDB connection soon after the preamble.</remarks>
     /// <param name="endpoint">Where the daemon listens.</param>
     /// <param name="clientType">The client id to send.</param>
     /// <param name="secret">The access file's bytes, or null when the check is off.</param>
     /// <param name="protocolVersion">The protocol version to announce.</param>
-    /// <param name="libraryVersion">The library version to announce, e.g. 0x06050000.</param>
+    /// <param name="libraryVersion">The library version to announce, e.g. 0x08050000 (NSO 6.5).</param>
     /// <param name="cancellationToken">Cancels the attempt; a cancelled attempt is a <see cref="IpcFailure.Timeout"/>.</param>
     /// <param name="useV1">
     /// Ask for an MD5 (v1) challenge instead of SHA-256 (v2), as NSO's C library does; the secret is then
     /// read as that library reads the file: at most 1007 bytes, up to the first NUL byte.
     /// </param>
     /// <returns>The connected socket.</returns>
-    public static async Task<Socket> ConnectAsync(NsoIpcEndpoint endpoint, NsoClientType clientType, byte[]? secret, ushort protocolVersion, uint libraryVersion, CancellationToken cancellationToken, bool useV1 = false)
+    public static Task<Socket> ConnectAsync(NsoIpcEndpoint endpoint, NsoClientType clientType, byte[]? secret, ushort protocolVersion, uint libraryVersion, CancellationToken cancellationToken, bool useV1 = false) =>
+        ConnectAsync(new IpcConnectOptions(endpoint, clientType, default) { Secret = secret, ProtocolVersion = protocolVersion, LibraryVersion = libraryVersion, UseV1 = useV1 }, cancellationToken);
+
+    /// <summary>Connects and completes the preamble; the returned socket is ready for framed requests.</summary>
+    /// <remarks>nso-sim serves no framed requests: it closes a MAAPI or CDB connection soon after the preamble.</remarks>
+    /// <param name="options">The endpoint, client id, release and secret.</param>
+    /// <param name="cancellationToken">Cancels the attempt; a cancelled attempt is a <see cref="IpcFailure.Timeout"/>.</param>
+    /// <returns>The connected socket.</returns>
+    public static async Task<Socket> ConnectAsync(IpcConnectOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        var (endpoint, clientType, secret, useV1, protocolVersion) = (options.Endpoint, options.ClientType, options.Secret, options.UseV1, options.AnnouncedProtocolVersion);
         ArgumentNullException.ThrowIfNull(endpoint);
         var (socket, address) = endpoint.CreateSocket();
         try
@@ -109,7 +103,7 @@ public static class IpcPreamble
             var hello = new byte[HelloLength];
             hello[0] = (byte)((byte)clientType | flags);
             BinaryPrimitives.WriteUInt16BigEndian(hello.AsSpan(1), protocolVersion);
-            BinaryPrimitives.WriteUInt32BigEndian(hello.AsSpan(3), libraryVersion);
+            BinaryPrimitives.WriteUInt32BigEndian(hello.AsSpan(3), options.AnnouncedLibraryVersion);
 
             // One write, as NSO's libraries do: the daemon reads all 9 bytes before it challenges or rejects.
             await stream.WriteAsync(hello, cancellationToken);

@@ -6,6 +6,9 @@ public enum NsoClientType : byte
     /// <summary>Data provider (CAPI).</summary>
     DataProvider = 3,
 
+    /// <summary><c>ncs_cli</c>; the daemon sends a status byte before its challenge.</summary>
+    Cli = 4,
+
     /// <summary>CDB subscriber or reader.</summary>
     Cdb = 5,
 
@@ -17,6 +20,9 @@ public enum NsoClientType : byte
 
     /// <summary>Notifications and the event manager.</summary>
     Notifications = 11,
+
+    /// <summary>The NETCONF subsystem client that SSH servers such as OpenSSH run.</summary>
+    NetconfSubsystem = 12,
 
     /// <summary>HA.</summary>
     Ha = 17,

@@ -117,8 +117,8 @@ public sealed class NcsConfBandTests : IDisposable
 
         var template = NcsConfTemplate.FromPath(own);
 
-        Assert.Equal(own, template!.PathFor(new NsoDev.Hosting.Materialize.NsoVersion(6, 1)));
-        Assert.Equal(own, template.PathFor(new NsoDev.Hosting.Materialize.NsoVersion(6, 7)));
+        Assert.Equal(own, template!.PathFor(new NsoDev.Ipc.NsoRelease(6, 1)));
+        Assert.Equal(own, template.PathFor(new NsoDev.Ipc.NsoRelease(6, 7)));
         Assert.Null(NcsConfTemplate.FromPath(_directory));
     }
 
@@ -179,18 +179,18 @@ public sealed class NcsConfBandTests : IDisposable
     public void Hosting_knows_the_releases_nso_sim_can_simulate() =>
         Assert.Equal(
             NcsConfSchema.Releases.Select(r => r.ToString()),
-            NsoDev.Hosting.Materialize.NsoVersion.SimulatedReleases.Select(v => v.ToString()));
+            NsoDev.Hosting.Engine.SimulatorReleases.All.Select(v => v.ToString()));
 
     [Fact]
     public void Hosting_and_nso_sim_agree_that_local_ipc_came_in_6_4() =>
-        Assert.Equal(NcsConfSchema.LocalIpcSince.ToString(), NsoDev.Hosting.Materialize.NsoVersion.LocalIpcIntroduced.ToString());
+        Assert.Equal(NcsConfSchema.LocalIpcSince.ToString(), NsoDev.Ipc.NsoRelease.LocalIpcIntroduced.ToString());
 
-    private static NsoDev.Hosting.Materialize.NsoVersion Version(string text) =>
-        NsoDev.Hosting.Materialize.NsoVersion.TryParse(text, out var version) ? version : throw new ArgumentException(text);
+    private static NsoDev.Ipc.NsoRelease Version(string text) =>
+        NsoDev.Ipc.NsoRelease.TryParse(text, out var version) ? version : throw new ArgumentException(text);
 
     private static string Band(string template, string band) => Path.Combine(Templates, template, band, "ncs.conf");
 
-    private string Write(string template, NsoDev.Hosting.Materialize.NsoVersion version, NsoIpcEndpoint ipc, string? accessFile, bool webUi)
+    private string Write(string template, NsoDev.Ipc.NsoRelease version, NsoIpcEndpoint ipc, string? accessFile, bool webUi)
     {
         var source = new NcsConfTemplate.Banded(Path.Combine(Templates, template)).PathFor(version);
         var conf = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(source), new NcsConfSettings

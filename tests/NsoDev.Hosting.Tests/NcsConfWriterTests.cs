@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using NsoDev.Hosting.Engine;
 using NsoDev.Hosting.Materialize;
 using NsoDev.Ipc;
 
@@ -11,7 +12,7 @@ public sealed class NcsConfWriterTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static NcsConfSettings Settings(NsoVersion version, NsoIpcEndpoint? ipc = null, string? accessFile = null) => new()
+    private static NcsConfSettings Settings(NsoRelease version, NsoIpcEndpoint? ipc = null, string? accessFile = null) => new()
     {
         Version = version,
         Ipc = ipc ?? new NsoIpcEndpoint.Tcp("127.0.0.1", 20010),
@@ -35,7 +36,7 @@ public sealed class NcsConfWriterTests : IDisposable
     [Fact]
     public void The_per_instance_leaves_get_the_planned_values()
     {
-        var conf = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(NsoVersion.Default));
+        var conf = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(SimulatorReleases.Default));
 
         Assert.Equal("127.0.0.1", Leaf(conf, "ncs-ipc-address", "ip"));
         Assert.Equal("20010", Leaf(conf, "ncs-ipc-address", "port"));
@@ -51,7 +52,7 @@ public sealed class NcsConfWriterTests : IDisposable
     public void Everything_else_in_the_template_is_kept_including_comments()
     {
         var template = NcsConfWriter.LoadTemplate(DefaultTemplate);
-        var conf = NcsConfWriter.Apply(template, Settings(NsoVersion.Default));
+        var conf = NcsConfWriter.Apply(template, Settings(SimulatorReleases.Default));
 
         string[] perInstance = ["ncs-ipc-address", "ncs-local-ipc", "ncs-ipc-access-check", "netconf-north-bound", "cli", "webui", "aaa"];
         var untouched = template.Root!.Elements().Where(e => !perInstance.Contains(e.Name.LocalName)).ToList();
@@ -69,7 +70,7 @@ public sealed class NcsConfWriterTests : IDisposable
     public void The_template_itself_is_not_modified()
     {
         var template = NcsConfWriter.LoadTemplate(DefaultTemplate);
-        NcsConfWriter.Apply(template, Settings(NsoVersion.Default));
+        NcsConfWriter.Apply(template, Settings(SimulatorReleases.Default));
 
         Assert.Null(template.Root!.Element(NcsConfWriter.Ns + "ncs-ipc-address"));
         Assert.Equal("false", Leaf(template, "ncs-ipc-access-check", "enabled"));
@@ -84,7 +85,7 @@ public sealed class NcsConfWriterTests : IDisposable
         var template = NcsConfWriter.LoadTemplate(DefaultTemplate);
         template.Root!.Add(new XElement(NcsConfWriter.Ns + "ncs-local-ipc", new XElement(NcsConfWriter.Ns + "enabled", "true")));
 
-        var conf = NcsConfWriter.Apply(template, Settings(new NsoVersion(major, minor)));
+        var conf = NcsConfWriter.Apply(template, Settings(new NsoRelease(major, minor)));
 
         Assert.Null(conf.Root!.Element(NcsConfWriter.Ns + "ncs-local-ipc"));
     }
@@ -99,7 +100,7 @@ public sealed class NcsConfWriterTests : IDisposable
         var template = NcsConfWriter.LoadTemplate(DefaultTemplate);
         template.Root!.Add(new XElement(NcsConfWriter.Ns + "ncs-local-ipc", new XElement(NcsConfWriter.Ns + "enabled", "true")));
 
-        var conf = NcsConfWriter.Apply(template, Settings(new NsoVersion(major, minor)));
+        var conf = NcsConfWriter.Apply(template, Settings(new NsoRelease(major, minor)));
 
         Assert.Equal("false", Leaf(conf, "ncs-local-ipc", "enabled"));
         Assert.Single(conf.Root!.Elements(NcsConfWriter.Ns + "ncs-local-ipc"));
@@ -111,7 +112,7 @@ public sealed class NcsConfWriterTests : IDisposable
     [InlineData(6, 7)]
     public void A_unix_socket_turns_local_ipc_on_with_the_planned_path(int major, int minor)
     {
-        var conf = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(new NsoVersion(major, minor), new NsoIpcEndpoint.UnixSocket("/run/user/1000/nsodev/ipc/nso-2.sock")));
+        var conf = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(new NsoRelease(major, minor), new NsoIpcEndpoint.UnixSocket("/run/user/1000/nsodev/ipc/nso-2.sock")));
 
         Assert.Equal("true", Leaf(conf, "ncs-local-ipc", "enabled"));
         Assert.Equal("/run/user/1000/nsodev/ipc/nso-2.sock", Leaf(conf, "ncs-local-ipc", "path"));
@@ -120,7 +121,7 @@ public sealed class NcsConfWriterTests : IDisposable
     [Fact]
     public void A_unix_socket_before_6_4_is_refused_with_the_fix()
     {
-        var error = Assert.Throws<NcsConfTemplateException>(() => NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(new NsoVersion(6, 3), new NsoIpcEndpoint.UnixSocket("/tmp/x.sock"))));
+        var error = Assert.Throws<NcsConfTemplateException>(() => NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(new NsoRelease(6, 3), new NsoIpcEndpoint.UnixSocket("/tmp/x.sock"))));
 
         Assert.Contains("NSO 6.3 has no local IPC (ncs-local-ipc came in NSO 6.4)", error.Message, StringComparison.Ordinal);
         Assert.Contains("WithTcpIpc()", error.Message, StringComparison.Ordinal);
@@ -129,8 +130,8 @@ public sealed class NcsConfWriterTests : IDisposable
     [Fact]
     public void The_access_check_is_on_with_the_secret_file_exactly_when_one_is_given()
     {
-        var on = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(NsoVersion.Default, accessFile: "/run/nso-1/secrets/ipc_access"));
-        var off = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(NsoVersion.Default));
+        var on = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(SimulatorReleases.Default, accessFile: "/run/nso-1/secrets/ipc_access"));
+        var off = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(SimulatorReleases.Default));
 
         Assert.Equal("true", Leaf(on, "ncs-ipc-access-check", "enabled"));
         Assert.Equal("/run/nso-1/secrets/ipc_access", Leaf(on, "ncs-ipc-access-check", "filename"));
@@ -173,7 +174,7 @@ public sealed class NcsConfWriterTests : IDisposable
     [Fact]
     public void Tcp_ipc_adds_the_ipc_address_the_stock_file_leaves_out_beside_the_access_check()
     {
-        var conf = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(NsoVersion.Default));
+        var conf = NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(SimulatorReleases.Default));
 
         // 6.5: ncs-ipc-address, then ncs-local-ipc (off), then the stock file's first element, the access check.
         Assert.Equal(
@@ -186,7 +187,7 @@ public sealed class NcsConfWriterTests : IDisposable
     public void Saved_conf_round_trips_as_xml()
     {
         var path = Path.Combine(_directory, "ncs.conf");
-        NcsConfWriter.Save(NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(NsoVersion.Default)), path);
+        NcsConfWriter.Save(NcsConfWriter.Apply(NcsConfWriter.LoadTemplate(DefaultTemplate), Settings(SimulatorReleases.Default)), path);
 
         Assert.Equal("20010", Leaf(XDocument.Load(path), "ncs-ipc-address", "port"));
         Assert.Equal((byte)'<', File.ReadAllBytes(path)[0]);
@@ -199,13 +200,13 @@ public sealed class NcsConfWriterTests : IDisposable
     [InlineData("6.7_250101", 6, 7)]
     public void Versions_are_read_from_ncs_version_output(string text, int major, int minor)
     {
-        Assert.True(NsoVersion.TryParse(text, out var version));
-        Assert.Equal(new NsoVersion(major, minor), version);
+        Assert.True(NsoRelease.TryParse(text, out var version));
+        Assert.Equal(new NsoRelease(major, minor), version);
     }
 
     [Theory]
     [InlineData("")]
     [InlineData("bash: ncs: command not found")]
     [InlineData("GNU coreutils 9.1")]
-    public void Output_that_is_not_a_version_is_refused(string text) => Assert.False(NsoVersion.TryParse(text, out _));
+    public void Output_that_is_not_a_version_is_refused(string text) => Assert.False(NsoRelease.TryParse(text, out _));
 }

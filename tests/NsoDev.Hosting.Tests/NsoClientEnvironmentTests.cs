@@ -40,7 +40,7 @@ public class NsoClientEnvironmentTests
     public void An_executable_of_an_instance_simulating_an_older_release_is_told_that_release_and_others_are_not()
     {
         var older = Planned(new NsoIpcEndpoint.Tcp("127.0.0.1", 20010), null);
-        older.Settings.Engine = new NsoDev.Hosting.Engine.EngineChoice.Simulator(new NsoVersion(6, 2));
+        older.Settings.Engine = new NsoDev.Hosting.Engine.EngineChoice.Simulator(new NsoRelease(6, 2));
         var automatic = Planned(new NsoIpcEndpoint.Tcp("127.0.0.1", 20020), null);
 
         Assert.Equal("6.2", Apply(older, new ExecutableResource("client", "sh", "."))["NSO_SIM_VERSION"]);

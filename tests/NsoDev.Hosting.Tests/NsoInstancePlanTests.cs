@@ -65,7 +65,7 @@ public class NsoInstancePlanTests
 
         Assert.Equal(first, again);
         Assert.NotEqual(first, other);
-        Assert.True(IpcSocketPaths.Fits(first));
+        Assert.True(NsoDev.Ipc.IpcSocketPath.Fits(first));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using NsoDev.Hosting.Engine;
 using NsoDev.Hosting.Lifecycle;
 using NsoDev.Hosting.Processes;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Tests;
 
@@ -31,7 +32,7 @@ public class ReadinessWaiterTests
         var exited = new TaskCompletionSource<int>();
         var waiting = new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, exited.Task, TimeSpan.FromSeconds(30), CancellationToken.None);
 
-        exited.SetResult(NcsExitCode.BindFailed);
+        exited.SetResult(NcsExitCodes.BindFailed);
         var result = await waiting;
 
         Assert.False(result.Started);

@@ -1,6 +1,6 @@
 using NsoDev.Hosting.Engine;
-using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Processes;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Tests;
 
@@ -14,10 +14,10 @@ public class SimulatedReleaseTests
         var locator = new NcsEngineLocator(runner, name => name == NcsEngineLocator.SimulatorOverrideVariable ? "/opt/nso-sim" : null);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
 
-        var engine = await locator.LocateAsync(new EngineChoice.Simulator(new NsoVersion(6, 3)), cts.Token);
+        var engine = await locator.LocateAsync(new EngineChoice.Simulator(new NsoRelease(6, 3)), cts.Token);
         var control = new Dictionary<string, string?> { ["NCS_IPC_PORT"] = "20010" };
 
-        Assert.Equal(new NsoVersion(6, 3), engine.Version);
+        Assert.Equal(new NsoRelease(6, 3), engine.Version);
         Assert.Equal("6.3", Assert.Single(runner.Calls).Environment[EngineChoice.SimulatedReleaseVariable]);
         Assert.Equal("6.3", engine.CommandLine.Daemon("/run/nso-1", "/run/nso-1/ncs.conf", control).Environment[EngineChoice.SimulatedReleaseVariable]);
         Assert.Equal("6.3", engine.CommandLine.Status(control).Environment[EngineChoice.SimulatedReleaseVariable]);
@@ -34,6 +34,6 @@ public class SimulatedReleaseTests
         var engine = await locator.LocateAsync(new EngineChoice.Simulator(), cts.Token);
 
         Assert.False(engine.CommandLine.Status(new Dictionary<string, string?>()).Environment.ContainsKey(EngineChoice.SimulatedReleaseVariable));
-        Assert.Equal(new NsoVersion(6, 5), engine.Version);
+        Assert.Equal(new NsoRelease(6, 5), engine.Version);
     }
 }

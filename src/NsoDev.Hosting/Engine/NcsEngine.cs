@@ -1,9 +1,9 @@
-using NsoDev.Hosting.Materialize;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Engine;
 
 /// <summary>The <c>ncs</c> program an instance runs: a real NSO local install, or the bundled nso-sim.</summary>
-internal sealed record NcsEngine(string Executable, NsoVersion Version, bool IsSimulator)
+internal sealed record NcsEngine(string Executable, NsoRelease Version, bool IsSimulator)
 {
     /// <summary>Added to every process of this engine, such as nso-sim's <c>NSO_SIM_VERSION</c>; empty for NSO.</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();

@@ -1,5 +1,5 @@
-using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Processes;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Engine;
 
@@ -12,7 +12,7 @@ internal abstract record EngineChoice
     public sealed record Installation(string NcsDir) : EngineChoice;
 
     /// <summary>nso-sim; <paramref name="Release"/> is the NSO release it simulates (<c>NSO_SIM_VERSION</c>), null for its default.</summary>
-    public sealed record Simulator(NsoVersion? Release = null) : EngineChoice
+    public sealed record Simulator(NsoRelease? Release = null) : EngineChoice
     {
         /// <summary>What every nso-sim process of this engine gets: the daemon, its control commands and <c>--version</c>.</summary>
         public IReadOnlyDictionary<string, string?> Environment =>
@@ -82,7 +82,7 @@ internal sealed class NcsEngineLocator(IProcessRunner runner, Func<string, strin
         }
 
         var firstLine = result.StandardOutput.Split('\n', 2)[0].Trim();
-        if (result.ExitCode != 0 || !NsoVersion.TryParse(firstLine, out var version))
+        if (result.ExitCode != 0 || !NsoRelease.TryParse(firstLine, out var version))
         {
             throw new NsoEngineException($"'{executable}' (from {source}) is not NSO: `ncs --version` printed '{Shorten(result.Output)}' with exit code {result.ExitCode}, where NSO prints a version such as 6.5. Point NCS_DIR or WithNsoInstallation at a real NSO local install, or use RunAsSimulator().");
         }

@@ -1,15 +1,10 @@
+using NsoDev.Ipc;
+
 namespace NsoDev.Hosting.Engine;
 
-/// <summary>What NSO's exit codes mean (NSO-NOTES §2), in words a developer can act on.</summary>
+/// <summary>What NSO's exit codes (<see cref="NcsExitCodes"/>) mean, in words a developer can act on.</summary>
 internal static class NcsExitCode
 {
-    public const int Ok = 0;
-    public const int NoConnection = 2;
-    public const int Timeout = 3;
-    public const int BindFailed = 20;
-    public const int BadConfiguration = 21;
-    public const int InstallationProblem = 22;
-
     public static string Describe(int code) => code switch
     {
         0 => "exit code 0 (stopped)",

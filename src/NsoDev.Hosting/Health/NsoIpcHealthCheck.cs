@@ -1,6 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using NsoDev.Hosting.Materialize;
+using NsoDev.Hosting.Engine;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Health;
@@ -25,8 +25,8 @@ internal sealed class NsoIpcHealthCheck(NsoResource resource) : IHealthCheck
         try
         {
             var secret = plan.AccessFile is null ? null : await File.ReadAllBytesAsync(plan.AccessFile, timeout.Token);
-            var version = resource.Engine?.Version ?? NsoVersion.Default;
-            using var socket = await IpcPreamble.ConnectAsync(plan.Ipc, NsoClientType.Maapi, secret, IpcPreamble.ProtocolVersion(version.Major, version.Minor), (uint)((version.Major << 24) | (version.Minor << 16)), timeout.Token);
+            var release = resource.Engine?.Version ?? SimulatorReleases.Default;
+            using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(plan.Ipc, NsoClientType.Maapi, release) { Secret = secret }, timeout.Token);
             return HealthCheckResult.Healthy($"IPC preamble on {plan.Ipc} succeeded");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

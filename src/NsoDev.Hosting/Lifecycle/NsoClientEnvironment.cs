@@ -54,9 +54,9 @@ internal static class NsoClientEnvironment
             throw new InvalidOperationException($"Container '{destination.Name}' cannot reach NSO instance '{nso.Name}', whose IPC is {plan.Ipc}: a container reaches neither the host's loopback nor its Unix sockets. Declare the instance with .WithIpcAccessCheck().WithTcpIpc(address: \"0.0.0.0\").");
         }
 
-        context.EnvironmentVariables["NCS_IPC_ADDR"] = ContainerHostAddress;
-        context.EnvironmentVariables["NCS_IPC_PORT"] = tcp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.EnvironmentVariables["NCS_IPC_ACCESS_FILE"] = ContainerSecretPath(nso);
+        context.EnvironmentVariables[NcsIpcVariables.Address] = ContainerHostAddress;
+        context.EnvironmentVariables[NcsIpcVariables.Port] = tcp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.EnvironmentVariables[NcsIpcVariables.AccessFile] = ContainerSecretPath(nso);
     }
 
     /// <summary>Bind-mounts each referenced instance's secret directory, read-only, into the containers that reference it.</summary>
@@ -88,11 +88,11 @@ internal static class NsoClientEnvironment
         }
 
         var ipc = nso.IpcEndpoint;
-        context.EnvironmentVariables["NCS_IPC_ADDR"] = ipc.Property(EndpointProperty.Host);
-        context.EnvironmentVariables["NCS_IPC_PORT"] = ipc.Property(EndpointProperty.Port);
+        context.EnvironmentVariables[NcsIpcVariables.Address] = ipc.Property(EndpointProperty.Host);
+        context.EnvironmentVariables[NcsIpcVariables.Port] = ipc.Property(EndpointProperty.Port);
         if (nso.Settings.AccessCheck is not null)
         {
-            context.EnvironmentVariables["NCS_IPC_ACCESS_FILE"] = ContainerSecretPath(nso);
+            context.EnvironmentVariables[NcsIpcVariables.AccessFile] = ContainerSecretPath(nso);
         }
     }
 }

@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using NsoDev.Hosting.Engine;
 using NsoDev.Hosting.Planning;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Lifecycle;
 
@@ -103,7 +104,7 @@ internal static class NsoCommands
         }
 
         var result = await runner.ReloadAsync(context.CancellationToken);
-        return result.ExitCode == NcsExitCode.Ok
+        return result.ExitCode == NcsExitCodes.Ok
             ? CommandResults.Success()
             : CommandResults.Failure($"`ncs --reload` failed with {NcsExitCode.Describe(result.ExitCode)}: {result.Output}");
     }

@@ -17,7 +17,7 @@ internal sealed record NsoInstancePlan(string Name, NsoIpcEndpoint Ipc, Instance
     public const string LoopbackAddress = "127.0.0.1";
 
     /// <summary>The variables NSO's clients read (NSO-NOTES §3); <c>CONFD_IPC_ACCESS_FILE</c> is cleared since clients read it first.</summary>
-    private static readonly string[] ClientVariables = ["NCS_IPC_ADDR", "NCS_IPC_PORT", "NCS_IPC_PATH", "NCS_IPC_ACCESS_FILE", "CONFD_IPC_ACCESS_FILE"];
+    private static readonly IReadOnlyList<string> ClientVariables = NcsIpcVariables.All;
 
     /// <summary>The Erlang node name; each instance gets its own, as NSO's multi-node examples do (NSO-NOTES §2).</summary>
     public string Sname => "ncs_" + new string(Name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
@@ -33,15 +33,15 @@ internal sealed record NsoInstancePlan(string Name, NsoIpcEndpoint Ipc, Instance
             {
                 NsoIpcEndpoint.Tcp tcp => new Dictionary<string, string>
                 {
-                    ["NCS_IPC_ADDR"] = tcp.Address,
-                    ["NCS_IPC_PORT"] = tcp.Port.ToString(CultureInfo.InvariantCulture),
+                    [NcsIpcVariables.Address] = tcp.Address,
+                    [NcsIpcVariables.Port] = tcp.Port.ToString(CultureInfo.InvariantCulture),
                 },
-                NsoIpcEndpoint.UnixSocket unix => new Dictionary<string, string> { ["NCS_IPC_PATH"] = unix.Path },
+                NsoIpcEndpoint.UnixSocket unix => new Dictionary<string, string> { [NcsIpcVariables.Path] = unix.Path },
                 _ => throw new InvalidOperationException($"Unknown IPC endpoint {Ipc}."),
             };
             if (AccessFile is not null)
             {
-                environment["NCS_IPC_ACCESS_FILE"] = AccessFile;
+                environment[NcsIpcVariables.AccessFile] = AccessFile;
             }
 
             return environment;

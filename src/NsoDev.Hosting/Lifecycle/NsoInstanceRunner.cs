@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NsoDev.Hosting.Engine;
 using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Processes;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Lifecycle;
 
@@ -168,7 +169,7 @@ internal sealed class NsoInstanceRunner(
         try
         {
             var result = await runner.RunAsync(Ncs.Stop(Plan.ControlEnvironment), stopTimeout.Token);
-            if (result.ExitCode != NcsExitCode.Ok)
+            if (result.ExitCode != NcsExitCodes.Ok)
             {
                 logger.LogWarning("`ncs --stop` for {Name} returned {ExitCode}: {Output}; closing its stdin instead", resource.Name, result.ExitCode, result.Output);
                 daemon.CloseStandardInput();

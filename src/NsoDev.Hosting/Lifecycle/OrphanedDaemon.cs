@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NsoDev.Hosting.Engine;
 using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Processes;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Lifecycle;
 
@@ -73,7 +74,7 @@ internal sealed class OrphanedDaemon(IProcessRunner runner, ILogger logger)
     /// <summary>Reads the <c>export NAME='value'</c> lines NsoDev wrote in env.sh.</summary>
     internal static Dictionary<string, string?> ReadEnvironment(string envScript)
     {
-        var environment = new Dictionary<string, string?> { ["NCS_IPC_PATH"] = null, ["NCS_IPC_PORT"] = null, ["NCS_IPC_ADDR"] = null, ["NCS_IPC_ACCESS_FILE"] = null };
+        var environment = NcsIpcVariables.All.ToDictionary(v => v, _ => (string?)null);
         if (!File.Exists(envScript))
         {
             return environment;

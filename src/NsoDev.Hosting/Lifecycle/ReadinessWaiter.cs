@@ -1,5 +1,6 @@
 using NsoDev.Hosting.Engine;
 using NsoDev.Hosting.Processes;
+using NsoDev.Ipc;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -31,7 +32,7 @@ internal sealed class ReadinessWaiter(IProcessRunner runner, TimeProvider timePr
             .AddTimeout(timeout)
             .AddRetry(new RetryStrategyOptions<ProcessResult>
             {
-                ShouldHandle = new PredicateBuilder<ProcessResult>().HandleResult(r => r.ExitCode == NcsExitCode.NoConnection),
+                ShouldHandle = new PredicateBuilder<ProcessResult>().HandleResult(r => r.ExitCode == NcsExitCodes.NoConnection),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Constant,
                 Delay = RetryDelay,
@@ -43,7 +44,7 @@ internal sealed class ReadinessWaiter(IProcessRunner runner, TimeProvider timePr
             var result = await pipeline.ExecuteAsync(
                 async ct => await runner.RunAsync(ncs.WaitStarted(environment, AttemptTryTime), ct),
                 exitedOrCancelled.Token);
-            return result.ExitCode == NcsExitCode.Ok
+            return result.ExitCode == NcsExitCodes.Ok
                 ? new ReadinessResult(true, null)
                 : new ReadinessResult(false, $"`ncs --wait-started` failed with {NcsExitCode.Describe(result.ExitCode)}: {result.Output}");
         }

@@ -8,7 +8,7 @@ internal sealed record ListenerSettings(bool Enabled, string Address, int Port);
 /// <summary>The per-instance leaves that <see cref="NcsConfWriter"/> sets; everything else comes from the template.</summary>
 internal sealed record NcsConfSettings
 {
-    public required NsoVersion Version { get; init; }
+    public required NsoRelease Version { get; init; }
 
     public required NsoIpcEndpoint Ipc { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Materialize;
 
@@ -12,7 +13,7 @@ internal abstract record NcsConfTemplate
 {
     /// <summary>The ncs.conf to write the instance's file from, for the engine's version.</summary>
     /// <exception cref="NcsConfTemplateException">A template folder has no band for <paramref name="version"/>.</exception>
-    public abstract string PathFor(NsoVersion version);
+    public abstract string PathFor(NsoRelease version);
 
     /// <summary>A file is used as is; a folder must hold at least one <c>MAJOR.MINOR/ncs.conf</c>. Null when neither.</summary>
     public static NcsConfTemplate? FromPath(string path)
@@ -31,7 +32,7 @@ internal abstract record NcsConfTemplate
     /// <summary>A user's own ncs.conf, whatever the version.</summary>
     public sealed record SingleFile(string Path) : NcsConfTemplate
     {
-        public override string PathFor(NsoVersion version) => Path;
+        public override string PathFor(NsoRelease version) => Path;
     }
 
     /// <summary>A folder of version bands; the band whose first release is the highest at or below the engine's serves it.</summary>
@@ -40,7 +41,7 @@ internal abstract record NcsConfTemplate
         public string Name => System.IO.Path.GetFileName(Directory.TrimEnd(System.IO.Path.DirectorySeparatorChar));
 
         /// <summary>The bands found on disk, oldest first.</summary>
-        public IReadOnlyList<NsoVersion> Bands =>
+        public IReadOnlyList<NsoRelease> Bands =>
             System.IO.Directory.Exists(Directory)
                 ? [.. System.IO.Directory.EnumerateDirectories(Directory)
                     .Where(d => File.Exists(System.IO.Path.Combine(d, "ncs.conf")))
@@ -50,7 +51,7 @@ internal abstract record NcsConfTemplate
                     .Order()]
                 : [];
 
-        public override string PathFor(NsoVersion version)
+        public override string PathFor(NsoRelease version)
         {
             var bands = Bands;
             if (bands.Count == 0)
@@ -74,7 +75,7 @@ internal abstract record NcsConfTemplate
         }
 
         /// <summary>Only a folder named exactly MAJOR.MINOR is a band.</summary>
-        private static bool IsBand(string name, out NsoVersion band)
+        private static bool IsBand(string name, out NsoRelease band)
         {
             band = default;
             var parts = name.Split('.');
@@ -85,7 +86,7 @@ internal abstract record NcsConfTemplate
                 return false;
             }
 
-            band = new NsoVersion(major, minor);
+            band = new NsoRelease(major, minor);
             return true;
         }
     }

@@ -102,7 +102,7 @@ internal static class NcsConfWriter
     /// The stock ncs.conf has no <c>ncs-ipc-address</c> (it relies on 127.0.0.1:4569), so one is added
     /// beside the other IPC elements for TCP.
     /// </summary>
-    private static void WriteIpc(XElement root, XNamespace ns, NsoIpcEndpoint ipc, NsoVersion version)
+    private static void WriteIpc(XElement root, XNamespace ns, NsoIpcEndpoint ipc, NsoRelease version)
     {
         var localIpc = root.Element(ns + "ncs-local-ipc");
         if (ipc is NsoIpcEndpoint.Tcp tcp)
@@ -110,11 +110,11 @@ internal static class NcsConfWriter
             WriteIpcAddress(root, ns, tcp);
         }
 
-        if (version < NsoVersion.LocalIpcIntroduced)
+        if (version < NsoRelease.LocalIpcIntroduced)
         {
             if (ipc is NsoIpcEndpoint.UnixSocket)
             {
-                throw new NcsConfTemplateException($"NSO {version} has no local IPC (ncs-local-ipc came in NSO {NsoVersion.LocalIpcIntroduced}), so it cannot listen on a Unix socket. Use WithTcpIpc() for this instance, or NSO {NsoVersion.LocalIpcIntroduced} or later.");
+                throw new NcsConfTemplateException($"NSO {version} has no local IPC (ncs-local-ipc came in NSO {NsoRelease.LocalIpcIntroduced}), so it cannot listen on a Unix socket. Use WithTcpIpc() for this instance, or NSO {NsoRelease.LocalIpcIntroduced} or later.");
             }
 
             localIpc?.Remove();

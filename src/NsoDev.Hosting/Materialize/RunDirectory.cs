@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using NsoDev.Hosting.Planning;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Materialize;
 
@@ -140,12 +141,12 @@ internal sealed class RunDirectory(string path)
         var text = new StringBuilder();
         text.Append("# NsoDev: `source env.sh` points NSO's tools (ncs --status, ncs_cli, ncs_cmd) at instance '").Append(instanceName).Append("'.\n");
         text.Append("# Written anew on every run from the port plan.\n");
-        foreach (var name in new[] { "NCS_IPC_ADDR", "NCS_IPC_PORT", "NCS_IPC_PATH", "NCS_IPC_ACCESS_FILE" })
+        foreach (var name in NcsIpcVariables.All.Where(v => v != NcsIpcVariables.ConfdAccessFile))
         {
             text.Append(environment.TryGetValue(name, out var value) ? $"export {name}={ShellQuote(value)}\n" : $"unset {name}\n");
         }
 
-        foreach (var (name, value) in environment.Where(e => !e.Key.StartsWith("NCS_IPC_", StringComparison.Ordinal)).OrderBy(e => e.Key, StringComparer.Ordinal))
+        foreach (var (name, value) in environment.Where(e => !NcsIpcVariables.All.Contains(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             text.Append("export ").Append(name).Append('=').Append(ShellQuote(value)).Append('\n');
         }

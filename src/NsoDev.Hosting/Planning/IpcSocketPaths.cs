@@ -1,14 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
+using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Planning;
 
 /// <summary>Unix socket paths for local IPC: short, per user, stable per runtime directory.</summary>
 internal static class IpcSocketPaths
 {
-    /// <summary>sun_path holds 108 bytes including the terminating NUL.</summary>
-    public const int MaxBytes = 107;
-
     public static string Directory => Path.Combine(UserRuntimeDirectory.Root, "ipc");
 
     /// <summary>A default path such as <c>/run/user/1000/nsodev/ipc/nso-2.3f9a2c1b.sock</c>: the hash of the runtime directory keeps app hosts apart.</summary>
@@ -16,16 +14,14 @@ internal static class IpcSocketPaths
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(runDirectory)))[..8];
         var named = Path.Combine(Directory, $"{instanceName}.{hash}.sock");
-        return Fits(named) ? named : Path.Combine(Directory, $"{hash}.sock");
+        return IpcSocketPath.Fits(named) ? named : Path.Combine(Directory, $"{hash}.sock");
     }
-
-    public static bool Fits(string path) => Encoding.UTF8.GetByteCount(path) <= MaxBytes;
 
     public static void EnsureFits(string path, string instanceName)
     {
-        if (!Fits(path))
+        if (!IpcSocketPath.Fits(path))
         {
-            throw new NsoDeclarationException($"The IPC socket path for '{instanceName}' is {Encoding.UTF8.GetByteCount(path)} bytes long, but a Unix socket path must fit in {MaxBytes} bytes: '{path}'. Choose a shorter path in WithUnixSocketIpc(path), or leave it out to get a short per-user path.");
+            throw new NsoDeclarationException($"The IPC socket path for '{instanceName}' is {IpcSocketPath.ByteLength(path)} bytes long, but a Unix socket path must fit in {IpcSocketPath.MaxBytes} bytes: '{path}'. Choose a shorter path in WithUnixSocketIpc(path), or leave it out to get a short per-user path.");
         }
     }
 }

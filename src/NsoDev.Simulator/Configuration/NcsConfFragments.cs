@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using NsoDev.Ipc;
 
 namespace NsoDev.Simulator.Configuration;
 

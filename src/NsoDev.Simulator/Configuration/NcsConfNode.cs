@@ -1,3 +1,5 @@
+using NsoDev.Ipc;
+
 namespace NsoDev.Simulator.Configuration;
 
 /// <summary>What a leaf of ncs.conf holds, for the typed reads of <see cref="NcsConfLeaves"/>.</summary>

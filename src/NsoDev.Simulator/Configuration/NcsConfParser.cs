@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using NsoDev.Ipc;
 using NsoDev.Simulator.Ipc;
 
 namespace NsoDev.Simulator.Configuration;
@@ -96,7 +97,7 @@ internal static class NcsConfParser
                 $"\"{path}\" is {length} bytes; a Unix socket path holds at most {IpcEndpoint.MaxUnixPathBytes}; choose a shorter path");
         }
 
-        return new LocalIpcConf(leaves.Bool("ncs-local-ipc/enabled", version >= NsoVersion.LocalIpcOnByDefault), path);
+        return new LocalIpcConf(leaves.Bool("ncs-local-ipc/enabled", version.Release >= NsoRelease.LocalIpcOnByDefault), path);
     }
 
     /// <summary>Defaults are inferred: the stock ncs.conf spells every one of these out.</summary>

@@ -1,3 +1,5 @@
+using NsoDev.Ipc;
+
 namespace NsoDev.Simulator.Configuration;
 
 /// <summary>

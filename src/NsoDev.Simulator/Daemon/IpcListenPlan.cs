@@ -1,4 +1,5 @@
 using System.Net;
+using NsoDev.Ipc;
 using NsoDev.Simulator.Configuration;
 using NsoDev.Simulator.Ipc;
 
@@ -31,7 +32,7 @@ internal sealed record IpcListenPlan(IReadOnlyList<ListenerConf> Tcp, LocalIpcEn
                 return new IpcListenPlan([], new LocalIpcEndpoint(path), NcsIpcEnvironment.PathVariable);
             }
 
-            if (version >= NsoVersion.LocalIpcOnByDefault && NcsIpcEnvironment.Port(getVariable) is { } port)
+            if (version.Release >= NsoRelease.LocalIpcOnByDefault && NcsIpcEnvironment.Port(getVariable) is { } port)
             {
                 var address = NcsIpcEnvironment.Address(getVariable) ?? conf.Ipc.Address;
                 return TcpPlan(conf, new ListenerConf("ipc", NcsIpcEnvironment.PortVariable, true, address, port), port);

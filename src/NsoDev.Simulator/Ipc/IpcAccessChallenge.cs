@@ -12,7 +12,7 @@ namespace NsoDev.Simulator.Ipc;
 /// S→C  0B &lt;16 random bytes&gt;               [11][challenge]; v2: 32 bytes
 /// C→S  0C &lt;MD5(secret ‖ challenge)&gt;       [12][answer]; v2: SHA-256, 32 bytes
 /// S→C  00                                 the verdict: granted (03: wrong, then close)
-/// S→C  00 0055 06050000 14 09             the 9-byte hello reply (here nso-sim's, simulating 6.5)
+/// S→C  00 0055 08050000 14 09             the 9-byte hello reply (here nso-sim's, simulating 6.5)
 /// </code>
 /// <c>ncs_cli</c> (id 4) and the NETCONF subsystem client (id 12) send their first byte alone
 /// (<see cref="IpcSession"/> has their order). A malformed answer is closed without a verdict.

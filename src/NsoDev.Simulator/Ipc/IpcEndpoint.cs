@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using NsoDev.Ipc;
 
 namespace NsoDev.Simulator.Ipc;
 
@@ -10,8 +11,7 @@ namespace NsoDev.Simulator.Ipc;
 /// </summary>
 internal abstract record IpcEndpoint
 {
-    /// <summary>sun_path is 108 bytes on Linux, one of them the terminating NUL.</summary>
-    public const int MaxUnixPathBytes = 107;
+    public const int MaxUnixPathBytes = IpcSocketPath.MaxBytes;
 
     public abstract EndPoint SocketEndPoint { get; }
 

@@ -5,7 +5,7 @@ namespace NsoDev.Simulator.Ipc;
 /// <summary>
 /// The daemon's 9-byte answer to a library client (NSO-NOTES §4):
 /// <c>[status][protoVsn:uint16 BE][serverVsn:uint32 BE][maxDepth][maxKeyLen]</c>.
-/// Sample, an NSO 6.5 daemon accepting: <c>00 00 55 06 05 00 00 14 09</c>.
+/// Sample, an NSO 6.5 daemon accepting: <c>00 00 55 08 05 00 00 14 09</c>.
 /// </summary>
 internal readonly record struct IpcHelloReply(IpcHelloStatus Status, ushort ProtocolVersion, uint ServerVersion, byte MaxDepth, byte MaxKeyLength)
 {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using NsoDev.Ipc;
 
 namespace NsoDev.Simulator.Ipc;
 
@@ -12,13 +13,13 @@ namespace NsoDev.Simulator.Ipc;
 /// </summary>
 internal static class NcsIpcEnvironment
 {
-    public const string AddressVariable = "NCS_IPC_ADDR";
-    public const string PortVariable = "NCS_IPC_PORT";
-    public const string PathVariable = "NCS_IPC_PATH";
-    public const string AccessFileVariable = "NCS_IPC_ACCESS_FILE";
-    public const string ConfdAccessFileVariable = "CONFD_IPC_ACCESS_FILE";
+    public const string AddressVariable = NcsIpcVariables.Address;
+    public const string PortVariable = NcsIpcVariables.Port;
+    public const string PathVariable = NcsIpcVariables.Path;
+    public const string AccessFileVariable = NcsIpcVariables.AccessFile;
+    public const string ConfdAccessFileVariable = NcsIpcVariables.ConfdAccessFile;
 
-    public const int DefaultPort = 4569;
+    public const int DefaultPort = NcsIpcVariables.DefaultPort;
 
     /// <summary>Where a client connects.</summary>
     /// <exception cref="FormatException">A variable holds something unusable.</exception>

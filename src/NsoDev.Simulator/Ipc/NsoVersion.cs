@@ -1,4 +1,5 @@
 using System.Globalization;
+using NsoDev.Ipc;
 using NsoDev.Simulator.Configuration;
 
 namespace NsoDev.Simulator.Ipc;
@@ -15,17 +16,14 @@ internal sealed record NsoVersion(string Text, int Major, int Minor, int Mainten
 
     public static NsoVersion Default { get; } = Parse("6.5");
 
-    /// <summary>6.7 turns <c>ncs-local-ipc/enabled</c> on by default (docs/NSO-NOTES.md §1; the 6.7 ncs.conf(5) page).</summary>
-    public static NsoVersion LocalIpcOnByDefault { get; } = Parse("6.7");
-
     /// <summary>Major and minor: what decides the ncs.conf element tree.</summary>
     public NsoRelease Release => new(Major, Minor);
 
-    /// <summary>The IPC protocol version: 80 + minor for NSO 6 (6.2.5's Java library uses 82).</summary>
-    public ushort ProtocolVersion => (ushort)(80 + Minor);
+    /// <summary>The IPC protocol version of the release (NSO-NOTES §4).</summary>
+    public ushort ProtocolVersion => Release.ProtocolVersion;
 
-    /// <summary>The packed form sent in the preamble: major&lt;&lt;24 | minor&lt;&lt;16 | maint&lt;&lt;8.</summary>
-    public uint PackedVersion => (uint)((Major << 24) | (Minor << 16) | (Maintenance << 8));
+    /// <summary>The packed form sent in the preamble, maintenance included.</summary>
+    public uint PackedVersion => Release.LibraryVersion(Maintenance);
 
     public static NsoVersion FromEnvironment(Func<string, string?> getVariable) =>
         getVariable(EnvironmentVariable) is { Length: > 0 } text ? Parse(text) : Default;

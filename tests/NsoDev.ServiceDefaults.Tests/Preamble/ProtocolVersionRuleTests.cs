@@ -17,5 +17,5 @@ public sealed class ProtocolVersionRuleTests
     [InlineData(6, 6, 86)]
     [InlineData(6, 7, 87)]
     public void Each_NSO_6_release_announces_80_plus_its_minor_version(int major, int minor, int expected) =>
-        Assert.Equal(expected, IpcPreamble.ProtocolVersion(major, minor));
+        Assert.Equal(expected, new NsoRelease(major, minor).ProtocolVersion);
 }

@@ -1,3 +1,4 @@
+using NsoDev.Ipc;
 using NsoDev.Simulator.Configuration;
 using NsoDev.Simulator.Ipc;
 
