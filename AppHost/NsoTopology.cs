@@ -3,9 +3,8 @@ using Microsoft.Extensions.Configuration;
 
 /// <summary>The AppHost's topology, read from configuration (appsettings.json, command line, environment).</summary>
 /// <param name="Instances">The instances, nso-1 to nso-N.</param>
-/// <param name="RunRoot">Where the runtime directories go, or null for AppHost/.nso.</param>
 /// <param name="Clients">Whether the sample clients run (Nso:Clients, default true); benchmarks turn them off.</param>
-internal sealed record NsoTopology(IReadOnlyList<NsoInstanceOptions> Instances, string? RunRoot, bool Clients = true)
+internal sealed record NsoTopology(IReadOnlyList<NsoInstanceOptions> Instances, bool Clients = true)
 {
     public const int DefaultCount = 2;
     public const int MaxCount = 100;
@@ -32,11 +31,10 @@ internal sealed record NsoTopology(IReadOnlyList<NsoInstanceOptions> Instances, 
         }
 
         var instances = names.Select(name => NsoInstanceOptions.Read(name, sections.GetSection(name))).ToList();
-        var runRoot = configuration["Nso:RunRoot"];
         var clients = configuration["Nso:Clients"] is not { } text2 || (bool.TryParse(text2, out var on)
             ? on
             : throw new InvalidOperationException($"Nso:Clients is '{text2}', but it must be true or false."));
-        return new NsoTopology(instances, string.IsNullOrWhiteSpace(runRoot) ? null : Path.GetFullPath(runRoot), clients);
+        return new NsoTopology(instances, clients);
     }
 }
 

@@ -1,16 +1,17 @@
 // The default NsoDev topology: Nso:Count instances, nso-1 ... nso-N, each shaped by its
 // Nso:Instances:NAME section, and a client per instance that proves the injected variables work.
-// `dotnet run --project AppHost -- --Nso:Count=5` runs five.
+// `dotnet run --project AppHost -- --Nso:Count=5` runs five; Nso:RunRoot (read by the integration)
+// moves their runtime directories.
 var builder = DistributedApplication.CreateBuilder(args);
 
 var topology = NsoTopology.FromConfiguration(builder.Configuration);
 var templates = Path.Combine(AppContext.BaseDirectory, "instance-templates");
 var statusScript = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "samples", "ncs-status", "ncs-status.sh"));
-IResourceBuilder<NsoResource>? first = null;
+var instances = new List<IResourceBuilder<NsoResource>>();
 foreach (var options in topology.Instances)
 {
     var nso = builder.AddNso(options.Name);
-    first ??= nso;
+    instances.Add(nso);
     if (options.AccessCheck)
     {
         nso.WithIpcAccessCheck();
@@ -41,11 +42,6 @@ foreach (var options in topology.Instances)
         nso.RunAsSimulator(options.SimulatedRelease);
     }
 
-    if (topology.RunRoot is { } runRoot)
-    {
-        nso.WithRunDirectory(Path.Combine(runRoot, options.Name));
-    }
-
     if (!topology.Clients)
     {
         continue;
@@ -55,16 +51,18 @@ foreach (var options in topology.Instances)
     builder.AddExecutable($"{options.Name}-status", "/bin/sh", Path.GetDirectoryName(statusScript)!, statusScript)
         .WithReference(nso)
         .WaitFor(nso)
-        .WithEnvironment(context => context.EnvironmentVariables["NCS"] = nso.Resource.NcsExecutable ?? "ncs")
         .ExcludeFromManifest();
 }
 
-// A .NET client through ServiceDefaults' AddNsoIpc: the IPC preamble every 5 s, with the access check when it is on.
+// A .NET client that holds every instance as a connection string, and the first also as the plain
+// NCS_IPC_* variables: the IPC preamble to each every 5 s, with the access check where it is on.
 if (topology.Clients)
 {
-    builder.AddProject<Projects.IpcClient>("ipc-client")
-        .WithReference(first!)
-        .WaitFor(first!);
+    var client = builder.AddProject<Projects.IpcClient>("ipc-client");
+    foreach (var (nso, index) in instances.Select((nso, index) => (nso, index)))
+    {
+        client.WithReference(nso, ncsIpcVariables: index == 0).WaitFor(nso);
+    }
 }
 
 builder.Build().Run();

@@ -168,11 +168,14 @@ static int FreePort()
     return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
 }
 
+// The daemons' pids, from the state file NsoDev keeps in each run directory.
 static List<int> SimulatorPids(string root) =>
     Directory.EnumerateDirectories(root)
-        .Select(d => Path.Combine(d, "nsodev.pid"))
+        .Select(d => Path.Combine(d, "nsodev.json"))
         .Where(File.Exists)
-        .Select(f => int.Parse(File.ReadAllText(f).Trim(), CultureInfo.InvariantCulture))
+        .Select(f => System.Text.Json.JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("Pid"))
+        .Where(pid => pid.ValueKind == System.Text.Json.JsonValueKind.Number)
+        .Select(pid => pid.GetInt32())
         .ToList();
 
 static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");

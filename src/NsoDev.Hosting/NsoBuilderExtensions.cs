@@ -1,15 +1,18 @@
 using System.Net;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using Aspire.Hosting.Lifecycle;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using NsoDev.Hosting.Engine;
-using NsoDev.Hosting.Health;
-using NsoDev.Hosting.Lifecycle;
+using NsoDev.Hosting.Declare;
+using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Materialize;
-using NsoDev.Hosting.Planning;
-using NsoDev.Hosting.Processes;
+using NsoDev.Hosting.Orchestration;
+using NsoDev.Hosting.Plan;
 using NsoDev.Hosting.Publishing;
+using NsoDev.Hosting.Ready;
+using NsoDev.Hosting.Reference;
+using NsoDev.Hosting.Serve;
 using NsoDev.Ipc;
 
 namespace Aspire.Hosting;
@@ -33,8 +36,11 @@ public static class NsoBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
 
-        RegisterFleet(builder);
+        AddOrchestration(builder.Services);
+
         var resource = new NsoResource(name);
+        resource.Annotations.Add(new NsoDeclaration { IsPublishMode = builder.ExecutionContext.IsPublishMode });
+        resource.Annotations.Add(new NsoPlanAnnotation());
         NsoEndpoints.Declare(resource);
 
         var healthCheckKey = $"{name}_nso_ipc";
@@ -46,18 +52,16 @@ public static class NsoBuilderExtensions
             .WithHealthCheck(healthCheckKey)
             .WithNsoCommands()
             .WithManifestPublishingCallback(context => NsoManifestWriter.WriteAsync(context, resource))
-            .OnInitializeResource((NsoResource nso, InitializeResourceEvent e, CancellationToken cancellationToken) =>
-            {
-                // Each instance starts on its own, so they start in parallel and one failure stops no other.
-                var fleet = e.Services.GetRequiredService<NsoFleet>();
-                _ = Task.Run(() => fleet.StartInstanceAsync(nso), CancellationToken.None);
-                return Task.CompletedTask;
-            });
+            .OnInitializeResource((nso, e, _) =>
+                // Aspire raises this event for each resource without waiting on it, so instances start in
+                // parallel; the start reports every failure on the dashboard itself.
+                e.Services.GetRequiredService<NsoFleet>().StartInstanceAsync(nso));
     }
 
     /// <summary>
     /// Serves IPC over TCP. A non-loopback <paramref name="address"/> opens IPC to other hosts, so it
-    /// needs the access check: call <see cref="WithIpcAccessCheck"/> first.
+    /// needs the access check (<see cref="WithIpcAccessCheck"/>, before or after this call): without it the
+    /// app host refuses to start.
     /// </summary>
     /// <param name="builder">The NSO resource builder.</param>
     /// <param name="port">A fixed port; null plans one.</param>
@@ -67,8 +71,8 @@ public static class NsoBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(address);
-        var settings = builder.Resource.Settings;
-        if (settings.IpcChosen && settings.Ipc is IpcSettings.UnixSocket)
+        var settings = builder.Resource.Declaration();
+        if (settings.IpcChosen && settings.Ipc is IpcDeclaration.UnixSocket)
         {
             throw new InvalidOperationException($"NSO instance '{builder.Resource.Name}' already uses Unix-socket IPC; an instance has one IPC mode. Remove WithUnixSocketIpc() or WithTcpIpc().");
         }
@@ -78,14 +82,8 @@ public static class NsoBuilderExtensions
             throw new ArgumentException($"'{address}' is not an IP address. Give WithTcpIpc an IPv4 or IPv6 address such as 127.0.0.1.", nameof(address));
         }
 
-        var tcp = new IpcSettings.Tcp(port, address);
-        if (!tcp.IsLoopback && settings.AccessCheck is null)
-        {
-            throw new InvalidOperationException($"NSO instance '{builder.Resource.Name}' would serve IPC on {address}, which opens it to unauthenticated clients on other hosts. Call WithIpcAccessCheck() before WithTcpIpc(address: \"{address}\"), or keep IPC on 127.0.0.1.");
-        }
-
-        CheckExplicitPort(builder, port, NsoPortKind.Ipc);
-        settings.Ipc = tcp;
+        DeclarationRules.CheckExplicitPort(builder, port, NsoPortKind.Ipc);
+        settings.Ipc = new IpcDeclaration.Tcp(port, address);
         settings.IpcChosen = true;
         NsoEndpoints.Add(builder.Resource, NsoPortKind.Ipc);
         return builder;
@@ -93,30 +91,28 @@ public static class NsoBuilderExtensions
 
     /// <summary>
     /// Serves IPC on a Unix socket (NSO 6.4 and later); clients get <c>NCS_IPC_PATH</c>. On an older
-    /// release it is refused: when declared if <see cref="RunAsSimulator"/> names the release, else
+    /// release it is refused: before start if <see cref="RunAsSimulator"/> names the release, else
     /// before the daemon starts, once <c>ncs --version</c> has told the version.
     /// </summary>
     /// <param name="builder">The NSO resource builder.</param>
-    /// <param name="path">The socket path (at most 107 bytes); null chooses a short per-user path in a directory of mode 0700.</param>
+    /// <param name="path">The socket path (at most 107 bytes; relative to the app host's directory); null chooses a short per-user path in a directory of mode 0700.</param>
     /// <returns>The resource builder.</returns>
     public static IResourceBuilder<NsoResource> WithUnixSocketIpc(this IResourceBuilder<NsoResource> builder, string? path = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var settings = builder.Resource.Settings;
-        if (settings.IpcChosen && settings.Ipc is IpcSettings.Tcp)
+        var settings = builder.Resource.Declaration();
+        if (settings.IpcChosen && settings.Ipc is IpcDeclaration.Tcp)
         {
             throw new InvalidOperationException($"NSO instance '{builder.Resource.Name}' already uses TCP IPC; an instance has one IPC mode. Remove WithTcpIpc() or WithUnixSocketIpc().");
         }
 
-        CheckLocalIpc(builder, settings.Engine, unixSocket: true);
-
         if (path is not null)
         {
-            path = Path.GetFullPath(path);
+            path = FullPath(builder, path);
             IpcSocketPaths.EnsureFits(path, builder.Resource.Name);
         }
 
-        settings.Ipc = new IpcSettings.UnixSocket(path);
+        settings.Ipc = new IpcDeclaration.UnixSocket(path);
         settings.IpcChosen = true;
 
         // A container deployment serves IPC over TCP, so the manifest keeps the ipc binding.
@@ -140,7 +136,7 @@ public static class NsoBuilderExtensions
     public static IResourceBuilder<NsoResource> WithIpcAccessCheck(this IResourceBuilder<NsoResource> builder, IResourceBuilder<ParameterResource>? secret = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Resource.Settings.AccessCheck = new AccessCheckSettings(secret?.Resource ?? NsoManifestWriter.AddSecretParameter(builder.ApplicationBuilder, builder.Resource));
+        builder.Resource.Declaration().AccessCheck = new AccessCheckDeclaration(secret?.Resource ?? NsoManifestWriter.AddSecretParameter(builder.ApplicationBuilder, builder.Resource));
         return builder;
     }
 
@@ -201,9 +197,7 @@ public static class NsoBuilderExtensions
             simulated = version;
         }
 
-        var engine = new EngineChoice.Simulator(simulated);
-        CheckLocalIpc(builder, engine, builder.Resource.Settings.IpcChosen && builder.Resource.Settings.Ipc is IpcSettings.UnixSocket);
-        builder.Resource.Settings.Engine = engine;
+        builder.Resource.Declaration().Engine = new EngineChoice.Simulator(simulated);
         return builder;
     }
 
@@ -215,7 +209,7 @@ public static class NsoBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(ncsDir);
-        builder.Resource.Settings.Engine = new EngineChoice.Installation(Path.GetFullPath(ncsDir));
+        builder.Resource.Declaration().Engine = new EngineChoice.Installation(FullPath(builder, ncsDir));
         return builder;
     }
 
@@ -232,8 +226,8 @@ public static class NsoBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(templatePath);
-        var path = Path.GetFullPath(templatePath);
-        builder.Resource.Settings.Template = NcsConfTemplate.FromPath(path)
+        var path = FullPath(builder, templatePath);
+        builder.Resource.Declaration().Template = NcsConfTemplate.FromPath(path)
             ?? throw new FileNotFoundException($"The ncs.conf template '{path}' for NSO instance '{builder.Resource.Name}' does not exist, or is a folder with no version band (MAJOR.MINOR/ncs.conf). Give WithTemplate an ncs.conf, or a template folder such as instance-templates/local-ipc.", path);
         return builder;
     }
@@ -246,14 +240,14 @@ public static class NsoBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(packageDirectories);
-        foreach (var directory in packageDirectories.Select(Path.GetFullPath))
+        foreach (var directory in packageDirectories.Select(p => FullPath(builder, p)))
         {
             if (!Directory.Exists(directory))
             {
                 throw new DirectoryNotFoundException($"The package directory '{directory}' for NSO instance '{builder.Resource.Name}' does not exist. Pass existing package directories to WithPackages.");
             }
 
-            builder.Resource.Settings.Packages.Add(directory);
+            builder.Resource.Declaration().Packages.Add(directory);
         }
 
         return builder;
@@ -266,7 +260,7 @@ public static class NsoBuilderExtensions
     public static IResourceBuilder<NsoResource> WithDataPersistence(this IResourceBuilder<NsoResource> builder, bool persist = true)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Resource.Settings.DataPersistence = persist;
+        builder.Resource.Declaration().DataPersistence = persist;
         return builder;
     }
 
@@ -278,51 +272,83 @@ public static class NsoBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        builder.Resource.Settings.RunDirectory = Path.GetFullPath(path);
+        builder.Resource.Declaration().RunDirectory = FullPath(builder, path);
+        return builder;
+    }
+
+    /// <summary>How long <c>ncs --wait-started</c> may take before the start counts as failed (60 s by default); a real NSO loading many packages may need more.</summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="timeout">The startup timeout.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithStartupTimeout(this IResourceBuilder<NsoResource> builder, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        builder.Resource.Declaration().StartupTimeout = timeout;
+        return builder;
+    }
+
+    /// <summary>How long <c>ncs --stop</c> may take before the daemon is killed (10 s by default).</summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="timeout">The stop timeout.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithStopTimeout(this IResourceBuilder<NsoResource> builder, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        builder.Resource.Declaration().StopTimeout = timeout;
         return builder;
     }
 
     /// <summary>
-    /// Points <paramref name="builder"/>'s resource at the NSO instance with the variables NSO's clients
-    /// read: <c>NCS_IPC_ADDR</c> and <c>NCS_IPC_PORT</c> for TCP IPC, <c>NCS_IPC_PATH</c> for a Unix socket,
-    /// and <c>NCS_IPC_ACCESS_FILE</c> when the access check is on.
+    /// Points <paramref name="builder"/>'s resource at the NSO instance. It always gets the instance as
+    /// <c>ConnectionStrings__NAME</c> and <c>NAME_HOST</c>/<c>NAME_PORT</c> or <c>NAME_PATH</c>, <c>NAME_ACCESSFILE</c>,
+    /// <c>NAME_RELEASE</c> and <c>NAME_URI</c>, so it can hold several instances (read them with
+    /// <c>AddNsoIpcClient("NAME")</c>). With <paramref name="ncsIpcVariables"/> it also gets the plain
+    /// variables NSO's own tools read: <c>NCS_IPC_ADDR</c> and <c>NCS_IPC_PORT</c>, or <c>NCS_IPC_PATH</c>,
+    /// <c>NCS_IPC_ACCESS_FILE</c> when the access check is on, and <c>NCS_DIR</c>. Those exist once per
+    /// process, so only one referenced instance may give them.
     /// </summary>
     /// <typeparam name="TDestination">The dependent resource.</typeparam>
     /// <param name="builder">The dependent's builder.</param>
     /// <param name="nso">The NSO instance.</param>
+    /// <param name="connectionName">The name under ConnectionStrings; the instance's name by default.</param>
+    /// <param name="ncsIpcVariables">False gives only the connection string and properties, for a second instance.</param>
     /// <returns>The dependent's builder.</returns>
-    public static IResourceBuilder<TDestination> WithReference<TDestination>(this IResourceBuilder<TDestination> builder, IResourceBuilder<NsoResource> nso)
+    public static IResourceBuilder<TDestination> WithReference<TDestination>(this IResourceBuilder<TDestination> builder, IResourceBuilder<NsoResource> nso, string? connectionName = null, bool ncsIpcVariables = true)
         where TDestination : IResourceWithEnvironment
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(nso);
         var destination = builder.Resource;
-        var existing = destination.Annotations.OfType<NsoReferenceAnnotation>().Select(r => r.Nso).ToList();
-        if (existing.Contains(nso.Resource))
+        var references = destination.Annotations.OfType<NsoReferenceAnnotation>().ToList();
+        if (references.Any(r => ReferenceEquals(r.Nso, nso.Resource)))
         {
             return builder;
         }
 
-        // NSO's tools read one set of NCS_IPC_* variables; a second set would overwrite part of the
-        // first (PATH beside ADDR/PORT, one daemon's access file with the other's port).
-        if (existing.FirstOrDefault() is { } other)
+        // One set of NCS_IPC_* per process: a second would overwrite part of the first (PATH beside
+        // ADDR/PORT, one daemon's access file with the other's port).
+        if (ncsIpcVariables && references.FirstOrDefault(r => r.NcsIpcVariables) is { } plain)
         {
             throw new InvalidOperationException(
-                $"'{destination.Name}' already references NSO instance '{other.Name}', and a client gets one set of NCS_IPC_* variables, so a reference to '{nso.Resource.Name}' too would mix the two daemons' endpoints. "
-                + $"Reference one instance per client: give '{nso.Resource.Name}' a client resource of its own.");
+                $"'{destination.Name}' already gets NCS_IPC_* from NSO instance '{plain.Nso.Name}', and a process has one set of them, so '{nso.Resource.Name}' cannot set them too. "
+                + $"Reference '{nso.Resource.Name}' with WithReference({nso.Resource.Name}, ncsIpcVariables: false): it then reaches '{destination.Name}' as ConnectionStrings__{connectionName ?? nso.Resource.Name} (read it with AddNsoIpcClient(\"{connectionName ?? nso.Resource.Name}\")). "
+                + "Or pass ncsIpcVariables: false on the other reference instead.");
         }
 
-        destination.Annotations.Add(new NsoReferenceAnnotation(nso.Resource));
-        return builder
-            .WithReferenceRelationship(nso.Resource)
-            .WithEnvironment(context => NsoClientEnvironment.Apply(context, nso.Resource, destination));
+        destination.Annotations.Add(new NsoReferenceAnnotation(nso.Resource, ncsIpcVariables));
+        builder.WithReference((IResourceBuilder<IResourceWithConnectionString>)nso, connectionName);
+        return ncsIpcVariables
+            ? builder.WithEnvironment(context => NsoClientEnvironment.Apply(context, nso.Resource, destination))
+            : builder;
     }
 
     private static IResourceBuilder<NsoResource> WithNorthbound(IResourceBuilder<NsoResource> builder, NsoPortKind kind, int? port)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        CheckExplicitPort(builder, port, kind);
-        builder.Resource.Settings.Northbound[kind] = port;
+        DeclarationRules.CheckExplicitPort(builder, port, kind);
+        builder.Resource.Declaration().Northbound[kind] = port;
         NsoEndpoints.Add(builder.Resource, kind);
         return builder;
     }
@@ -330,83 +356,27 @@ public static class NsoBuilderExtensions
     private static IResourceBuilder<NsoResource> WithoutNorthbound(IResourceBuilder<NsoResource> builder, NsoPortKind kind)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Resource.Settings.Northbound.Remove(kind);
+        builder.Resource.Declaration().Northbound.Remove(kind);
         NsoEndpoints.Remove(builder.Resource, kind);
         return builder;
     }
 
-    /// <summary>A Unix socket on a simulated release older than 6.4 is refused as it is declared (docs/NSO-NOTES.md §1).</summary>
-    private static void CheckLocalIpc(IResourceBuilder<NsoResource> builder, EngineChoice engine, bool unixSocket)
-    {
-        if (unixSocket && engine is EngineChoice.Simulator { Release: { } release } && release < NsoRelease.LocalIpcIntroduced)
-        {
-            throw new InvalidOperationException(
-                $"NSO instance '{builder.Resource.Name}' runs on nso-sim as NSO {release}, which has no local IPC (ncs-local-ipc came in NSO {NsoRelease.LocalIpcIntroduced}), so it cannot serve IPC on a Unix socket. Use WithTcpIpc() for this instance, or RunAsSimulator(\"{NsoRelease.LocalIpcIntroduced}\") or later.");
-        }
-    }
+    /// <summary>A relative path is taken from the app host's directory, as Aspire resolves its own paths.</summary>
+    private static string FullPath(IResourceBuilder<NsoResource> builder, string path) =>
+        Path.GetFullPath(path, builder.ApplicationBuilder.AppHostDirectory);
 
-    /// <summary>Explicit ports are checked as they are declared: in range, not reserved, not given twice.</summary>
-    private static void CheckExplicitPort(IResourceBuilder<NsoResource> builder, int? port, NsoPortKind kind)
+    private static void AddOrchestration(IServiceCollection services)
     {
-        if (port is not int p)
+        if (services.Any(d => d.ServiceType == typeof(NsoFleet)))
         {
             return;
         }
 
-        var what = $"'{builder.Resource.Name}' {kind.EndpointName()}";
-        if (p is < 1 or > 65535)
-        {
-            throw new ArgumentOutOfRangeException(nameof(port), p, $"Port {p} for {what} is not a TCP port. Use a port from 1 to 65535, or leave it out to have one planned.");
-        }
-
-        if (PortPlanner.ReservedPorts.Contains(p))
-        {
-            throw new ArgumentOutOfRangeException(nameof(port), p, $"Port {p} for {what} is reserved for NSO (2023 NETCONF over TCP, 4334 call-home, 4570 HA). Choose another port.");
-        }
-
-        // Only where this machine binds it: a published container maps its ports itself.
-        if (builder.ApplicationBuilder.ExecutionContext.IsRunMode && LowPorts.Refusal(p) is { } refusal)
-        {
-            throw new ArgumentOutOfRangeException(nameof(port), p, $"Port {p} for {what} {refusal}");
-        }
-
-        foreach (var other in builder.ApplicationBuilder.Resources.OfType<NsoResource>())
-        {
-            foreach (var (otherKind, otherPort) in other.Settings.PortRequests())
-            {
-                if (otherPort == p && !(ReferenceEquals(other, builder.Resource) && otherKind == kind))
-                {
-                    throw new InvalidOperationException($"Port {p} is given to both '{other.Name}' {otherKind.EndpointName()} and {what}. Give each its own port, or leave one out to have it planned.");
-                }
-            }
-        }
-    }
-
-    private static void RegisterFleet(IDistributedApplicationBuilder builder)
-    {
-        if (builder.Services.Any(d => d.ServiceType == typeof(NsoFleet)))
-        {
-            return;
-        }
-
-        builder.Services.TryAddSingleton<IProcessRunner, CliWrapProcessRunner>();
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<NsoFleet>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<NsoFleet>());
-
-        // NsoDev:RunRoot moves every instance's default runtime directory, e.g. into a test's temporary folder.
-        var runRoot = builder.Configuration["NsoDev:RunRoot"] is { Length: > 0 } configured ? Path.GetFullPath(configured) : Path.Combine(builder.AppHostDirectory, ".nso");
-        var template = new NcsConfTemplate.Banded(Path.Combine(AppContext.BaseDirectory, "instance-templates", "default"));
-        builder.Eventing.Subscribe<BeforeStartEvent>(async (e, ct) =>
-        {
-            if (!builder.ExecutionContext.IsRunMode)
-            {
-                return;
-            }
-
-            var resources = e.Model.Resources.OfType<NsoResource>().ToList();
-            await e.Services.GetRequiredService<NsoFleet>().PlanAllAsync(resources, runRoot, template, ct);
-            NsoClientEnvironment.MountSecretsIntoContainers(e.Model);
-        });
+        services.TryAddSingleton<IProcessRunner, CliWrapProcessRunner>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<NsoDashboard>();
+        services.AddSingleton<NsoFleet>();
+        services.AddHostedService(sp => sp.GetRequiredService<NsoFleet>());
+        services.AddEventingSubscriber<NsoEventingSubscriber>();
     }
 }

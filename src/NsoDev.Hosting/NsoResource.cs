@@ -1,14 +1,15 @@
-using NsoDev.Hosting.Engine;
-using NsoDev.Hosting.Lifecycle;
+using NsoDev.Hosting.Reference;
 
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// A Cisco NSO instance (or the nso-sim simulator) run by the app host: its own IPC endpoint,
-/// NETCONF-SSH and CLI-SSH ports, runtime directory and ncs.conf.
+/// NETCONF-SSH and CLI-SSH ports, runtime directory and ncs.conf. Its connection string names its IPC
+/// endpoint (<c>Host=...;Port=...</c> or <c>Path=...</c>, then <c>AccessFile</c> and <c>Release</c>),
+/// so one client can reference several instances.
 /// </summary>
 /// <param name="name">The resource name; also the instance's directory name and part of its <c>sname</c>.</param>
-public sealed class NsoResource(string name) : Resource(name), IResourceWithEndpoints, IResourceWithWaitSupport
+public sealed class NsoResource(string name) : Resource(name), IResourceWithEndpoints, IResourceWithWaitSupport, IResourceWithConnectionString
 {
     /// <summary>The name of the IPC endpoint.</summary>
     public const string IpcEndpointName = "ipc";
@@ -24,18 +25,10 @@ public sealed class NsoResource(string name) : Resource(name), IResourceWithEndp
     /// <summary>The TCP IPC endpoint that clients reach through <c>NCS_IPC_ADDR</c> and <c>NCS_IPC_PORT</c>.</summary>
     public EndpointReference IpcEndpoint => _ipcEndpoint ??= new EndpointReference(this, IpcEndpointName);
 
-    /// <summary>The <c>ncs</c> program that runs this instance (NSO's, or nso-sim); null until it has been located at start.</summary>
-    public string? NcsExecutable => Engine?.Executable;
+    /// <summary>The IPC endpoint as a connection string: <c>Host=127.0.0.1;Port=4569;Release=6.5</c>, or <c>Path=...</c> for a Unix socket, with <c>AccessFile=...</c> when the access check is on.</summary>
+    public ReferenceExpression ConnectionStringExpression => NsoConnection.ConnectionString(this);
 
-    /// <summary>The parameters the manifest refers to, set only when publishing.</summary>
-    internal NsoPublishing Publishing { get; } = new();
-
-    /// <summary>What the declaration asked for.</summary>
-    internal NsoInstanceSettings Settings { get; } = new();
-
-    /// <summary>The plan, set once before start in run mode.</summary>
-    internal NsoInstancePlan? Plan { get; set; }
-
-    /// <summary>The engine that runs the instance, known once it has been located.</summary>
-    internal NcsEngine? Engine { get; set; }
+    /// <summary>Host and Port, or Path; AccessFile, Release and Uri: each also reaches a dependent as <c>NAME_PROPERTY</c>.</summary>
+    /// <returns>The properties that apply to this instance.</returns>
+    public IEnumerable<KeyValuePair<string, ReferenceExpression>> GetConnectionProperties() => NsoConnection.Properties(this);
 }

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
+using System.Data.Common;
+using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using NsoDev.Hosting.Planning;
+using NsoDev.Ipc;
 
 namespace NsoDev.Testing;
 
@@ -118,7 +120,13 @@ public sealed class NsoTestEnvironment : IAsyncDisposable
             await app.StartAsync(timeout.Token);
             var resources = builder.Resources.OfType<NsoResource>().ToList();
             await Task.WhenAll(resources.Select(r => app.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, timeout.Token)));
-            return new NsoTestEnvironment(app, runRoot, resources.ToImmutableDictionary(r => r.Name, Describe));
+            var instances = new Dictionary<string, NsoInstanceInfo>(StringComparer.Ordinal);
+            foreach (var resource in resources)
+            {
+                instances[resource.Name] = await DescribeAsync(app, resource, timeout.Token);
+            }
+
+            return new NsoTestEnvironment(app, runRoot, instances.ToImmutableDictionary());
         }
         catch (Exception ex)
         {
@@ -148,36 +156,72 @@ public sealed class NsoTestEnvironment : IAsyncDisposable
                 continue;
             }
 
-            var reason = (current.Snapshot.Properties.FirstOrDefault(p => p.Name == NsoDev.Hosting.Lifecycle.NsoDashboard.FailureProperty)?.Value as string)?.TrimEnd('.');
-            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\n'{resource.Name}' is {current.Snapshot.State?.Text ?? "unknown"}: {reason ?? "no reason was given"}.");
-            if (resource.Plan is { } plan)
+            var reason = Property(current.Snapshot, NsoResourceProperties.Failure)?.TrimEnd('.');
+            text.Append(CultureInfo.InvariantCulture, $"\n'{resource.Name}' is {current.Snapshot.State?.Text ?? "unknown"}: {reason ?? "no reason was given"}.");
+            if (Property(current.Snapshot, NsoResourceProperties.RunDirectory) is { } runDirectory)
             {
-                var log = Path.Combine(plan.RunDirectory.LogsDirectory, "ncs.log");
+                var logs = Path.Combine(runDirectory, "logs");
+                var log = Path.Combine(logs, "ncs.log");
                 var tail = File.Exists(log) ? File.ReadLines(log).TakeLast(LogLinesOnFailure).ToList() : [];
-                text.Append(tail.Count == 0 ? $" No ncs.log in {plan.RunDirectory.LogsDirectory}." : $" The end of its ncs.log:\n  {string.Join("\n  ", tail)}");
+                text.Append(tail.Count == 0 ? $" No ncs.log in {logs}." : $" The end of its ncs.log:\n  {string.Join("\n  ", tail)}");
             }
         }
 
         return text.ToString();
     }
 
-    private static NsoInstanceInfo Describe(NsoResource resource)
+    /// <summary>
+    /// Reads an instance the way any client of the integration can: its connection string, its
+    /// allocated endpoints and its dashboard properties.
+    /// </summary>
+    private static async Task<NsoInstanceInfo> DescribeAsync(DistributedApplication app, NsoResource resource, CancellationToken cancellationToken)
     {
-        var plan = resource.Plan ?? throw new InvalidOperationException($"NSO instance '{resource.Name}' is healthy but has no plan.");
+        var connection = new DbConnectionStringBuilder { ConnectionString = await ((IResourceWithConnectionString)resource).GetConnectionStringAsync(cancellationToken) };
+        string? Value(string key) => connection.TryGetValue(key, out var value) ? value?.ToString() : null;
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        NsoIpcEndpoint ipc;
+        if (Value("Path") is { } path)
+        {
+            ipc = new NsoIpcEndpoint.UnixSocket(path);
+            environment[NcsIpcVariables.Path] = path;
+        }
+        else
+        {
+            var host = Value("Host") ?? NcsIpcVariables.DefaultAddress;
+            var port = int.Parse(Value("Port") ?? throw new InvalidOperationException($"NSO instance '{resource.Name}' has no IPC port in its connection string."), CultureInfo.InvariantCulture);
+            ipc = new NsoIpcEndpoint.Tcp(host, port);
+            environment[NcsIpcVariables.Address] = host;
+            environment[NcsIpcVariables.Port] = port.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (Value("AccessFile") is { } accessFile)
+        {
+            environment[NcsIpcVariables.AccessFile] = accessFile;
+        }
+
+        app.ResourceNotifications.TryGetCurrentState(resource.Name, out var current);
+        string Required(string property) => (current is null ? null : Property(current.Snapshot, property))
+            ?? throw new InvalidOperationException($"NSO instance '{resource.Name}' is healthy but shows no {property}.");
         return new NsoInstanceInfo(
             resource.Name,
-            plan.Ipc,
-            plan.Ports.Ports.TryGetValue(NsoPortKind.Netconf, out var netconf) ? netconf : null,
-            plan.Ports.Ports.TryGetValue(NsoPortKind.Cli, out var cli) ? cli : null,
-            plan.IpcEnvironment,
-            plan.RunDirectory.Path,
-            resource.NcsExecutable!);
+            ipc,
+            AllocatedPort(resource, NsoResource.NetconfEndpointName),
+            AllocatedPort(resource, NsoResource.CliEndpointName),
+            environment,
+            Required(NsoResourceProperties.RunDirectory),
+            Required(NsoResourceProperties.Executable));
     }
+
+    private static int? AllocatedPort(NsoResource resource, string endpointName) =>
+        resource.TryGetEndpoints(out var endpoints) ? endpoints.FirstOrDefault(e => e.Name == endpointName)?.AllocatedEndpoint?.Port : null;
+
+    private static string? Property(CustomResourceSnapshot snapshot, string name) =>
+        snapshot.Properties.FirstOrDefault(p => p.Name == name)?.Value?.ToString();
 
     private static string NewRunRoot() => Directory.CreateTempSubdirectory("nsodev-test-").FullName;
 
-    /// <summary>Both the integration's and the default AppHost's run-root settings, so any AppHost keeps its data in the temporary folder.</summary>
-    private static string[] RunRootArguments(string runRoot) => [$"--NsoDev:RunRoot={runRoot}", $"--Nso:RunRoot={runRoot}"];
+    /// <summary>The integration's run root, so any AppHost keeps its data in the temporary folder.</summary>
+    private static string[] RunRootArguments(string runRoot) => [$"--Nso:RunRoot={runRoot}"];
 
     private static void TryDelete(string directory)
     {

@@ -1,3 +1,5 @@
+using NsoDev.Hosting.Plan;
+
 namespace NsoDev.EndToEnd.Tests;
 
 public sealed class AppHostEndToEndTests : IDisposable
@@ -26,7 +28,7 @@ public sealed class AppHostEndToEndTests : IDisposable
         Assert.NotNull(await AppHostRun.HandshakeAsync(nso1, cts.Token, "wrong secret"u8.ToArray()));
         var env1 = await AppHostRun.EnvironmentOfAsync(app, builder.Resources.Single(r => r.Name == "nso-1-status"), cts.Token);
         Assert.Equal(tcp1.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), env1["NCS_IPC_PORT"]);
-        Assert.Equal(nso1.Plan!.AccessFile, env1["NCS_IPC_ACCESS_FILE"]);
+        Assert.Equal(nso1.RequirePlan().AccessFile, env1["NCS_IPC_ACCESS_FILE"]);
         Assert.False(env1.ContainsKey("NCS_IPC_PATH"));
 
         // nso-2: a Unix socket in a private directory; clients get NCS_IPC_PATH only.
@@ -50,16 +52,16 @@ public sealed class AppHostEndToEndTests : IDisposable
         }
 
         // The secret is in a 0400 file, and in no env.sh and no dashboard property.
-        var secret = await File.ReadAllTextAsync(nso1.Plan.AccessFile!, cts.Token);
-        Assert.Equal(UnixFileMode.UserRead, File.GetUnixFileMode(nso1.Plan.AccessFile!));
-        Assert.DoesNotContain(secret, await File.ReadAllTextAsync(nso1.Plan.RunDirectory.EnvScript, cts.Token), StringComparison.Ordinal);
+        var secret = await File.ReadAllTextAsync(nso1.RequirePlan().AccessFile!, cts.Token);
+        Assert.Equal(UnixFileMode.UserRead, File.GetUnixFileMode(nso1.RequirePlan().AccessFile!));
+        Assert.DoesNotContain(secret, await File.ReadAllTextAsync(nso1.RequirePlan().RunDirectory.EnvScript, cts.Token), StringComparison.Ordinal);
         Assert.True(app.ResourceNotifications.TryGetCurrentState("nso-1", out var snapshot));
         Assert.DoesNotContain(snapshot.Snapshot.Properties, p => p.Value?.ToString()?.Contains(secret, StringComparison.Ordinal) == true);
 
         await app.StopAsync(cts.Token);
         foreach (var nso in new[] { nso1, nso2, nso3 })
         {
-            var log = await File.ReadAllTextAsync(Path.Combine(nso.Plan!.RunDirectory.LogsDirectory, "ncs.log"), cts.Token);
+            var log = await File.ReadAllTextAsync(Path.Combine(nso.RequirePlan().RunDirectory.LogsDirectory, "ncs.log"), cts.Token);
             Assert.Contains("clean shutdown", log, StringComparison.Ordinal);
             Assert.DoesNotContain(secret, log, StringComparison.Ordinal);
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using NsoDev.Hosting.Plan;
 using NsoDev.Ipc;
 
 namespace NsoDev.EndToEnd.Tests;
@@ -30,11 +31,11 @@ internal static class AppHostRun
     /// <summary>The real IPC preamble as a MAAPI client, answering the challenge with the instance's secret when its check is on.</summary>
     public static async Task<string?> HandshakeAsync(NsoResource nso, CancellationToken cancellationToken, byte[]? secret = null)
     {
-        var plan = nso.Plan!;
+        var plan = nso.RequirePlan();
         secret ??= plan.AccessFile is null ? null : await File.ReadAllBytesAsync(plan.AccessFile, cancellationToken);
         try
         {
-            using var socket = await IpcPreamble.ConnectAsync(plan.Ipc, NsoClientType.Maapi, secret, 85, 0x06050000, cancellationToken);
+            using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(plan.Ipc, NsoClientType.Maapi, nso.Published().Engine!.Version) { Secret = secret }, cancellationToken);
             return null;
         }
         catch (IpcPreambleException ex)
@@ -72,7 +73,7 @@ internal static class AppHostRun
 
     public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
 
-    public static int Pid(NsoResource nso) => int.Parse(File.ReadAllText(nso.Plan!.RunDirectory.PidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    public static int Pid(NsoResource nso) => nso.RequirePlan().RunDirectory.ReadState()?.Pid ?? throw new InvalidOperationException($"'{nso.Name}' records no running daemon.");
 
-    public static NsoIpcEndpoint Ipc(NsoResource nso) => nso.Plan!.Ipc;
+    public static NsoIpcEndpoint Ipc(NsoResource nso) => nso.RequirePlan().Ipc;
 }

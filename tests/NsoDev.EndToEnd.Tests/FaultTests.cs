@@ -6,7 +6,7 @@ using System.Xml;
 using System.Xml.Linq;
 using CliWrap;
 using CliWrap.Buffered;
-using NsoDev.Hosting.Planning;
+using NsoDev.Hosting.Plan;
 using Renci.SshNet;
 
 namespace NsoDev.EndToEnd.Tests;
@@ -55,7 +55,7 @@ public sealed class FaultTests : IDisposable
             await next.StartAsync(cts.Token);
 
             await next.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
-            Assert.Equal(netconf, builder.Nso("nso-1").Plan!.Ports[NsoPortKind.Netconf]);
+            Assert.Equal(netconf, builder.Nso("nso-1").RequirePlan().Ports[NsoPortKind.Netconf]);
             Assert.Contains("<name>survivor</name>", GetConfig(netconf), StringComparison.Ordinal);
         }
         finally
@@ -76,7 +76,7 @@ public sealed class FaultTests : IDisposable
         var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
         var nso = builder.Nso("nso-1");
         await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1");
-        var netconf = nso.Plan!.Ports[NsoPortKind.Netconf];
+        var netconf = nso.RequirePlan().Ports[NsoPortKind.Netconf];
         EditConfig(netconf, "before-kill");
         var pid = AppHostRun.Pid(nso);
 
@@ -98,7 +98,7 @@ public sealed class FaultTests : IDisposable
         {
             await app.StartAsync(cts.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
-            first = builder.Nso("nso-1").Plan!.Ports[NsoPortKind.Netconf];
+            first = builder.Nso("nso-1").RequirePlan().Ports[NsoPortKind.Netconf];
             squatter = new TcpListener(IPAddress.Loopback, first);
 
             // Stop, and take the port, under the lease lock: otherwise an environment of another test project
@@ -115,7 +115,7 @@ public sealed class FaultTests : IDisposable
         var again = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
         await using var next = await again.StartHealthyAsync(cts.Token, "nso-1");
 
-        Assert.NotEqual(first, again.Nso("nso-1").Plan!.Ports[NsoPortKind.Netconf]);
+        Assert.NotEqual(first, again.Nso("nso-1").RequirePlan().Ports[NsoPortKind.Netconf]);
     }
 
     [Fact(Timeout = 300_000)]
@@ -133,9 +133,9 @@ public sealed class FaultTests : IDisposable
             var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1", "--Nso:Clients=false");
             await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1");
 
-            Assert.True(recorded == builder.Nso("nso-1").Plan!.Ports[NsoPortKind.Netconf], $"The {run} run did not keep NETCONF port {recorded}.");
+            Assert.True(recorded == builder.Nso("nso-1").RequirePlan().Ports[NsoPortKind.Netconf], $"The {run} run did not keep NETCONF port {recorded}.");
             Assert.False(IsFree(recorded), $"Nothing listens on {recorded} in the {run} run.");
-            var ports = builder.Nso("nso-1").Plan!.Ports;
+            var ports = builder.Nso("nso-1").RequirePlan().Ports;
             await app.StopAsync(cts.Token);
 
             // The whole plan is recorded for the next run, not only what the record held.
@@ -159,7 +159,7 @@ public sealed class FaultTests : IDisposable
         var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=2");
         await using var app = await builder.StartHealthyAsync(cts.Token, "nso-2");
 
-        Assert.Equal(socketPath, ((NsoDev.Ipc.NsoIpcEndpoint.UnixSocket)builder.Nso("nso-2").Plan!.Ipc).Path);
+        Assert.Equal(socketPath, ((NsoDev.Ipc.NsoIpcEndpoint.UnixSocket)builder.Nso("nso-2").RequirePlan().Ipc).Path);
         Assert.Null(await AppHostRun.HandshakeAsync(builder.Nso("nso-2"), cts.Token));
     }
 
@@ -179,8 +179,8 @@ public sealed class FaultTests : IDisposable
             new[] { (appA, "nso-1"), (appA, "nso-2"), (appA, "nso-3"), (appB, "nso-1"), (appB, "nso-2"), (appB, "nso-3") }
                 .Select(x => x.Item1.ResourceNotifications.WaitForResourceHealthyAsync(x.Item2, cts.Token)));
 
-        var portsA = a.Resources.OfType<NsoResource>().SelectMany(r => r.Plan!.Ports.Ports.Values).ToHashSet();
-        var portsB = b.Resources.OfType<NsoResource>().SelectMany(r => r.Plan!.Ports.Ports.Values).ToHashSet();
+        var portsA = a.Resources.OfType<NsoResource>().SelectMany(r => r.RequirePlan().Ports.Ports.Values).ToHashSet();
+        var portsB = b.Resources.OfType<NsoResource>().SelectMany(r => r.RequirePlan().Ports.Ports.Values).ToHashSet();
         Assert.Empty(portsA.Intersect(portsB));
     }
 
@@ -244,7 +244,7 @@ public sealed class FaultTests : IDisposable
 
         Assert.Equal(16, instances.Count);
         Assert.DoesNotContain(pids, AppHostRun.IsAlive);
-        Assert.All(instances, r => Assert.Contains("clean shutdown", File.ReadAllText(Path.Combine(r.Plan!.RunDirectory.LogsDirectory, "ncs.log")), StringComparison.Ordinal));
+        Assert.All(instances, r => Assert.Contains("clean shutdown", File.ReadAllText(Path.Combine(r.RequirePlan().RunDirectory.LogsDirectory, "ncs.log")), StringComparison.Ordinal));
     }
 
     private static Process StartAppHostProcess(string runRoot, params string[] args)
@@ -272,12 +272,12 @@ public sealed class FaultTests : IDisposable
     /// <summary>Polls `nso-sim --status` with the instance's env.sh until it reports started.</summary>
     private async Task WaitUntilStartedAsync(string name, CancellationToken cancellationToken)
     {
-        var envScript = Path.Combine(_runRoot, name, "env.sh");
+        var runDirectory = new Hosting.Materialize.RunDirectory(Path.Combine(_runRoot, name));
         while (true)
         {
-            if (File.Exists(envScript) && File.Exists(Path.Combine(_runRoot, name, "nsodev.pid")))
+            if (runDirectory.ReadState() is { Pid: not null } state)
             {
-                var environment = Hosting.Lifecycle.OrphanedDaemon.ReadEnvironment(envScript);
+                var environment = state.Environment;
                 var status = await Cli.Wrap(Path.Combine(AppContext.BaseDirectory, "nso-sim")).WithArguments(["--status"]).WithEnvironmentVariables(environment).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken);
                 if (status.StandardOutput.Contains("status: started", StringComparison.Ordinal))
                 {

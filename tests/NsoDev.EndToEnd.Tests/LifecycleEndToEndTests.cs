@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Xml.Linq;
 using Microsoft.Extensions.DependencyInjection;
+using NsoDev.Hosting.Plan;
 using NsoDev.Ipc;
 
 namespace NsoDev.EndToEnd.Tests;
@@ -57,9 +58,9 @@ public sealed class LifecycleEndToEndTests : IDisposable
         static (string Version, bool LocalIpc) Written(NsoResource nso)
         {
             XNamespace ns = "http://tail-f.com/yang/tailf-ncs-config";
-            var conf = XDocument.Load(nso.Plan!.RunDirectory.NcsConf).Root!;
-            Assert.Equal(nso.Engine!.Version.Minor <= 4, conf.Descendants(ns + "DES3CBC").Any());
-            return (nso.Engine.Version.ToString(), conf.Element(ns + "ncs-local-ipc")?.Element(ns + "enabled")?.Value == "true");
+            var conf = XDocument.Load(nso.RequirePlan().RunDirectory.NcsConf).Root!;
+            Assert.Equal(nso.Published().Engine!.Version.Minor <= 4, conf.Descendants(ns + "DES3CBC").Any());
+            return (nso.Published().Engine!.Version.ToString(), conf.Element(ns + "ncs-local-ipc")?.Element(ns + "enabled")?.Value == "true");
         }
     }
 
@@ -79,7 +80,7 @@ public sealed class LifecycleEndToEndTests : IDisposable
         Assert.NotEqual(firstPid, AppHostRun.Pid(nso));
         Assert.False(AppHostRun.IsAlive(firstPid));
 
-        var log = Path.Combine(nso.Plan!.RunDirectory.LogsDirectory, "ncs.log");
+        var log = Path.Combine(nso.RequirePlan().RunDirectory.LogsDirectory, "ncs.log");
         Assert.Equal(2, (await File.ReadAllLinesAsync(log, cts.Token)).Count(l => l.EndsWith("- Started", StringComparison.Ordinal)));
         var reset = await commands.ExecuteCommandAsync("nso-1", "nso-reset", cts.Token);
         Assert.True(reset.Success, reset.Message);
@@ -88,7 +89,7 @@ public sealed class LifecycleEndToEndTests : IDisposable
 
         var cli = await commands.ExecuteCommandAsync("nso-1", "nso-cli-command", cts.Token);
         Assert.True(cli.Success, cli.Message);
-        Assert.Contains($"ssh -p {nso.Plan.Ports[Hosting.Planning.NsoPortKind.Cli]} admin@127.0.0.1", cli.Message, StringComparison.Ordinal);
+        Assert.Contains($"ssh -p {nso.RequirePlan().Ports[Hosting.Plan.NsoPortKind.Cli]} admin@127.0.0.1", cli.Message, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 240_000)]

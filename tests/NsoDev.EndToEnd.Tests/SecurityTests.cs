@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using NsoDev.Hosting.Plan;
 
 namespace NsoDev.EndToEnd.Tests;
 
@@ -20,7 +21,7 @@ public sealed class SecurityTests : IDisposable
         var listening = ListeningTcpSockets();
         foreach (var nso in builder.Resources.OfType<NsoResource>())
         {
-            foreach (var port in nso.Plan!.Ports.Ports.Values)
+            foreach (var port in nso.RequirePlan().Ports.Ports.Values)
             {
                 Assert.True(listening.TryGetValue(port, out var address), $"{nso.Name}: nothing listens on {port}");
                 Assert.Equal("127.0.0.1", address);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using NsoDev.Hosting.Lifecycle;
+using NsoDev.Hosting.Serve;
 
 namespace NsoDev.Hosting.Tests;
 

@@ -1,28 +1,38 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using NsoDev.Hosting.Engine;
-using NsoDev.Hosting.Lifecycle;
+using NsoDev.Hosting.Declare;
+using NsoDev.Hosting.Launch;
+using NsoDev.Hosting.Plan;
+using NsoDev.Hosting.Reference;
 
 namespace NsoDev.Hosting.Tests;
 
-/// <summary>Invalid declarations fail when they are made, with a message that names the problem and the fix.</summary>
+/// <summary>Invalid declarations fail when they are made, or, for rules that join two calls, before start; each with a message that names the problem and the fix.</summary>
 public class DeclarationTests
 {
     private static IDistributedApplicationBuilder Builder() => DistributedApplication.CreateBuilder([]);
 
     [Fact]
-    public void A_non_loopback_tcp_address_without_the_access_check_is_refused()
+    public void A_non_loopback_tcp_address_without_the_access_check_is_refused_before_start()
     {
-        var nso = Builder().AddNso("nso-1");
+        var nso = Builder().AddNso("nso-1").WithTcpIpc(address: "0.0.0.0");
 
-        var error = Assert.Throws<InvalidOperationException>(() => nso.WithTcpIpc(address: "0.0.0.0"));
+        var error = Assert.Throws<NsoDeclarationException>(() => DeclarationRules.CheckComplete(nso.Resource));
 
-        Assert.Contains("opens it to unauthenticated clients", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Call WithIpcAccessCheck() before WithTcpIpc", error.Message, StringComparison.Ordinal);
+        Assert.Equal("NSO instance 'nso-1' would serve IPC on 0.0.0.0, which opens it to unauthenticated clients on other hosts. Add WithIpcAccessCheck() to it, or keep IPC on 127.0.0.1.", error.Message);
     }
 
     [Fact]
-    public void A_client_that_references_a_second_instance_is_refused_so_two_daemons_variables_never_mix()
+    public void The_access_check_may_come_after_a_non_loopback_address()
+    {
+        var nso = Builder().AddNso("nso-1").WithTcpIpc(address: "0.0.0.0").WithIpcAccessCheck();
+
+        DeclarationRules.CheckComplete(nso.Resource);
+        Assert.NotNull(nso.Resource.Declaration().AccessCheck);
+    }
+
+    [Fact]
+    public void A_second_reference_that_would_also_set_the_plain_variables_is_refused_with_how_to_choose()
     {
         var builder = Builder();
         var cfs = builder.AddNso("cfs").WithIpcAccessCheck();
@@ -32,9 +42,26 @@ public class DeclarationTests
         var error = Assert.Throws<InvalidOperationException>(() => client.WithReference(rfs));
 
         Assert.Equal(
-            "'inventory' already references NSO instance 'cfs', and a client gets one set of NCS_IPC_* variables, so a reference to 'rfs' too would mix the two daemons' endpoints. Reference one instance per client: give 'rfs' a client resource of its own.",
+            "'inventory' already gets NCS_IPC_* from NSO instance 'cfs', and a process has one set of them, so 'rfs' cannot set them too. "
+            + "Reference 'rfs' with WithReference(rfs, ncsIpcVariables: false): it then reaches 'inventory' as ConnectionStrings__rfs (read it with AddNsoIpcClient(\"rfs\")). "
+            + "Or pass ncsIpcVariables: false on the other reference instead.",
             error.Message);
         Assert.Single(client.Resource.Annotations.OfType<NsoReferenceAnnotation>());
+    }
+
+    [Fact]
+    public void A_second_instance_without_the_plain_variables_is_accepted_in_either_order()
+    {
+        var builder = Builder();
+        var cfs = builder.AddNso("cfs");
+        var rfs = builder.AddNso("rfs");
+
+        var plainFirst = builder.AddExecutable("a", "sh", ".").WithReference(cfs).WithReference(rfs, ncsIpcVariables: false);
+        var plainLast = builder.AddExecutable("b", "sh", ".").WithReference(rfs, ncsIpcVariables: false).WithReference(cfs);
+
+        Assert.All([plainFirst.Resource, plainLast.Resource], r => Assert.Equal(
+            ["cfs plain", "rfs"],
+            r.Annotations.OfType<NsoReferenceAnnotation>().Select(a => a.NcsIpcVariables ? $"{a.Nso.Name} plain" : a.Nso.Name).Order()));
     }
 
     [Fact]
@@ -42,10 +69,11 @@ public class DeclarationTests
     {
         var builder = Builder();
         var cfs = builder.AddNso("cfs");
-        var client = builder.AddExecutable("inventory", "sh", ".").WithReference(cfs).WithReference(cfs);
+        var once = builder.AddExecutable("once", "sh", ".").WithReference(cfs);
+        var twice = builder.AddExecutable("twice", "sh", ".").WithReference(cfs).WithReference(cfs);
 
-        Assert.Single(client.Resource.Annotations.OfType<NsoReferenceAnnotation>());
-        Assert.Single(client.Resource.Annotations.OfType<EnvironmentCallbackAnnotation>());
+        Assert.Single(twice.Resource.Annotations.OfType<NsoReferenceAnnotation>());
+        Assert.Equal(once.Resource.Annotations.OfType<EnvironmentCallbackAnnotation>().Count(), twice.Resource.Annotations.OfType<EnvironmentCallbackAnnotation>().Count());
     }
 
     [Fact]
@@ -53,7 +81,7 @@ public class DeclarationTests
     {
         var nso = Builder().AddNso("nso-1").WithIpcAccessCheck().WithTcpIpc(address: "0.0.0.0");
 
-        Assert.Equal(new IpcSettings.Tcp(null, "0.0.0.0"), nso.Resource.Settings.Ipc);
+        Assert.Equal(new IpcDeclaration.Tcp(null, "0.0.0.0"), nso.Resource.Declaration().Ipc);
     }
 
     [Fact]
@@ -144,21 +172,20 @@ public class DeclarationTests
         var names = nso.Resource.Annotations.OfType<EndpointAnnotation>().Select(e => e.Name).Order().ToArray();
 
         Assert.Equal(["netconf", "webui"], names);
-        Assert.Equal([Planning.NsoPortKind.Netconf, Planning.NsoPortKind.WebUi], nso.Resource.Settings.PortRequests().Keys.Order().ToArray());
+        Assert.Equal([NsoPortKind.Netconf, NsoPortKind.WebUi], nso.Resource.Declaration().PortRequests().Keys.Order().ToArray());
     }
 
     [Fact]
-    public void A_unix_socket_on_a_simulated_6_3_is_refused_when_declared_in_either_order()
+    public void A_unix_socket_on_a_simulated_6_3_is_refused_before_start_in_either_order()
     {
         var builder = Builder();
-
-        var simulatorFirst = Assert.Throws<InvalidOperationException>(() => builder.AddNso("a").RunAsSimulator("6.3").WithUnixSocketIpc());
-        var socketFirst = Assert.Throws<InvalidOperationException>(() => builder.AddNso("b").WithUnixSocketIpc().RunAsSimulator("6.3"));
+        var simulatorFirst = builder.AddNso("a").RunAsSimulator("6.3").WithUnixSocketIpc();
+        var socketFirst = builder.AddNso("b").WithUnixSocketIpc().RunAsSimulator("6.3");
 
         Assert.Equal(
             "NSO instance 'a' runs on nso-sim as NSO 6.3, which has no local IPC (ncs-local-ipc came in NSO 6.4), so it cannot serve IPC on a Unix socket. Use WithTcpIpc() for this instance, or RunAsSimulator(\"6.4\") or later.",
-            simulatorFirst.Message);
-        Assert.Contains("runs on nso-sim as NSO 6.3", socketFirst.Message, StringComparison.Ordinal);
+            Assert.Throws<NsoDeclarationException>(() => DeclarationRules.CheckComplete(simulatorFirst.Resource)).Message);
+        Assert.Contains("runs on nso-sim as NSO 6.3", Assert.Throws<NsoDeclarationException>(() => DeclarationRules.CheckComplete(socketFirst.Resource)).Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -168,8 +195,8 @@ public class DeclarationTests
     {
         var nso = Builder().AddNso("nso-1").RunAsSimulator(release).WithUnixSocketIpc();
 
-        Assert.IsType<IpcSettings.UnixSocket>(nso.Resource.Settings.Ipc);
-        Assert.Equal(release, ((EngineChoice.Simulator)nso.Resource.Settings.Engine).Release.ToString());
+        Assert.IsType<IpcDeclaration.UnixSocket>(nso.Resource.Declaration().Ipc);
+        Assert.Equal(release, ((EngineChoice.Simulator)nso.Resource.Declaration().Engine).Release.ToString());
     }
 
     [Theory]

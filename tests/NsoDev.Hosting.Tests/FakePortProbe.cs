@@ -1,4 +1,4 @@
-using NsoDev.Hosting.Planning;
+using NsoDev.Hosting.Plan;
 
 namespace NsoDev.Hosting.Tests;
 

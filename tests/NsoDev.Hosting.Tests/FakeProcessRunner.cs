@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using NsoDev.Hosting.Processes;
+using NsoDev.Hosting.Launch;
 
 namespace NsoDev.Hosting.Tests;
 

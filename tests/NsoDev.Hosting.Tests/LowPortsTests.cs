@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using NsoDev.Hosting.Planning;
+using NsoDev.Hosting.Plan;
 
 namespace NsoDev.Hosting.Tests;
 

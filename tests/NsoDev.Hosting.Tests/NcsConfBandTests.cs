@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using NsoDev.Hosting.Materialize;
 using NsoDev.Ipc;
 using NsoDev.Simulator.Configuration;
+
 using SimulatedVersion = NsoDev.Simulator.Ipc.NsoVersion;
 
 namespace NsoDev.Hosting.Tests;
@@ -179,7 +180,7 @@ public sealed class NcsConfBandTests : IDisposable
     public void Hosting_knows_the_releases_nso_sim_can_simulate() =>
         Assert.Equal(
             NcsConfSchema.Releases.Select(r => r.ToString()),
-            NsoDev.Hosting.Engine.SimulatorReleases.All.Select(v => v.ToString()));
+            NsoDev.Hosting.Launch.SimulatorReleases.All.Select(v => v.ToString()));
 
     [Fact]
     public void Hosting_and_nso_sim_agree_that_local_ipc_came_in_6_4() =>

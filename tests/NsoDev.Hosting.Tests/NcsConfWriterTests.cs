@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using NsoDev.Hosting.Engine;
+using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Materialize;
 using NsoDev.Ipc;
 

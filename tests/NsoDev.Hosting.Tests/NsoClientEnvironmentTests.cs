@@ -1,8 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using NsoDev.Hosting.Lifecycle;
-using NsoDev.Hosting.Materialize;
-using NsoDev.Hosting.Planning;
+using NsoDev.Hosting.Launch;
+using NsoDev.Hosting.Reference;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Tests;
@@ -17,14 +16,7 @@ public class NsoClientEnvironmentTests
         return variables;
     }
 
-    private static NsoResource Planned(NsoIpcEndpoint ipc, string? accessFile)
-    {
-        var nso = new NsoResource("nso-1")
-        {
-            Plan = new NsoInstancePlan("nso-1", ipc, new InstancePorts("nso-1", new Dictionary<NsoPortKind, int>()), new RunDirectory("/tmp/x/nso-1"), new NcsConfTemplate.SingleFile("/t"), accessFile),
-        };
-        return nso;
-    }
+    private static NsoResource Planned(NsoIpcEndpoint ipc, string? accessFile, NcsEngine? engine = null) => TestPlans.Planned(ipc, accessFile, engine);
 
     [Fact]
     public void An_executable_gets_the_plan_variables()
@@ -39,8 +31,8 @@ public class NsoClientEnvironmentTests
     [Fact]
     public void An_executable_of_an_instance_simulating_an_older_release_is_told_that_release_and_others_are_not()
     {
-        var older = Planned(new NsoIpcEndpoint.Tcp("127.0.0.1", 20010), null);
-        older.Settings.Engine = new NsoDev.Hosting.Engine.EngineChoice.Simulator(new NsoRelease(6, 2));
+        var simulator = new EngineChoice.Simulator(new NsoRelease(6, 2));
+        var older = Planned(new NsoIpcEndpoint.Tcp("127.0.0.1", 20010), null, new NcsEngine("/x/nso-sim", new NsoRelease(6, 2), IsSimulator: true) { Environment = simulator.Environment });
         var automatic = Planned(new NsoIpcEndpoint.Tcp("127.0.0.1", 20020), null);
 
         Assert.Equal("6.2", Apply(older, new ExecutableResource("client", "sh", "."))["NSO_SIM_VERSION"]);
@@ -48,11 +40,20 @@ public class NsoClientEnvironmentTests
     }
 
     [Fact]
+    public void An_executable_gets_the_engines_installation_and_ncs_program()
+    {
+        var variables = Apply(Planned(new NsoIpcEndpoint.Tcp("127.0.0.1", 20010), null), new ExecutableResource("client", "sh", "."));
+
+        Assert.Equal("/opt/nso", variables["NCS_DIR"]);
+        Assert.Equal("/opt/nso/bin/ncs", variables[NsoClientEnvironment.NcsExecutableVariable]);
+    }
+
+    [Fact]
     public void A_container_reaches_a_host_address_and_reads_the_mounted_secret()
     {
         var variables = Apply(Planned(new NsoIpcEndpoint.Tcp("0.0.0.0", 20010), "/s/ipc_access"), new ContainerResource("client"));
 
-        Assert.Equal(NsoClientEnvironment.ContainerHostAddress, variables["NCS_IPC_ADDR"]);
+        Assert.Equal(NsoConnection.ContainerHostAddress, variables["NCS_IPC_ADDR"]);
         Assert.Equal("20010", variables["NCS_IPC_PORT"]);
         Assert.Equal("/run/nsodev/nso-1/ipc_access", variables["NCS_IPC_ACCESS_FILE"]);
     }

@@ -1,6 +1,4 @@
-using NsoDev.Hosting.Lifecycle;
-using NsoDev.Hosting.Materialize;
-using NsoDev.Hosting.Planning;
+using NsoDev.Hosting.Plan;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Tests;
@@ -8,7 +6,7 @@ namespace NsoDev.Hosting.Tests;
 public class NsoInstancePlanTests
 {
     private static NsoInstancePlan Plan(NsoIpcEndpoint ipc, string? accessFile = null) =>
-        new("nso-2", ipc, new InstancePorts("nso-2", new Dictionary<NsoPortKind, int>()), new RunDirectory("/tmp/nsodev-plan/nso-2"), new NcsConfTemplate.SingleFile("/t/ncs.conf"), accessFile);
+        TestPlans.Plan("nso-2", ipc, accessFile, runDirectory: "/tmp/nsodev-plan");
 
     [Fact]
     public void Tcp_ipc_gives_clients_address_and_port_only()

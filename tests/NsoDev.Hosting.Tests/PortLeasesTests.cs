@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using NsoDev.Hosting.Planning;
+using NsoDev.Hosting.Plan;
 
 namespace NsoDev.Hosting.Tests;
 

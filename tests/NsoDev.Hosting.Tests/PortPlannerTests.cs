@@ -1,4 +1,4 @@
-using NsoDev.Hosting.Planning;
+using NsoDev.Hosting.Plan;
 
 namespace NsoDev.Hosting.Tests;
 
@@ -117,18 +117,6 @@ public class PortPlannerTests
         Assert.Equal(2024, plan[0][NsoPortKind.Cli]);
     }
 
-    [Theory]
-    [InlineData(2023)]
-    [InlineData(4334)]
-    [InlineData(4570)]
-    public void An_explicit_reserved_port_is_refused_with_the_reason(int port)
-    {
-        var error = Assert.Throws<PortPlanningException>(() => new PortPlanner(new FakePortProbe()).Plan([Request("nso-1", ipc: port)]));
-
-        Assert.Contains($"Port {port}", error.Message, StringComparison.Ordinal);
-        Assert.Contains("reserved", error.Message, StringComparison.Ordinal);
-    }
-
     [Fact]
     public void An_explicit_busy_port_names_the_port_and_how_to_find_its_holder()
     {
@@ -136,24 +124,6 @@ public class PortPlannerTests
 
         Assert.Contains("Port 30000 for 'nso-1' cli is in use", error.Message, StringComparison.Ordinal);
         Assert.Contains("ss -ltnp", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void One_explicit_port_given_to_two_instances_is_refused()
-    {
-        var error = Assert.Throws<PortPlanningException>(() => new PortPlanner(new FakePortProbe()).Plan([Request("a", ipc: 30000), Request("b", netconf: 30000)]));
-
-        Assert.Contains("given to both 'a' ipc and 'b' netconf", error.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(70000)]
-    public void A_port_outside_the_tcp_range_is_refused(int port)
-    {
-        var error = Assert.Throws<PortPlanningException>(() => new PortPlanner(new FakePortProbe()).Plan([Request("nso-1", ipc: port)]));
-
-        Assert.Contains("not a TCP port", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
-using NsoDev.Hosting.Engine;
-using NsoDev.Hosting.Lifecycle;
-using NsoDev.Hosting.Processes;
+using NsoDev.Hosting.Launch;
+using NsoDev.Hosting.Ready;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Tests;

@@ -1,6 +1,5 @@
-using NsoDev.Hosting.Lifecycle;
 using NsoDev.Hosting.Materialize;
-using NsoDev.Hosting.Planning;
+using NsoDev.Hosting.Plan;
 
 namespace NsoDev.Hosting.Tests;
 
@@ -11,19 +10,33 @@ public sealed class RunDirectoryTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
-    public void Planned_ports_round_trip_and_a_damaged_file_gives_what_it_still_says()
+    public void The_state_round_trips_and_a_damaged_file_reads_as_no_state()
     {
         var run = new RunDirectory(Path.Combine(_root, "nso-1"));
-        Assert.Empty(run.ReadPlannedPorts());
+        Assert.Null(run.ReadState());
 
         var ports = new Dictionary<NsoPortKind, int> { [NsoPortKind.Ipc] = 4569, [NsoPortKind.Netconf] = 2022, [NsoPortKind.Cli] = 20002 };
-        run.WritePlannedPorts(ports);
+        run.WriteState(RunState.From(ports, pid: null, "/x/nso-sim", new Dictionary<string, string?> { ["NCS_IPC_PORT"] = "4569", ["NCS_IPC_PATH"] = null }));
+        run.RecordPid(4242);
 
-        Assert.Equal("ipc 4569\nnetconf 2022\ncli 20002\n", File.ReadAllText(run.PortsFile));
-        Assert.Equal(ports, run.ReadPlannedPorts());
+        var state = run.ReadState()!;
+        Assert.Equal(ports, state.PlannedPorts);
+        Assert.Equal(4242, state.Pid);
+        Assert.Equal("/x/nso-sim", state.Executable);
+        Assert.Equal("4569", state.Environment["NCS_IPC_PORT"]);
+        Assert.Null(state.Environment["NCS_IPC_PATH"]);
 
-        File.WriteAllText(run.PortsFile, "ipc 4569\nnetconf twenty\nsnmp 161\n\ncli 20002 extra\n");
-        Assert.Equal(new Dictionary<NsoPortKind, int> { [NsoPortKind.Ipc] = 4569 }, run.ReadPlannedPorts());
+        File.WriteAllText(run.StateFile, "{ \"Ports\": { \"ipc\": ");
+        Assert.Null(run.ReadState());
+    }
+
+    [Fact]
+    public void Ports_the_state_names_wrongly_are_not_kept()
+    {
+        var run = new RunDirectory(Path.Combine(_root, "nso-1"));
+        run.WriteState(new RunState(new Dictionary<string, int> { ["ipc"] = 4569, ["snmp"] = 161, ["cli"] = 70000 }, null, null, new Dictionary<string, string?>()));
+
+        Assert.Equal(new Dictionary<NsoPortKind, int> { [NsoPortKind.Ipc] = 4569 }, run.ReadState()!.PlannedPorts);
     }
 
     [Fact]
@@ -58,7 +71,7 @@ public sealed class RunDirectoryTests : IDisposable
     }
 
     [Fact]
-    public void Env_sh_exports_what_applies_unsets_the_rest_and_round_trips()
+    public void Env_sh_exports_what_applies_and_unsets_the_rest()
     {
         var run = new RunDirectory(Path.Combine(_root, "nso-2"));
         run.Create();
@@ -68,8 +81,6 @@ public sealed class RunDirectoryTests : IDisposable
         var text = File.ReadAllText(run.EnvScript);
         Assert.Contains("export NCS_IPC_PATH='/run/it'\\''s.sock'", text, StringComparison.Ordinal);
         Assert.Contains("unset NCS_IPC_PORT", text, StringComparison.Ordinal);
-        Assert.Equal("/run/it's.sock", OrphanedDaemon.ReadEnvironment(run.EnvScript)["NCS_IPC_PATH"]);
-        Assert.Null(OrphanedDaemon.ReadEnvironment(run.EnvScript)["NCS_IPC_PORT"]);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
-using NsoDev.Hosting.Engine;
-using NsoDev.Hosting.Processes;
+using NsoDev.Hosting.Launch;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Tests;

@@ -1,17 +1,15 @@
-using NsoDev.Hosting.Engine;
-using NsoDev.Hosting.Lifecycle;
-using NsoDev.Hosting.Planning;
+using NsoDev.Hosting.Launch;
+using NsoDev.Hosting.Plan;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Materialize;
 
-/// <summary>Lays out an instance's runtime directory and writes its ncs.conf, secret, env.sh and planned ports from the plan.</summary>
+/// <summary>The materialize step: lays out an instance's runtime directory and writes its ncs.conf, secret, env.sh and state from the plan.</summary>
 internal static class InstanceMaterializer
 {
-    public static async Task MaterializeAsync(NsoInstancePlan plan, NsoInstanceSettings settings, NcsEngine engine, CancellationToken cancellationToken)
+    public static async Task MaterializeAsync(NsoInstancePlan plan, NcsEngine engine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(engine);
 
         var template = NcsConfWriter.LoadTemplate(plan.Template.PathFor(engine.Version));
@@ -20,25 +18,25 @@ internal static class InstanceMaterializer
             Version = engine.Version,
             Ipc = plan.Ipc,
             AccessFile = plan.AccessFile,
-            Netconf = Listener(plan, NsoPortKind.Netconf, settings.NorthboundAddress),
-            Cli = Listener(plan, NsoPortKind.Cli, settings.NorthboundAddress),
-            WebUi = Listener(plan, NsoPortKind.WebUi, settings.NorthboundAddress),
+            Netconf = Listener(plan, NsoPortKind.Netconf),
+            Cli = Listener(plan, NsoPortKind.Cli),
+            WebUi = Listener(plan, NsoPortKind.WebUi),
         });
 
         var run = plan.RunDirectory;
         run.Create();
-        if (!settings.DataPersistence)
+        if (!plan.DataPersistence)
         {
             run.Reset();
         }
 
-        run.LinkPackages(settings.Packages);
+        run.LinkPackages(plan.Packages);
         if (plan.AccessFile is not null)
         {
-            var secret = settings.AccessCheck?.Secret is { } parameter
+            var secret = plan.AccessSecret is { } parameter
                 ? await parameter.GetValueAsync(cancellationToken) ?? string.Empty
                 : IpcSecretFile.Generate();
-            IpcSecretFile.Validate(secret, settings.AccessCheck?.Secret is { } p ? $"parameter '{p.Name}'" : "the generator");
+            IpcSecretFile.Validate(secret, plan.AccessSecret is { } p ? $"parameter '{p.Name}'" : "the generator");
             IpcSecretFile.Write(plan.AccessFile, secret);
         }
 
@@ -48,8 +46,9 @@ internal static class InstanceMaterializer
         }
 
         NcsConfWriter.Save(conf, run.NcsConf);
-        run.WritePlannedPorts(plan.Ports.Ports);
-        run.WriteEnvScript(plan.Name, DaemonEnvironment(plan, engine).Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!));
+        var environment = DaemonEnvironment(plan, engine);
+        run.WriteState(RunState.From(plan.Ports.Ports, pid: null, engine.Executable, environment));
+        run.WriteEnvScript(plan.Name, environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!));
     }
 
     /// <summary>The daemon's environment: the IPC variables (honoured at start by 6.5 and later), sname, NCS_DIR, and the engine's own (nso-sim's release), so env.sh reaches the same daemon.</summary>
@@ -67,12 +66,11 @@ internal static class InstanceMaterializer
         }
 
         environment["NCS_DIR"] = engine.InstallationDirectory;
-
         return environment;
     }
 
-    private static ListenerSettings Listener(NsoInstancePlan plan, NsoPortKind kind, string address) =>
-        plan.Ports.Ports.TryGetValue(kind, out var port)
-            ? new ListenerSettings(true, address, port)
-            : new ListenerSettings(false, address, kind.StockPort());
+    private static ListenerSettings Listener(NsoInstancePlan plan, NsoPortKind kind) =>
+        plan.PortOf(kind) is int port
+            ? new ListenerSettings(true, plan.NorthboundAddress, port)
+            : new ListenerSettings(false, plan.NorthboundAddress, kind.StockPort());
 }

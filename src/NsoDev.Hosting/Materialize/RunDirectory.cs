@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text;
-using NsoDev.Hosting.Planning;
+using System.Text.Json;
+using NsoDev.Hosting.Plan;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Materialize;
@@ -11,6 +11,8 @@ namespace NsoDev.Hosting.Materialize;
 /// </summary>
 internal sealed class RunDirectory(string path)
 {
+    private static readonly JsonSerializerOptions StateJson = new() { WriteIndented = true };
+
     private static readonly string[] Layout = ["ncs-cdb", "logs", "state", "packages", "scripts/command", "scripts/post-commit", "ssh"];
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
@@ -19,10 +21,11 @@ internal sealed class RunDirectory(string path)
 
     public string EnvScript => Combine("env.sh");
 
-    public string PidFile => Combine("nsodev.pid");
-
-    /// <summary>The ports of the last plan, one "kind port" per line, so the next run can keep them.</summary>
-    public string PortsFile => Combine("nsodev.ports");
+    /// <summary>
+    /// NsoDev's record of the last run, for the next app host: the planned ports (kept while free), the
+    /// daemon's pid and program, and the environment that reaches it (to stop one left behind).
+    /// </summary>
+    public string StateFile => Combine("nsodev.json");
 
     public string CdbDirectory => Combine("ncs-cdb");
 
@@ -32,37 +35,35 @@ internal sealed class RunDirectory(string path)
 
     public string Combine(string relative) => System.IO.Path.Combine(Path, relative);
 
-    /// <summary>The ports planned on the last run; empty on the first run, or when the file is unreadable.</summary>
-    public IReadOnlyDictionary<NsoPortKind, int> ReadPlannedPorts()
+    /// <summary>The last run's state; null on the first run, or when the file is unreadable (it is then rewritten).</summary>
+    public RunState? ReadState()
     {
-        var ports = new Dictionary<NsoPortKind, int>();
-        string[] lines;
         try
         {
-            lines = File.Exists(PortsFile) ? File.ReadAllLines(PortsFile) : [];
+            return File.Exists(StateFile) ? JsonSerializer.Deserialize<RunState>(File.ReadAllText(StateFile), StateJson) : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
-            return ports;
+            return null;
         }
-
-        foreach (var line in lines)
-        {
-            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length == 2 && NsoPortKinds.FromEndpointName(fields[0]) is { } known && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
-            {
-                ports[known] = port;
-            }
-        }
-
-        return ports;
     }
 
-    public void WritePlannedPorts(IReadOnlyDictionary<NsoPortKind, int> ports)
+    public void WriteState(RunState state)
     {
-        ArgumentNullException.ThrowIfNull(ports);
+        ArgumentNullException.ThrowIfNull(state);
         Directory.CreateDirectory(Path);
-        File.WriteAllLines(PortsFile, ports.OrderBy(p => p.Key).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key.EndpointName()} {p.Value}")));
+        var temporary = StateFile + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(state, StateJson));
+        File.Move(temporary, StateFile, overwrite: true);
+    }
+
+    /// <summary>Records the running daemon's pid in the state file (null once it has stopped), so a killed app host's daemon can be found.</summary>
+    public void RecordPid(int? pid)
+    {
+        if (ReadState() is { } state)
+        {
+            WriteState(state with { Pid = pid });
+        }
     }
 
     /// <summary>Creates the layout; existing data stays.</summary>
@@ -155,4 +156,24 @@ internal sealed class RunDirectory(string path)
     }
 
     private static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}
+
+/// <summary>What one run leaves in <see cref="RunDirectory.StateFile"/>.</summary>
+/// <param name="Ports">The planned ports, by endpoint name.</param>
+/// <param name="Pid">The daemon's pid while it runs; null once it stopped.</param>
+/// <param name="Executable">The <c>ncs</c> program that runs the daemon.</param>
+/// <param name="Environment">The environment its control commands need (the IPC variables and the engine's own).</param>
+internal sealed record RunState(
+    IReadOnlyDictionary<string, int> Ports,
+    int? Pid,
+    string? Executable,
+    IReadOnlyDictionary<string, string?> Environment)
+{
+    public IReadOnlyDictionary<NsoPortKind, int> PlannedPorts =>
+        Ports.Select(p => (Kind: NsoPortKinds.FromEndpointName(p.Key), p.Value))
+            .Where(p => p.Kind is not null && p.Value is >= 1 and <= 65535)
+            .ToDictionary(p => p.Kind!.Value, p => p.Value);
+
+    public static RunState From(IReadOnlyDictionary<NsoPortKind, int> ports, int? pid, string? executable, IReadOnlyDictionary<string, string?> environment) =>
+        new(ports.ToDictionary(p => p.Key.EndpointName(), p => p.Value), pid, executable, environment);
 }

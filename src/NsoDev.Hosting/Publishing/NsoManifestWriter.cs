@@ -1,6 +1,8 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Publishing;
+using NsoDev.Hosting.Declare;
+using NsoDev.Hosting.Plan;
 
 namespace NsoDev.Hosting.Publishing;
 
@@ -26,8 +28,11 @@ internal static class NsoManifestWriter
             return;
         }
 
-        resource.Publishing.Image = Existing(builder, ImageParameterName) ?? builder.AddParameter(ImageParameterName, DefaultImage, publishValueAsDefault: true).Resource;
-        resource.Publishing.AdminPassword = Existing(builder, AdminPasswordParameterName) ?? builder.AddParameter(AdminPasswordParameterName, secret: true).Resource;
+        resource.Annotations.Add(new NsoPublishingAnnotation
+        {
+            Image = Existing(builder, ImageParameterName) ?? builder.AddParameter(ImageParameterName, DefaultImage, publishValueAsDefault: true).Resource,
+            AdminPassword = Existing(builder, AdminPasswordParameterName) ?? builder.AddParameter(AdminPasswordParameterName, secret: true).Resource,
+        });
     }
 
     /// <summary>The access check's secret, as a secret parameter, when the user gave none.</summary>
@@ -41,12 +46,14 @@ internal static class NsoManifestWriter
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(resource);
         var writer = context.Writer;
+        var publishing = resource.Annotations.OfType<NsoPublishingAnnotation>().FirstOrDefault();
         writer.WriteString("type", "container.v0");
-        writer.WriteString("image", resource.Publishing.Image is { } image ? $"{{{image.Name}.value}}" : DefaultImage);
+        context.WriteConnectionString(resource);
+        writer.WriteString("image", publishing?.Image is { } image ? $"{{{image.Name}.value}}" : DefaultImage);
 
         writer.WriteStartObject("env");
         writer.WriteString("ADMIN_USERNAME", "admin");
-        if (resource.Publishing.AdminPassword is { } password)
+        if (publishing?.AdminPassword is { } password)
         {
             writer.WriteString("ADMIN_PASSWORD", $"{{{password.Name}.value}}");
             context.TryAddDependentResources(password);
@@ -54,7 +61,7 @@ internal static class NsoManifestWriter
 
         writer.WriteString("HTTP_ENABLE", resource.Annotations.OfType<EndpointAnnotation>().Any(e => e.Name == "webui") ? "true" : "false");
         writer.WriteString("HTTPS_ENABLE", "false");
-        if (resource.Settings.AccessCheck?.Secret is { } secret)
+        if (resource.Declaration().AccessCheck?.Secret is { } secret)
         {
             // For the image's start-up hook to write into the file named by ncs-ipc-access-check/filename.
             writer.WriteString("NSODEV_IPC_SECRET", $"{{{secret.Name}.value}}");

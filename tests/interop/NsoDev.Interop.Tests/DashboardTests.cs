@@ -73,8 +73,8 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
             Assert.Equal(Instances.Length, appHost.SimulatorProcesses().Count);
 
             // Restart through the row's actions (⋯) menu, recording every state the row shows meanwhile.
-            var pidFile = Path.Combine(appHost.RunRoot, Restarted, "nsodev.pid");
-            var pidBefore = File.ReadAllText(pidFile).Trim();
+            var stateFile = Path.Combine(appHost.RunRoot, Restarted, "nsodev.json");
+            var pidBefore = DaemonPid(stateFile);
             Assert.Equal(["Running"], await page.EvaluateAsync<string[]>("n => __nsodev.record(n)", Restarted));
             await ResourceRow(page, Restarted).GetByRole(AriaRole.Button, new() { Name = "Actions", Exact = true }).ClickAsync();
             foreach (var command in CommandsWhileRunning)
@@ -98,7 +98,7 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
             await Expect(page.GetByText($"{Restarted} \"Restart\" succeeded")).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
             // The daemon really is a new one, and the others stayed up.
-            var pidAfter = File.ReadAllText(pidFile).Trim();
+            var pidAfter = DaemonPid(stateFile);
             Assert.NotEqual(pidBefore, pidAfter);
             Assert.True(Directory.Exists($"/proc/{pidAfter}"), $"the restarted daemon (pid {pidAfter}) is not running");
             await WaitForAsync(page, deadline, "names => names.every(n => __nsodev.resource(n)?.state === 'Running')", Instances);
@@ -217,4 +217,11 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"^ssh://127\.0\.0\.1:(\d+)$")]
     private static partial Regex SshUrl();
+
+    /// <summary>The running daemon's pid, from the state file NsoDev keeps in the run directory.</summary>
+    private static int DaemonPid(string stateFile)
+    {
+        using var state = System.Text.Json.JsonDocument.Parse(File.ReadAllText(stateFile));
+        return state.RootElement.GetProperty("Pid").GetInt32();
+    }
 }

@@ -1,0 +1,41 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>The names of the properties an NSO instance shows on the dashboard, for tools and tests that read its snapshot.</summary>
+public static class NsoResourceProperties
+{
+    /// <summary>Which engine runs the instance (Cisco NSO, or nso-sim).</summary>
+    public const string Engine = "nso.engine";
+
+    /// <summary>The engine's NSO release.</summary>
+    public const string Version = "nso.version";
+
+    /// <summary>The <c>ncs</c> program.</summary>
+    public const string Executable = "nso.executable";
+
+    /// <summary>The IPC endpoint, as <c>tcp ADDRESS:PORT</c> or <c>local PATH</c>.</summary>
+    public const string Ipc = "nso.ipc";
+
+    /// <summary><c>on</c> or <c>off</c>.</summary>
+    public const string AccessCheck = "nso.access-check";
+
+    /// <summary>The instance's env.sh.</summary>
+    public const string EnvScript = "nso.env-script";
+
+    /// <summary>The Erlang node name.</summary>
+    public const string Sname = "nso.sname";
+
+    /// <summary>The runtime directory (logs/ncs.log is in it).</summary>
+    public const string RunDirectory = "nso.run-directory";
+
+    /// <summary>The generated ncs.conf.</summary>
+    public const string NcsConf = "nso.ncs-conf";
+
+    /// <summary>The daemon's pid while it runs.</summary>
+    public const string Pid = "nso.pid";
+
+    /// <summary>Crash restarts so far.</summary>
+    public const string Restarts = "nso.restarts";
+
+    /// <summary>Why the instance failed to start.</summary>
+    public const string Failure = "nso.failure";
+}

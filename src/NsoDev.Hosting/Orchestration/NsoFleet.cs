@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NsoDev.Hosting.Launch;
+using NsoDev.Hosting.Materialize;
+using NsoDev.Hosting.Plan;
+using NsoDev.Hosting.Ready;
+using NsoDev.Hosting.Serve;
+using NsoDev.Hosting.Stop;
+
+namespace NsoDev.Hosting.Orchestration;
+
+/// <summary>
+/// All NSO instances of one app host. It only puts the steps in order: before start, stop orphans,
+/// plan, locate engines; then start each instance on its own; on shutdown stop them all (a hosted
+/// service, so Ctrl-C is handled in one place).
+/// </summary>
+internal sealed class NsoFleet(
+    IProcessRunner runner,
+    NsoDashboard dashboard,
+    ResourceLoggerService loggers,
+    TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
+    ILogger<NsoFleet> logger) : IHostedService, IDisposable
+{
+    private readonly Lock _stopGate = new();
+    private Task? _stopAll;
+    private readonly ConcurrentDictionary<string, NsoInstanceRunner> _runners = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<EngineChoice, Lazy<Task<NcsEngine>>> _engines = new();
+    private readonly ConcurrentDictionary<string, string> _engineFailures = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private PortLease? _lease;
+
+    /// <summary>Stops daemons orphaned by a killed app host, plans every instance at once, and locates each engine.</summary>
+    public async Task PrepareAsync(IReadOnlyList<NsoResource> resources, string runRoot, NcsConfTemplate defaultTemplate, NsoPlanner planner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        ArgumentNullException.ThrowIfNull(planner);
+        if (resources.Count == 0)
+        {
+            return;
+        }
+
+        var orphans = new OrphanedDaemon(runner, logger);
+        await Task.WhenAll(resources.Select(r => orphans.StopIfRunningAsync(NsoPlanner.RunDirectoryOf(r, runRoot), cancellationToken)));
+
+        var (plans, lease) = planner.Plan(resources, runRoot, defaultTemplate);
+        _lease = lease;
+        foreach (var (resource, plan) in resources.Zip(plans))
+        {
+            resource.Published().Plan = plan;
+            NsoEndpoints.Allocate(resource, plan);
+            logger.LogDebug("Planned {Name}: IPC {Ipc}, {Ports}", resource.Name, plan.Ipc, string.Join(", ", plan.Ports.Ports.Select(p => $"{p.Key} {p.Value}")));
+        }
+
+        // Before any dependent's environment is built, so its connection string carries the engine's release.
+        await Task.WhenAll(resources.Select(LocateEngineAsync));
+    }
+
+    /// <summary>Starts one instance; every failure ends up on its dashboard entry, never in the caller.</summary>
+    public async Task StartInstanceAsync(NsoResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        try
+        {
+            if (GetRunner(resource) is { } instance)
+            {
+                await dashboard.BeforeStartAsync(resource, _stopping.Token);
+                await instance.StartAsync(_stopping.Token);
+            }
+            else if (_engineFailures.TryGetValue(resource.Name, out var reason))
+            {
+                await dashboard.FailedToStartAsync(resource, reason);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The app host is stopping; StopAll reports the instance.
+        }
+        catch (Exception ex)
+        {
+            loggers.GetLogger(resource).LogError(ex, "NSO instance {Name} could not be started", resource.Name);
+            await dashboard.FailedToStartAsync(resource, $"NsoDev could not start it: {ex.Message}");
+        }
+    }
+
+    /// <summary>The runner of an instance; null when it has no plan or no engine could be found.</summary>
+    public NsoInstanceRunner? GetRunner(NsoResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        if (_runners.TryGetValue(resource.Name, out var existing))
+        {
+            return existing;
+        }
+
+        var published = resource.Published();
+        if (published.Plan is not { } plan || published.Engine is not { } engine)
+        {
+            return null;
+        }
+
+        return _runners.GetOrAdd(resource.Name, _ => new NsoInstanceRunner(resource, plan, engine, runner, new ReadinessWaiter(runner, timeProvider), dashboard, loggers.GetLogger(resource), timeProvider));
+    }
+
+    /// <summary>Stopping begins as soon as the app host is asked to stop (Ctrl-C), not after Aspire's own shutdown.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStopping.Register(() => StopAll());
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops every instance with <c>ncs --stop</c>, in parallel, then frees the leased ports.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => StopAll();
+
+    public void Dispose()
+    {
+        foreach (var instance in _runners.Values)
+        {
+            instance.Dispose();
+        }
+
+        _lease?.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task LocateEngineAsync(NsoResource resource)
+    {
+        var choice = resource.PlanOrNull()?.Engine ?? new EngineChoice.Automatic();
+        try
+        {
+            var locate = _engines.GetOrAdd(choice, c => new(() => new NcsEngineLocator(runner).LocateAsync(c, _stopping.Token)));
+            resource.Published().Engine = await locate.Value;
+        }
+        catch (NsoEngineException ex)
+        {
+            loggers.GetLogger(resource).LogError("{Reason}", ex.Message);
+            _engineFailures[resource.Name] = ex.Message;
+        }
+    }
+
+    private Task StopAll()
+    {
+        lock (_stopGate)
+        {
+            return _stopAll ??= StopAllCoreAsync();
+        }
+    }
+
+    private async Task StopAllCoreAsync()
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_runners.Values.Select(r => r.StopAsync(CancellationToken.None)));
+        _lease?.Dispose();
+        _lease = null;
+    }
+}

@@ -1,0 +1,250 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Logging;
+using NsoDev.Hosting.Launch;
+using NsoDev.Hosting.Materialize;
+using NsoDev.Hosting.Plan;
+using NsoDev.Hosting.Ready;
+using NsoDev.Hosting.Serve;
+using NsoDev.Ipc;
+
+namespace NsoDev.Hosting.Orchestration;
+
+/// <summary>
+/// Runs one instance through its steps in order: materialize, launch, ready, serve, stop; and the
+/// dashboard's commands. It holds no logic of the steps themselves; it reports each change to the
+/// dashboard. One operation at a time: a gate serializes start, stop, reset and restart.
+/// </summary>
+internal sealed class NsoInstanceRunner(
+    NsoResource resource,
+    NsoInstancePlan plan,
+    NcsEngine engine,
+    IProcessRunner runner,
+    ReadinessWaiter readiness,
+    NsoDashboard dashboard,
+    ILogger logger,
+    TimeProvider timeProvider) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CrashRestartPolicy _restarts = new(timeProvider);
+    private IDaemonProcess? _daemon;
+    private bool _stopRequested;
+    private volatile string? _lastError;
+
+    public bool IsRunning => _daemon is { Exited.IsCompleted: false };
+
+    private NcsCommandLine Ncs => engine.CommandLine;
+
+    public Task StartAsync(CancellationToken cancellationToken) => UnderGateAsync(() => StartCoreAsync(cancellationToken), cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => UnderGateAsync(() => StopCoreAsync(cancellationToken), cancellationToken);
+
+    public Task RestartAsync(CancellationToken cancellationToken) => UnderGateAsync(
+        async () =>
+        {
+            await StopCoreAsync(cancellationToken);
+            await StartCoreAsync(cancellationToken);
+        },
+        cancellationToken);
+
+    /// <summary>Stops the instance, wipes CDB, state and logs like <c>ncs-setup --reset</c>, and starts it again.</summary>
+    public Task ResetAsync(CancellationToken cancellationToken) => UnderGateAsync(
+        async () =>
+        {
+            await StopCoreAsync(cancellationToken);
+            plan.RunDirectory.Reset();
+            logger.LogInformation("Reset {Name}: removed CDB files, rollbacks, logs and state", resource.Name);
+            await StartCoreAsync(cancellationToken);
+        },
+        cancellationToken);
+
+    /// <summary><c>ncs --reload</c>: the daemon re-reads ncs.conf and reopens its logs.</summary>
+    public async Task<ProcessResult> ReloadAsync(CancellationToken cancellationToken) =>
+        await runner.RunAsync(Ncs.Reload(plan.ControlEnvironment), cancellationToken);
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task UnderGateAsync(Func<Task> operation, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await operation();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<bool> StartCoreAsync(CancellationToken cancellationToken)
+    {
+        if (IsRunning)
+        {
+            return true;
+        }
+
+        _stopRequested = false;
+        _lastError = null;
+        await dashboard.StartingAsync(resource, engine);
+        try
+        {
+            await InstanceMaterializer.MaterializeAsync(plan, engine, cancellationToken);
+            logger.LogInformation("Starting {Engine} in {RunDirectory}: IPC {Ipc}, sname {Sname}", engine.DisplayName, plan.RunDirectory.Path, plan.Ipc, plan.Sname);
+
+            var environment = InstanceMaterializer.DaemonEnvironment(plan, engine);
+            var daemon = runner.StartDaemon(Ncs.Daemon(plan.RunDirectory.Path, plan.RunDirectory.NcsConf, environment), ForwardOutput);
+            _daemon = daemon;
+            plan.RunDirectory.RecordPid(daemon.ProcessId);
+
+            var ready = await readiness.WaitAsync(Ncs, plan.ControlEnvironment, daemon.Exited, plan.StartupTimeout, cancellationToken);
+            if (!ready.Started)
+            {
+                // The daemon's own last error says which port or file, where the exit code only says what kind.
+                await FailAsync(_lastError is { } lastError ? $"{ready.FailureReason} Its last error: {lastError}" : ready.FailureReason!);
+                return false;
+            }
+
+            logger.LogInformation("NSO instance {Name} started (pid {Pid})", resource.Name, daemon.ProcessId);
+            await dashboard.RunningAsync(resource, engine, daemon.ProcessId);
+            _ = WatchForExitAsync(daemon);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await FailAsync(ex.Message);
+            return false;
+        }
+    }
+
+    private async Task FailAsync(string reason)
+    {
+        logger.LogError("NSO instance {Name} failed to start: {Reason}", resource.Name, reason);
+        await DiscardDaemonAsync();
+        await dashboard.FailedToStartAsync(resource, reason);
+    }
+
+    private async Task DiscardDaemonAsync()
+    {
+        if (_daemon is not { } daemon)
+        {
+            return;
+        }
+
+        _stopRequested = true;
+        daemon.Kill();
+        await daemon.Exited;
+        await daemon.DisposeAsync();
+        _daemon = null;
+        plan.RunDirectory.RecordPid(null);
+    }
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    {
+        if (_daemon is not { } daemon)
+        {
+            return;
+        }
+
+        _stopRequested = true;
+        if (!daemon.Exited.IsCompleted)
+        {
+            await dashboard.StoppingAsync(resource);
+            await StopDaemonAsync(daemon, cancellationToken);
+        }
+
+        var exitCode = await daemon.Exited;
+        await daemon.DisposeAsync();
+        _daemon = null;
+        plan.RunDirectory.RecordPid(null);
+        await dashboard.StoppedAsync(resource, exitCode, expected: true);
+    }
+
+    /// <summary><c>ncs --stop</c>, then EOF on stdin, and a kill only after the stop timeout.</summary>
+    private async Task StopDaemonAsync(IDaemonProcess daemon, CancellationToken cancellationToken)
+    {
+        var timeout = plan.StopTimeout;
+        using var stopTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stopTimeout.CancelAfter(timeout);
+        try
+        {
+            var result = await runner.RunAsync(Ncs.Stop(plan.ControlEnvironment), stopTimeout.Token);
+            if (result.ExitCode != NcsExitCodes.Ok)
+            {
+                logger.LogWarning("`ncs --stop` for {Name} returned {ExitCode}: {Output}; closing its stdin instead", resource.Name, result.ExitCode, result.Output);
+                daemon.CloseStandardInput();
+            }
+
+            await daemon.Exited.WaitAsync(stopTimeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("NSO instance {Name} did not stop within {Seconds} s; killing it", resource.Name, timeout.TotalSeconds);
+            daemon.Kill();
+        }
+    }
+
+    /// <summary>An exit nobody asked for: shown on the dashboard, then restarted with backoff, up to a cap.</summary>
+    private async Task WatchForExitAsync(IDaemonProcess daemon)
+    {
+        var exitCode = await daemon.Exited;
+        await _gate.WaitAsync();
+        try
+        {
+            if (_stopRequested || !ReferenceEquals(_daemon, daemon))
+            {
+                return;
+            }
+
+            logger.LogError("NSO instance {Name} exited unexpectedly with {Meaning}", resource.Name, NcsExitCode.Describe(exitCode));
+            await daemon.DisposeAsync();
+            _daemon = null;
+            plan.RunDirectory.RecordPid(null);
+            await dashboard.StoppedAsync(resource, exitCode, expected: false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        await _restarts.RestartAsync(
+            resource.Name,
+            logger,
+            (attempt, delay) => dashboard.RestartingAsync(resource, attempt, CrashRestartPolicy.MaxRestarts, delay),
+            ct => UnderGateWithResultAsync(() => _stopRequested ? Task.FromResult(true) : StartCoreAsync(ct), ct));
+    }
+
+    private async Task<bool> UnderGateWithResultAsync(Func<Task<bool>> operation, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await operation();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void ForwardOutput(OutputLine line)
+    {
+        // NSO's log lines start with their level, e.g. "<ERR> 26-Nov-2026::06:18:28.123 host ncs[42]: - ...".
+        if (line.IsError || line.Text.StartsWith("<ERR>", StringComparison.Ordinal) || line.Text.StartsWith("<CRIT>", StringComparison.Ordinal))
+        {
+            _lastError = line.Text;
+            logger.LogError("{Line}", line.Text);
+        }
+        else if (line.Text.StartsWith("<WARNING>", StringComparison.Ordinal))
+        {
+            logger.LogWarning("{Line}", line.Text);
+        }
+        else if (line.Text.StartsWith("<DEBUG>", StringComparison.Ordinal))
+        {
+            logger.LogDebug("{Line}", line.Text);
+        }
+        else
+        {
+            logger.LogInformation("{Line}", line.Text);
+        }
+    }
+}

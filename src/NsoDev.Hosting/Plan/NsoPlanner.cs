@@ -1,0 +1,86 @@
+using Aspire.Hosting.ApplicationModel;
+using NsoDev.Hosting.Declare;
+using NsoDev.Hosting.Materialize;
+using NsoDev.Ipc;
+
+namespace NsoDev.Hosting.Plan;
+
+/// <summary>
+/// The plan step (DESIGN: plan): turns every instance's complete declaration into a complete plan at
+/// once: ports under the machine-wide lease lock, the IPC endpoint and socket path, the secret file,
+/// the run directory, the template, and the settings every later step reads.
+/// </summary>
+internal sealed class NsoPlanner(IPortProbe probe, PortLeases leases)
+{
+    public NsoPlanner()
+        : this(new TcpPortProbe(), PortLeases.ForCurrentUser())
+    {
+    }
+
+    /// <summary>The run directory an instance uses: its own, or RUN_ROOT/NAME.</summary>
+    public static RunDirectory RunDirectoryOf(NsoResource resource, string runRoot) =>
+        new(resource.Declaration().RunDirectory ?? Path.Combine(runRoot, resource.Name));
+
+    /// <summary>Plans every instance; the lease holds the ports until it is disposed.</summary>
+    /// <exception cref="NsoDeclarationException">A declaration breaks a rule.</exception>
+    /// <exception cref="PortPlanningException">No valid port plan exists.</exception>
+    public (IReadOnlyList<NsoInstancePlan> Plans, PortLease Lease) Plan(IReadOnlyList<NsoResource> resources, string runRoot, NcsConfTemplate defaultTemplate)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        foreach (var resource in resources)
+        {
+            DeclarationRules.CheckComplete(resource);
+        }
+
+        var runDirectories = resources.Select(r => RunDirectoryOf(r, runRoot)).ToList();
+        var requests = resources.Zip(runDirectories, (r, d) => new InstancePortRequest(r.Name, r.Declaration().PortRequests(), d.ReadState()?.PlannedPorts)).ToList();
+        IReadOnlyList<InstancePorts>? planned = null;
+        var lease = leases.Plan(leased =>
+        {
+            planned = new PortPlanner(probe).Plan(requests, leased);
+            return planned.SelectMany(p => p.Ports.Values);
+        });
+
+        try
+        {
+            return ([.. resources.Select((r, i) => PlanOne(r, runDirectories[i], planned![i], defaultTemplate))], lease);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    private static NsoInstancePlan PlanOne(NsoResource resource, RunDirectory runDirectory, InstancePorts ports, NcsConfTemplate defaultTemplate)
+    {
+        var declaration = resource.Declaration();
+        NsoIpcEndpoint ipc = declaration.Ipc switch
+        {
+            IpcDeclaration.Tcp tcp => new NsoIpcEndpoint.Tcp(tcp.Address, ports[NsoPortKind.Ipc]),
+            IpcDeclaration.UnixSocket unix => new NsoIpcEndpoint.UnixSocket(unix.Path ?? IpcSocketPaths.Default(resource.Name, runDirectory.Path)),
+            _ => throw new InvalidOperationException($"Unknown IPC mode for '{resource.Name}'."),
+        };
+        if (ipc is NsoIpcEndpoint.UnixSocket socket)
+        {
+            IpcSocketPaths.EnsureFits(socket.Path, resource.Name);
+        }
+
+        return new NsoInstancePlan
+        {
+            Name = resource.Name,
+            Engine = declaration.Engine,
+            Ipc = ipc,
+            Ports = ports,
+            RunDirectory = runDirectory,
+            Template = declaration.Template ?? defaultTemplate,
+            AccessFile = declaration.AccessCheck is null ? null : runDirectory.SecretFile,
+            AccessSecret = declaration.AccessCheck?.Secret,
+            NorthboundAddress = declaration.NorthboundAddress,
+            Packages = [.. declaration.Packages],
+            DataPersistence = declaration.DataPersistence,
+            StartupTimeout = declaration.StartupTimeout,
+            StopTimeout = declaration.StopTimeout,
+        };
+    }
+}

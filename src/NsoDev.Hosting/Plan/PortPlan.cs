@@ -1,0 +1,17 @@
+
+namespace NsoDev.Hosting.Plan;
+
+/// <summary>
+/// What one instance asks of the planner: the ports it needs, some of them fixed by the user, and the
+/// ports it had on its last run (empty on the first), which it keeps while they are free.
+/// </summary>
+internal sealed record InstancePortRequest(string InstanceName, IReadOnlyDictionary<NsoPortKind, int?> Ports, IReadOnlyDictionary<NsoPortKind, int>? Previous = null);
+
+/// <summary>The ports planned for one instance.</summary>
+internal sealed record InstancePorts(string InstanceName, IReadOnlyDictionary<NsoPortKind, int> Ports)
+{
+    public int this[NsoPortKind kind] => Ports[kind];
+}
+
+/// <summary>Thrown when no valid plan exists; the message names the port and the fix.</summary>
+internal sealed class PortPlanningException(string message) : InvalidOperationException(message);
