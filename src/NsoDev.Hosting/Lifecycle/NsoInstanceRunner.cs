@@ -130,7 +130,8 @@ internal sealed class NsoInstanceRunner(
             return;
         }
 
-        _stopRequested = true;
+        // No _stopRequested here: the crash restart loop reads it as "stopped by the user", so
+        // setting it made a failed restart attempt end the loop instead of retrying.
         daemon.Kill();
         await daemon.Exited;
         await daemon.DisposeAsync();
