@@ -141,12 +141,13 @@ internal sealed class NsoInstanceRunner(
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
+        // Also when no daemon runs: a crashed instance waiting out its restart backoff stays stopped.
+        _stopRequested = true;
         if (_daemon is not { } daemon)
         {
             return;
         }
 
-        _stopRequested = true;
         if (!daemon.Exited.IsCompleted)
         {
             await dashboard.StoppingAsync(resource);
@@ -211,7 +212,13 @@ internal sealed class NsoInstanceRunner(
             resource.Name,
             logger,
             (attempt, delay) => dashboard.RestartingAsync(resource, attempt, CrashRestartPolicy.MaxRestarts, delay),
-            ct => UnderGateWithResultAsync(() => _stopRequested ? Task.FromResult(true) : StartCoreAsync(ct), ct));
+            ct => UnderGateWithResultAsync(() => _stopRequested ? NotRestartedAsync() : StartCoreAsync(ct), ct));
+    }
+
+    private Task<bool> NotRestartedAsync()
+    {
+        logger.LogInformation("NSO instance {Name} was stopped during the restart backoff; it is not restarted", resource.Name);
+        return Task.FromResult(true);
     }
 
     private async Task<bool> UnderGateWithResultAsync(Func<Task<bool>> operation, CancellationToken cancellationToken)
