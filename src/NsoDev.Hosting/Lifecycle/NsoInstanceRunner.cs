@@ -165,8 +165,9 @@ internal sealed class NsoInstanceRunner(
     private async Task StopDaemonAsync(IDaemonProcess daemon, CancellationToken cancellationToken)
     {
         var timeout = resource.Settings.StopTimeout;
-        using var stopTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stopTimeout.CancelAfter(timeout);
+        // On the runner's clock, like the readiness and restart timeouts (CancelAfter would use the system's).
+        using var timer = new CancellationTokenSource(timeout, timeProvider);
+        using var stopTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             var result = await runner.RunAsync(Ncs.Stop(Plan.ControlEnvironment), stopTimeout.Token);
