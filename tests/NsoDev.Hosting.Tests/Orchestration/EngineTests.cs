@@ -1,7 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using NsoDev.Hosting.Engine;
 using NsoDev.Hosting.Lifecycle;
-using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Processes;
 
 namespace NsoDev.Hosting.Tests.Orchestration;
@@ -62,10 +61,10 @@ public sealed class EngineTests
         var simulator = Path.Combine(h.Root, "nso-sim");
 
         var engine = await h.Locator(new Dictionary<string, string?> { [NcsEngineLocator.SimulatorOverrideVariable] = simulator })
-            .LocateAsync(new EngineChoice.Simulator(new NsoVersion(6, 4)), CancellationToken.None);
+            .LocateAsync(OrchestrationHarness.Simulator(6, 4), CancellationToken.None);
 
         Assert.True(engine.IsSimulator);
-        Assert.Equal(new NsoVersion(6, 4), engine.Version);
+        Assert.Equal("6.4", engine.Version.ToString());
         Assert.Equal(simulator, engine.Executable);
         Assert.Equal("nso-sim (simulator of NSO 6.4)", engine.DisplayName);
         var version = await h.Processes.WaitForRunAsync("--version");

@@ -1,6 +1,5 @@
 using System.Xml.Linq;
 using Aspire.Hosting.ApplicationModel;
-using NsoDev.Hosting.Engine;
 using NsoDev.Hosting.Lifecycle;
 using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Processes;
@@ -118,7 +117,7 @@ public sealed class InstanceStartTests
         var daemon = await h.Processes.WaitForDaemonAsync();
         await h.Processes.WaitForRunAsync("--wait-started");
         daemon.Output(new OutputLine("<ERR> 26-Nov-2026::06:18:28.123 host ncs[42]: - Cannot bind to 127.0.0.1:24570: address already in use", false));
-        daemon.Daemon.Exit(NcsExitCode.BindFailed);
+        daemon.Daemon.Exit(20); // NSO's exit code for a socket it could not bind
         await starting.WaitAsync(HangGuard);
         var failed = await h.States.WaitForStateAsync("nso-1", KnownResourceStates.FailedToStart);
 

@@ -132,6 +132,9 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
         return runner;
     }
 
+    /// <summary>RunAsSimulator's choice for a release.</summary>
+    public static EngineChoice Simulator(int major, int minor) => new EngineChoice.Simulator(new NsoVersion(major, minor));
+
     /// <summary>A locator that sees only <paramref name="environment"/>, not this process's.</summary>
     public NcsEngineLocator Locator(IReadOnlyDictionary<string, string?> environment) =>
         new(Processes, name => environment.GetValueOrDefault(name));
