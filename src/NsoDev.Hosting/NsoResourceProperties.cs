@@ -1,3 +1,4 @@
+
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>The names of the properties an NSO instance shows on the dashboard, for tools and tests that read its snapshot.</summary>

@@ -130,7 +130,8 @@ internal sealed class NsoInstanceRunner(
             return;
         }
 
-        _stopRequested = true;
+        // No _stopRequested here: the crash restart loop reads it as "stopped by the user", so
+        // setting it made a failed restart attempt end the loop instead of retrying.
         daemon.Kill();
         await daemon.Exited;
         await daemon.DisposeAsync();
@@ -140,12 +141,13 @@ internal sealed class NsoInstanceRunner(
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
+        // Also when no daemon runs: a crashed instance waiting out its restart backoff stays stopped.
+        _stopRequested = true;
         if (_daemon is not { } daemon)
         {
             return;
         }
 
-        _stopRequested = true;
         if (!daemon.Exited.IsCompleted)
         {
             await dashboard.StoppingAsync(resource);
@@ -163,8 +165,9 @@ internal sealed class NsoInstanceRunner(
     private async Task StopDaemonAsync(IDaemonProcess daemon, CancellationToken cancellationToken)
     {
         var timeout = plan.StopTimeout;
-        using var stopTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stopTimeout.CancelAfter(timeout);
+        // On the runner's clock, like the readiness and restart timeouts (CancelAfter would use the system's).
+        using var timer = new CancellationTokenSource(timeout, timeProvider);
+        using var stopTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             var result = await runner.RunAsync(Ncs.Stop(plan.ControlEnvironment), stopTimeout.Token);
@@ -210,7 +213,13 @@ internal sealed class NsoInstanceRunner(
             resource.Name,
             logger,
             (attempt, delay) => dashboard.RestartingAsync(resource, attempt, CrashRestartPolicy.MaxRestarts, delay),
-            ct => UnderGateWithResultAsync(() => _stopRequested ? Task.FromResult(true) : StartCoreAsync(ct), ct));
+            ct => UnderGateWithResultAsync(() => _stopRequested ? NotRestartedAsync() : StartCoreAsync(ct), ct));
+    }
+
+    private Task<bool> NotRestartedAsync()
+    {
+        logger.LogInformation("NSO instance {Name} was stopped during the restart backoff; it is not restarted", resource.Name);
+        return Task.FromResult(true);
     }
 
     private async Task<bool> UnderGateWithResultAsync(Func<Task<bool>> operation, CancellationToken cancellationToken)
