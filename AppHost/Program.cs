@@ -1,6 +1,9 @@
 // The default NsoDev topology: Nso:Count instances, nso-1 ... nso-N, each shaped by its
 // Nso:Instances:NAME section, and a client per instance that proves the injected variables work.
 // `dotnet run --project AppHost -- --Nso:Count=5` runs five.
+
+// Before the builder reads them: beside another AppHost, the launch profile's taken ports move to free ones.
+LaunchProfilePorts.MoveTakenPorts(args, Console.Out);
 var builder = DistributedApplication.CreateBuilder(args);
 
 var topology = NsoTopology.FromConfiguration(builder.Configuration);
