@@ -2,6 +2,9 @@
 // Nso:Instances:NAME section, and a client per instance that proves the injected variables work.
 // `dotnet run --project AppHost -- --Nso:Count=5` runs five; Nso:RunRoot (read by the integration)
 // moves their runtime directories.
+
+// Before the builder reads them: beside another AppHost, the launch profile's taken ports move to free ones.
+LaunchProfilePorts.MoveTakenPorts(args, Console.Out);
 var builder = DistributedApplication.CreateBuilder(args);
 
 var topology = NsoTopology.FromConfiguration(builder.Configuration);
