@@ -23,4 +23,8 @@ public abstract class DaemonProcessTest : IAsyncLifetime
 
         Run.Dispose();
     }
+
+    /// <summary>Starts <see cref="Daemon"/> in <see cref="Run"/> as the orchestrator does, and waits until it has started.</summary>
+    internal async Task StartAsync(SimDaemonOptions? options = null) =>
+        Daemon = (await SimDaemon.StartAsync(Run, options)).Process;
 }
