@@ -16,16 +16,18 @@ internal sealed class AppHostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
     private readonly string? _logPath;
+    private readonly bool _ownsRunRoot;
 
-    private AppHostProcess(Process process, string runRoot, Uri dashboard, string? logPath)
+    private AppHostProcess(Process process, string runRoot, Uri dashboard, string? logPath, bool ownsRunRoot)
     {
         _process = process;
         RunRoot = runRoot;
         Dashboard = dashboard;
         _logPath = logPath;
+        _ownsRunRoot = ownsRunRoot;
     }
 
-    /// <summary>The instances' runtime directories live under this directory; the caller owns it.</summary>
+    /// <summary>The instances' runtime directories live under this directory.</summary>
     public string RunRoot { get; }
 
     public Uri Dashboard { get; }
@@ -39,9 +41,10 @@ internal sealed class AppHostProcess : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="appHost"/>: the AppHost apphost, or AppHost.dll (run with dotnet). With a
     /// <paramref name="workingDirectory"/> (the AppHost project's), its appsettings.json applies as under
-    /// <c>dotnet run</c>. The output is written to <paramref name="logPath"/> on dispose, when given.
+    /// <c>dotnet run</c>. The output is written to <paramref name="logPath"/> on dispose, when given; the
+    /// run root is removed then when <paramref name="ownsRunRoot"/>.
     /// </summary>
-    public static AppHostProcess Start(string appHost, string runRoot, IEnumerable<string> arguments, string? workingDirectory = null, string? logPath = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static AppHostProcess Start(string appHost, string runRoot, IEnumerable<string> arguments, string? workingDirectory = null, string? logPath = null, bool ownsRunRoot = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(appHost))
         {
@@ -89,7 +92,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("env did not start");
-        var host = new AppHostProcess(process, runRoot, dashboard, logPath);
+        var host = new AppHostProcess(process, runRoot, dashboard, logPath, ownsRunRoot);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.BeginOutputReadLine();
@@ -197,6 +200,17 @@ internal sealed class AppHostProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_ownsRunRoot)
+        {
+            try
+            {
+                Directory.Delete(RunRoot, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Temporary; a file a late process still wrote must not fail the test.
+            }
+        }
     }
 
     private void Append(string? line)
