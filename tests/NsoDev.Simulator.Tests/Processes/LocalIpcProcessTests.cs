@@ -7,7 +7,7 @@ namespace NsoDev.Simulator.Tests.Processes;
 [Collection(RealProcesses.Name)]
 public sealed class LocalIpcProcessTests : IAsyncLifetime
 {
-    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(25);
 
     private readonly SimRunDirectory _run = new();
     private NsoSimProcess? _daemon;
