@@ -5,13 +5,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Aspire.Hosting.Testing;
-using CliWrap;
-using CliWrap.Buffered;
 
 var counts = args.Length > 0 ? args[0].Split(',').Select(int.Parse).ToArray() : [1, 4, 8, 16];
 var repeats = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
 var output = args.Length > 2 ? args[2] : null;
-var simulator = Path.Combine(AppContext.BaseDirectory, "nso-sim");
 
 var rows = new List<string>();
 foreach (var count in counts)
@@ -34,7 +31,7 @@ foreach (var count in counts)
             fromStarting.Add(nsoPart);
             stops.Add(stop);
             rss.AddRange(rssMb);
-            sequential.Add(await TimeSequentialAsync(simulator, confs));
+            sequential.Add(await TimeSequentialAsync(confs));
         }
         finally
         {
@@ -99,73 +96,66 @@ static async Task<(double Healthy, double FromStarting, double Stop, List<double
 
 // The baseline: the same daemons started one after another by hand, each followed by
 // `--wait-started`, as a Makefile would do it.
-static async Task<double> TimeSequentialAsync(string simulator, List<string> runDirectories)
+static async Task<double> TimeSequentialAsync(List<string> runDirectories)
 {
-    var daemons = new List<(Process Process, Dictionary<string, string?> Env)>();
-    var clock = Stopwatch.StartNew();
-    foreach (var dir in runDirectories)
+    var daemons = new List<NsoSimProcess>();
+    try
     {
-        var env = File.ReadAllLines(Path.Combine(dir, "env.sh"))
-            .Where(l => l.StartsWith("export ", StringComparison.Ordinal))
-            .Select(l => l["export ".Length..].Split('=', 2))
-            .ToDictionary(p => p[0], p => (string?)p[1].Trim('\''));
-        MoveToFreshPorts(dir, env);
-        var start = new ProcessStartInfo(simulator) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--cd", dir, "-c", Path.Combine(dir, "ncs.conf"), "--foreground", "--stop-on-eof" })
+        var clock = Stopwatch.StartNew();
+        foreach (var dir in runDirectories)
         {
-            start.ArgumentList.Add(a);
+            var env = File.ReadAllLines(Path.Combine(dir, "env.sh"))
+                .Where(l => l.StartsWith("export ", StringComparison.Ordinal))
+                .Select(l => l["export ".Length..].Split('=', 2))
+                .ToDictionary(p => p[0], p => p[1].Trim('\''));
+            MoveToFreshPorts(dir, env);
+
+            // NCS_DIR as NsoDev gives it to nso-sim: the stock template refers to ${NCS_DIR}.
+            var daemon = NsoSimProcess.Start(["--cd", dir, "-c", Path.Combine(dir, "ncs.conf"), "--foreground", "--stop-on-eof"], new Dictionary<string, string> { ["NCS_DIR"] = AppContext.BaseDirectory });
+            daemons.Add(daemon);
+            var wait = await NsoSimProcess.RunAsync(["--wait-started", "10"], env);
+            if (wait.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"baseline: {dir} did not start: {wait.Stderr} daemon: {daemon.Stderr}");
+            }
         }
 
-        var process = Process.Start(start)!;
-        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { errors.Enqueue(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        daemons.Add((process, env));
-        var wait = await Cli.Wrap(simulator).WithArguments(["--wait-started", "10"]).WithEnvironmentVariables(env).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
-        if (wait.ExitCode != 0)
+        var elapsed = clock.Elapsed.TotalSeconds;
+        foreach (var daemon in daemons)
         {
-            throw new InvalidOperationException($"baseline: {dir} did not start: {wait.StandardError} daemon: {string.Join('\n', errors)}");
+            daemon.CloseStandardInput();
+            await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        return elapsed;
+    }
+    finally
+    {
+        foreach (var daemon in daemons)
+        {
+            await daemon.DisposeAsync();
         }
     }
-
-    var elapsed = clock.Elapsed.TotalSeconds;
-    foreach (var (process, _) in daemons)
-    {
-        process.StandardInput.Close();
-        await process.WaitForExitAsync();
-        process.Dispose();
-    }
-
-    return elapsed;
 }
 
 // The AppHost's ports may be taken by the time the baseline runs (other app hosts on a shared
 // machine), so each baseline daemon gets fresh free ports; the work it does is the same.
-static void MoveToFreshPorts(string dir, Dictionary<string, string?> env)
+static void MoveToFreshPorts(string dir, Dictionary<string, string> env)
 {
     System.Xml.Linq.XNamespace ns = "http://tail-f.com/yang/tailf-ncs-config";
     var path = Path.Combine(dir, "ncs.conf");
     var conf = System.Xml.Linq.XDocument.Load(path);
     var root = conf.Root!;
+    var ports = FreePorts.Take(3);
     if (env.ContainsKey("NCS_IPC_PORT"))
     {
-        var port = FreePort();
-        root.Element(ns + "ncs-ipc-address")!.Element(ns + "port")!.Value = port.ToString(CultureInfo.InvariantCulture);
-        env["NCS_IPC_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        root.Element(ns + "ncs-ipc-address")!.Element(ns + "port")!.Value = ports[0].ToString(CultureInfo.InvariantCulture);
+        env["NCS_IPC_PORT"] = ports[0].ToString(CultureInfo.InvariantCulture);
     }
 
-    root.Element(ns + "netconf-north-bound")!.Element(ns + "transport")!.Element(ns + "ssh")!.Element(ns + "port")!.Value = FreePort().ToString(CultureInfo.InvariantCulture);
-    root.Element(ns + "cli")!.Element(ns + "ssh")!.Element(ns + "port")!.Value = FreePort().ToString(CultureInfo.InvariantCulture);
+    root.Element(ns + "netconf-north-bound")!.Element(ns + "transport")!.Element(ns + "ssh")!.Element(ns + "port")!.Value = ports[1].ToString(CultureInfo.InvariantCulture);
+    root.Element(ns + "cli")!.Element(ns + "ssh")!.Element(ns + "port")!.Value = ports[2].ToString(CultureInfo.InvariantCulture);
     conf.Save(path);
-}
-
-static int FreePort()
-{
-    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-    listener.Start();
-    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
 }
 
 // The daemons' pids, from the state file NsoDev keeps in each run directory.

@@ -9,18 +9,17 @@ internal sealed class IdleMemory(int samples)
 {
     private const double TargetMb = 60;
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan WaiterLimit = TimeSpan.FromSeconds(5);
 
     public async Task<IReadOnlyList<ResultRow>> RunAsync(CancellationToken cancellationToken)
     {
         var daemons = new List<ProcessMemory>();
         var waiters = new List<ProcessMemory>();
-        using var run = new SimRunDirectory();
-        await (await SimDaemon.StartAsync(run, cancellationToken)).StopAsync(cancellationToken);
+        using var run = new SimRunDirectory { Verbose = false };
+        await (await SimDaemon.StartAsync(run, cancellationToken: cancellationToken)).StopAsync(cancellationToken);
         for (var i = 0; i < samples; i++)
         {
             waiters.Add(await WaiterMemoryAsync(cancellationToken));
-            var daemon = await SimDaemon.StartAsync(run, cancellationToken);
+            var daemon = await SimDaemon.StartAsync(run, cancellationToken: cancellationToken);
             await Task.Delay(Idle, cancellationToken);
             daemons.Add(ProcessMemory.Read(daemon.Pid));
             await daemon.StopAsync(cancellationToken);
@@ -50,8 +49,7 @@ internal sealed class IdleMemory(int samples)
 
     private static async Task<ProcessMemory> WaiterMemoryAsync(CancellationToken cancellationToken)
     {
-        var nobody = SimRunDirectory.FreePorts(1)[0];
-        using var waiter = NsoSim.Start(["--wait-started", "30"], SimRunDirectory.IpcEnvironment(nobody));
+        await using var waiter = NsoSimProcess.Start(["--wait-started", "30"], SimRunDirectory.TcpEnvironment(FreePorts.One()));
         await Task.Delay(Idle, cancellationToken);
         if (waiter.HasExited)
         {
@@ -59,8 +57,7 @@ internal sealed class IdleMemory(int samples)
         }
 
         var memory = ProcessMemory.Read(waiter.Id);
-        waiter.Kill();
-        await waiter.WaitForExitAsync(WaiterLimit, cancellationToken);
+        await waiter.KillAsync();
         return memory;
     }
 }

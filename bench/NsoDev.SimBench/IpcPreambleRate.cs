@@ -19,8 +19,8 @@ internal sealed class IpcPreambleRate(int repeats, int connections, int workers)
 
     public async Task<IReadOnlyList<ResultRow>> RunAsync(CancellationToken cancellationToken)
     {
-        using var run = new SimRunDirectory();
-        await using var daemon = await SimDaemon.StartAsync(run, cancellationToken);
+        using var run = new SimRunDirectory { Verbose = false };
+        await using var daemon = await SimDaemon.StartAsync(run, cancellationToken: cancellationToken);
         var endpoint = new NsoIpcEndpoint.Tcp("127.0.0.1", run.IpcPort);
 
         async Task Plain(CancellationToken token)

@@ -24,8 +24,8 @@ internal sealed class NetconfLoad(int repeats, int sessions, int callsPerSession
 
     public async Task<IReadOnlyList<ResultRow>> RunAsync(CancellationToken cancellationToken)
     {
-        using var run = new SimRunDirectory();
-        await using var daemon = await SimDaemon.StartAsync(run, cancellationToken);
+        using var run = new SimRunDirectory { Verbose = false };
+        await using var daemon = await SimDaemon.StartAsync(run, cancellationToken: cancellationToken);
         Seed(run.NetconfPort);
 
         // Not measured: JIT and first-use costs on both sides.

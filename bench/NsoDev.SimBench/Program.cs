@@ -17,9 +17,9 @@ catch (ArgumentException e)
     return 2;
 }
 
-if (!File.Exists(NsoSim.Apphost))
+if (!File.Exists(NsoSimProcess.Apphost))
 {
-    await Console.Error.WriteLineAsync($"NsoDev.SimBench: no nso-sim at {NsoSim.Apphost}; build bench/NsoDev.SimBench, which references src/NsoDev.Simulator.");
+    await Console.Error.WriteLineAsync($"NsoDev.SimBench: no nso-sim at {NsoSimProcess.Apphost}; build bench/NsoDev.SimBench, which references src/NsoDev.Simulator.");
     return 2;
 }
 
@@ -79,7 +79,7 @@ catch (OperationCanceledException) when (deadline.IsCancellationRequested)
 }
 finally
 {
-    NsoSim.StopLeftovers();
+    NsoSimProcess.StopLeftovers();
 }
 
 var table = new StringBuilder()

@@ -7,13 +7,22 @@ namespace NsoDev.EndToEnd.Tests;
 /// <summary>Starting the default AppHost in a private run root, and talking to its instances as a client would.</summary>
 internal static class AppHostRun
 {
-    public static readonly TimeSpan Budget = TimeSpan.FromMinutes(3);
-
-    public static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string runRoot, CancellationToken cancellationToken, params string[] args) =>
-        await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+    /// <summary>The default AppHost in this process; nso-1 is given ports off the scheme (<see cref="RecordedPorts"/>) unless it ran before.</summary>
+    public static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string runRoot, CancellationToken cancellationToken, params string[] args)
+    {
+        RecordedPorts.Seed(Path.Combine(runRoot, "nso-1"));
+        return await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [$"--Nso:RunRoot={runRoot}", .. args],
             (options, _) => options.DisableDashboard = true,
             cancellationToken);
+    }
+
+    /// <summary>The default AppHost as a process of its own (the apphost beside this assembly), nso-1 seeded as in <see cref="CreateAsync"/>.</summary>
+    public static AppHostProcess StartProcess(string runRoot, params string[] args)
+    {
+        RecordedPorts.Seed(Path.Combine(runRoot, "nso-1"));
+        return AppHostProcess.Start(Path.Combine(AppContext.BaseDirectory, "AppHost"), runRoot, args, environment: new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Development" });
+    }
 
     /// <summary>Builds and starts the app, then waits until the named instances (all, when none is named) are healthy.</summary>
     public static async Task<DistributedApplication> StartHealthyAsync(this IDistributedApplicationTestingBuilder builder, CancellationToken cancellationToken, params string[] names)
@@ -70,8 +79,6 @@ internal static class AppHostRun
 
     public static string? State(DistributedApplication app, string resource) =>
         app.ResourceNotifications.TryGetCurrentState(resource, out var e) ? e.Snapshot.State?.Text : null;
-
-    public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
 
     public static int Pid(NsoResource nso) => nso.RequirePlan().RunDirectory.ReadState()?.Pid ?? throw new InvalidOperationException($"'{nso.Name}' records no running daemon.");
 

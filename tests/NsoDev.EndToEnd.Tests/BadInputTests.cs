@@ -51,17 +51,17 @@ public sealed class BadInputTests : IDisposable
     [MemberData(nameof(CaseNames))]
     public async Task Bad_input_gets_an_error_naming_the_problem_and_the_fix_and_leaves_no_daemon(string name)
     {
-        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var cancellationToken = TestContext.Current.CancellationToken;
         var (expected, provoke) = Cases[name];
 
-        var message = await provoke(_runRoot, cts.Token);
+        var message = await provoke(_runRoot, cancellationToken);
 
         foreach (var fragment in expected)
         {
             Assert.Contains(fragment, message, StringComparison.Ordinal);
         }
 
-        Assert.Empty(DaemonsUnder(_runRoot));
+        Assert.Empty(ProcessTable.NsoSimWithArgumentContaining(_runRoot));
     }
 
     [Fact]
@@ -76,7 +76,8 @@ public sealed class BadInputTests : IDisposable
     /// <summary>Starts the declaration: an exception from the start, or the FailedToStart reason of nso-1.</summary>
     private static async Task<string> FailureAtStartAsync(string runRoot, Action<IDistributedApplicationBuilder> declare, CancellationToken cancellationToken)
     {
-        var builder = DistributedApplicationTestingBuilder.Create($"--NsoDev:RunRoot={runRoot}");
+        RecordedPorts.Seed(Path.Combine(runRoot, "nso-1"));
+        var builder = DistributedApplicationTestingBuilder.Create($"--Nso:RunRoot={runRoot}");
         declare(builder);
         await using var app = await builder.BuildAsync(cancellationToken);
         try
@@ -126,7 +127,7 @@ public sealed class BadInputTests : IDisposable
         await File.WriteAllTextAsync(ncs, "#!/bin/sh\necho 6.3\n", cancellationToken);
         File.SetUnixFileMode(ncs, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var message = await FailureAtStartAsync(runRoot, b => b.AddNso("nso-1").WithNsoInstallation(ncsDir).WithUnixSocketIpc(), cancellationToken);
-        Assert.False(File.Exists(Path.Combine(runRoot, "nso-1", "nsodev.pid")), "a daemon was launched");
+        Assert.Null(new Hosting.Materialize.RunDirectory(Path.Combine(runRoot, "nso-1")).ReadState()?.Pid);
         return message;
     }
 
@@ -136,29 +137,5 @@ public sealed class BadInputTests : IDisposable
         builder.Configuration.AddInMemoryCollection(environment);
         var error = Record.Exception(() => builder.AddNsoIpc());
         return Task.FromResult(error?.Message ?? "no error");
-    }
-
-    /// <summary>nso-sim processes whose command line names this run root.</summary>
-    private static List<int> DaemonsUnder(string runRoot) =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(d => (Pid: int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0, Cmdline: TryRead(Path.Combine(d, "cmdline"))))
-            .Where(p => p.Pid > 0 && p.Cmdline.Contains(runRoot, StringComparison.Ordinal) && p.Cmdline.Contains("nso-sim", StringComparison.Ordinal))
-            .Select(p => p.Pid)
-            .ToList();
-
-    private static string TryRead(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (IOException)
-        {
-            return string.Empty;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return string.Empty;
-        }
     }
 }

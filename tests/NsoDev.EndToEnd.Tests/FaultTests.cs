@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Xml;
 using System.Xml.Linq;
 using CliWrap;
-using CliWrap.Buffered;
+using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Plan;
 using Renci.SshNet;
 
@@ -23,66 +23,53 @@ public sealed class FaultTests : IDisposable
     [Fact(Timeout = 300_000)]
     public async Task After_a_kill_9_of_the_app_host_every_daemon_stops_by_itself_and_the_next_run_starts_on_the_same_ports_with_the_data()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        var appHost = StartAppHostProcess(_runRoot, "--Nso:Count=2");
-        try
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var appHost = AppHostRun.StartProcess(_runRoot, "--Nso:Count=2");
+        await WaitUntilStartedAsync(appHost, "nso-1", cancellationToken);
+        await WaitUntilStartedAsync(appHost, "nso-2", cancellationToken);
+        var pids = TwoInstances.Select(Pid).ToList();
+        var netconf = NetconfPort("nso-1");
+        EditConfig(netconf, "survivor");
+        var builder = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=2");
+        await using var next = await builder.BuildAsync(cancellationToken);
+
+        await appHost.KillAsync(cancellationToken);
+
+        // EOF on stdin (the app host's end of the pipe is gone) stops each daemon, cleanly.
+        while (pids.Any(ProcessTable.IsAlive))
         {
-            await WaitUntilStartedAsync("nso-1", cts.Token);
-            await WaitUntilStartedAsync("nso-2", cts.Token);
-            var pids = TwoInstances.Select(Pid).ToList();
-            var netconf = NetconfPort("nso-1");
-            EditConfig(netconf, "survivor");
-            // Built before the kill, so the next run plans the moment the daemons are gone, leaving the least
-            // time for a test project running beside to plan the freed ports.
-            var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=2");
-            await using var next = await builder.BuildAsync(cts.Token);
-
-            appHost.Kill();
-            await appHost.WaitForExitAsync(cts.Token);
-
-            // EOF on stdin (the app host's end of the pipe is gone) stops each daemon, cleanly.
-            while (pids.Any(AppHostRun.IsAlive))
-            {
-                await Task.Delay(100, cts.Token);
-            }
-
-            foreach (var name in TwoInstances)
-            {
-                var log = Log(name);
-                Assert.True(log.Contains("clean shutdown: EOF on stdin", StringComparison.Ordinal), $"{name} did not log a clean stop on EOF; the end of its ncs.log:\n{string.Join('\n', log.Split('\n').TakeLast(25))}");
-            }
-
-            await next.StartAsync(cts.Token);
-
-            await next.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
-            Assert.Equal(netconf, builder.Nso("nso-1").RequirePlan().Ports[NsoPortKind.Netconf]);
-            Assert.Contains("<name>survivor</name>", GetConfig(netconf), StringComparison.Ordinal);
+            await Task.Delay(100, cancellationToken);
         }
-        finally
+
+        foreach (var name in TwoInstances)
         {
-            if (!appHost.HasExited)
-            {
-                appHost.Kill(entireProcessTree: true);
-            }
-
-            appHost.Dispose();
+            var log = Log(name);
+            Assert.True(
+                log.Contains("clean shutdown: EOF on stdin", StringComparison.Ordinal),
+                $"{name} did not log a clean stop on EOF; the end of its ncs.log:\n{string.Join('\n', log.Split('\n').TakeLast(25))}\nthe end of the killed app host's output:\n{appHost.LogTail(40)}");
         }
+
+        await next.StartAsync(cancellationToken);
+
+        await next.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cancellationToken);
+        Assert.Equal(netconf, builder.Nso("nso-1").RequirePlan().Ports[NsoPortKind.Netconf]);
+        Assert.Contains("<name>survivor</name>", GetConfig(netconf), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 300_000)]
     public async Task A_daemon_killed_with_9_comes_back_with_the_configuration_committed_before()
     {
-        using var cts = new CancellationTokenSource(AppHostRun.Budget);
-        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var builder = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=1");
         var nso = builder.Nso("nso-1");
-        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1");
+        await using var app = await builder.StartHealthyAsync(cancellationToken, "nso-1");
         var netconf = nso.RequirePlan().Ports[NsoPortKind.Netconf];
         EditConfig(netconf, "before-kill");
         var pid = AppHostRun.Pid(nso);
 
         Process.GetProcessById(pid).Kill();
-        await app.ResourceNotifications.WaitForResourceAsync("nso-1", e => e.Snapshot.State?.Text == KnownResourceStates.Running && AppHostRun.Pid(nso) != pid, cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        await app.ResourceNotifications.WaitForResourceAsync("nso-1", e => e.Snapshot.State?.Text == KnownResourceStates.Running && AppHostRun.Pid(nso) != pid, cancellationToken);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cancellationToken);
 
         Assert.Contains("<name>before-kill</name>", GetConfig(netconf), StringComparison.Ordinal);
     }
@@ -90,14 +77,14 @@ public sealed class FaultTests : IDisposable
     [Fact(Timeout = 300_000)]
     public async Task A_port_taken_between_two_runs_is_planned_around()
     {
-        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var cancellationToken = TestContext.Current.CancellationToken;
         int first;
         TcpListener squatter;
-        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
-        await using (var app = await builder.BuildAsync(cts.Token))
+        var builder = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=1");
+        await using (var app = await builder.BuildAsync(cancellationToken))
         {
-            await app.StartAsync(cts.Token);
-            await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+            await app.StartAsync(cancellationToken);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cancellationToken);
             first = builder.Nso("nso-1").RequirePlan().Ports[NsoPortKind.Netconf];
             squatter = new TcpListener(IPAddress.Loopback, first);
 
@@ -105,15 +92,15 @@ public sealed class FaultTests : IDisposable
             // could plan the port in the moment it is free, and then fail to bind it.
             using var noPorts = PortLeases.ForCurrentUser().Plan(_ =>
             {
-                Task.Run(() => app.StopAsync(cts.Token)).GetAwaiter().GetResult();
+                Task.Run(() => app.StopAsync(cancellationToken)).GetAwaiter().GetResult();
                 squatter.Start();
                 return [];
             });
         }
 
         using var held = squatter;
-        var again = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
-        await using var next = await again.StartHealthyAsync(cts.Token, "nso-1");
+        var again = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=1");
+        await using var next = await again.StartHealthyAsync(cancellationToken, "nso-1");
 
         Assert.NotEqual(first, again.Nso("nso-1").RequirePlan().Ports[NsoPortKind.Netconf]);
     }
@@ -121,63 +108,63 @@ public sealed class FaultTests : IDisposable
     [Fact(Timeout = 300_000)]
     public async Task An_instance_keeps_the_ports_of_its_last_run_across_runs()
     {
-        using var cts = new CancellationTokenSource(AppHostRun.Budget);
-        // A port the scheme never plans (offset 7 of a block), so no other test's app host can want it:
-        // only the run directory's record can bring the instance there.
-        var recorded = Enumerable.Range(0, 10).Select(band => PortPlanner.BlockBase + (band * PortPlanner.BandSize) + 990 + 7).First(IsFree);
-        Directory.CreateDirectory(Path.Combine(_runRoot, "nso-1"));
-        await File.WriteAllTextAsync(Path.Combine(_runRoot, "nso-1", "nsodev.ports"), $"netconf {recorded}\n", cts.Token);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        // Ports the scheme never plans, so no other test's app host can want them: only the run
+        // directory's record can bring the instance there. The record names the web UI too, which is off.
+        var recorded = RecordedPorts.Seed(Path.Combine(_runRoot, "nso-1"));
 
         foreach (var run in new[] { "first", "second" })
         {
-            var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1", "--Nso:Clients=false");
-            await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1");
+            var builder = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=1", "--Nso:Clients=false");
+            await using var app = await builder.StartHealthyAsync(cancellationToken, "nso-1");
 
-            Assert.True(recorded == builder.Nso("nso-1").RequirePlan().Ports[NsoPortKind.Netconf], $"The {run} run did not keep NETCONF port {recorded}.");
-            Assert.False(IsFree(recorded), $"Nothing listens on {recorded} in the {run} run.");
             var ports = builder.Nso("nso-1").RequirePlan().Ports;
-            await app.StopAsync(cts.Token);
+            foreach (var kind in new[] { NsoPortKind.Ipc, NsoPortKind.Netconf, NsoPortKind.Cli })
+            {
+                Assert.True(recorded[kind] == ports[kind], $"The {run} run did not keep {kind} port {recorded[kind]}: it planned {ports[kind]}.");
+                Assert.False(IsFree(ports[kind]), $"Nothing listens on {ports[kind]} in the {run} run.");
+            }
 
-            // The whole plan is recorded for the next run, not only what the record held.
-            Assert.Equal(
-                $"ipc {ports[NsoPortKind.Ipc]}\nnetconf {recorded}\ncli {ports[NsoPortKind.Cli]}\n",
-                await File.ReadAllTextAsync(Path.Combine(_runRoot, "nso-1", "nsodev.ports"), cts.Token));
+            await app.StopAsync(cancellationToken);
+
+            // The plan is recorded for the next run: the ports it used, not the web UI's it did not.
+            Assert.Equal(ports.Ports, new RunDirectory(Path.Combine(_runRoot, "nso-1")).ReadState()!.PlannedPorts);
         }
     }
 
     [Fact(Timeout = 300_000)]
     public async Task A_stale_unix_socket_file_is_removed_and_the_instance_starts()
     {
-        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var cancellationToken = TestContext.Current.CancellationToken;
         var socketPath = IpcSocketPaths.Default("nso-2", Path.Combine(_runRoot, "nso-2"));
         Directory.CreateDirectory(Path.GetDirectoryName(socketPath)!);
         File.Delete(socketPath);
         // A process that bound the socket and died leaves the file behind (.NET would remove it on dispose).
-        await Cli.Wrap("/usr/bin/python3").WithArguments(["-c", "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", socketPath]).ExecuteAsync(cts.Token);
+        await Cli.Wrap("/usr/bin/python3").WithArguments(["-c", "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", socketPath]).ExecuteAsync(cancellationToken);
 
         Assert.True(File.Exists(socketPath));
-        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=2");
-        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-2");
+        var builder = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=2");
+        await using var app = await builder.StartHealthyAsync(cancellationToken, "nso-2");
 
         Assert.Equal(socketPath, ((NsoDev.Ipc.NsoIpcEndpoint.UnixSocket)builder.Nso("nso-2").RequirePlan().Ipc).Path);
-        Assert.Null(await AppHostRun.HandshakeAsync(builder.Nso("nso-2"), cts.Token));
+        Assert.Null(await AppHostRun.HandshakeAsync(builder.Nso("nso-2"), cancellationToken));
     }
 
     [Fact(Timeout = 300_000)]
     public async Task Two_app_hosts_at_once_get_disjoint_ports()
     {
-        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var cancellationToken = TestContext.Current.CancellationToken;
         var rootA = Directory.CreateDirectory(Path.Combine(_runRoot, "a")).FullName;
         var rootB = Directory.CreateDirectory(Path.Combine(_runRoot, "b")).FullName;
-        var a = await AppHostRun.CreateAsync(rootA, cts.Token, "--Nso:Count=3");
-        var b = await AppHostRun.CreateAsync(rootB, cts.Token, "--Nso:Count=3");
-        await using var appA = await a.BuildAsync(cts.Token);
-        await using var appB = await b.BuildAsync(cts.Token);
+        var a = await AppHostRun.CreateAsync(rootA, cancellationToken, "--Nso:Count=3");
+        var b = await AppHostRun.CreateAsync(rootB, cancellationToken, "--Nso:Count=3");
+        await using var appA = await a.BuildAsync(cancellationToken);
+        await using var appB = await b.BuildAsync(cancellationToken);
 
-        await Task.WhenAll(appA.StartAsync(cts.Token), appB.StartAsync(cts.Token));
+        await Task.WhenAll(appA.StartAsync(cancellationToken), appB.StartAsync(cancellationToken));
         await Task.WhenAll(
             new[] { (appA, "nso-1"), (appA, "nso-2"), (appA, "nso-3"), (appB, "nso-1"), (appB, "nso-2"), (appB, "nso-3") }
-                .Select(x => x.Item1.ResourceNotifications.WaitForResourceHealthyAsync(x.Item2, cts.Token)));
+                .Select(x => x.Item1.ResourceNotifications.WaitForResourceHealthyAsync(x.Item2, cancellationToken)));
 
         var portsA = a.Resources.OfType<NsoResource>().SelectMany(r => r.RequirePlan().Ports.Ports.Values).ToHashSet();
         var portsB = b.Resources.OfType<NsoResource>().SelectMany(r => r.RequirePlan().Ports.Ports.Values).ToHashSet();
@@ -187,99 +174,66 @@ public sealed class FaultTests : IDisposable
     [Fact(Timeout = 300_000)]
     public async Task An_app_host_in_another_process_leases_its_ports_until_it_dies_and_a_planner_here_plans_around_them()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var cancellationToken = TestContext.Current.CancellationToken;
         var leases = PortLeases.ForCurrentUser();
-        var appHost = StartAppHostProcess(_runRoot, "--Nso:Count=2", "--Nso:Clients=false");
-        try
+
+        // Disposed last, it kills whatever daemon of the killed app host still runs, so none holds a port afterwards.
+        await using var appHost = AppHostRun.StartProcess(_runRoot, "--Nso:Count=2", "--Nso:Clients=false");
+        await WaitUntilStartedAsync(appHost, "nso-1", cancellationToken);
+        await WaitUntilStartedAsync(appHost, "nso-2", cancellationToken);
+
+        // The other process's lease: named by its pid, holding the ports its daemons listen on.
+        var lease = Assert.Single(Directory.GetFiles(leases.Directory, $"{appHost.Id}-*.lease"));
+        var leasedThere = File.ReadAllLines(lease).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToHashSet();
+        Assert.Contains(NetconfPort("nso-1"), leasedThere);
+        Assert.Contains(NetconfPort("nso-2"), leasedThere);
+        Assert.All(leasedThere, port => Assert.False(IsFree(port), $"Leased port {port} is not listened on."));
+
+        // A planner here whose probe calls every port free still avoids them: the lease alone keeps two app hosts apart.
+        var requests = TwoInstances.Select(n => new InstancePortRequest(n, new Dictionary<NsoPortKind, int?> { [NsoPortKind.Ipc] = null, [NsoPortKind.Netconf] = null, [NsoPortKind.Cli] = null })).ToList();
+        using (var mine = leases.Plan(leased => new PortPlanner(new EveryPortFree()).Plan(requests, leased).SelectMany(p => p.Ports.Values)))
         {
-            await WaitUntilStartedAsync("nso-1", cts.Token);
-            await WaitUntilStartedAsync("nso-2", cts.Token);
-
-            // The other process's lease: named by its pid, holding the ports its daemons listen on.
-            var lease = Assert.Single(Directory.GetFiles(leases.Directory, $"{appHost.Id}-*.lease"));
-            var leasedThere = File.ReadAllLines(lease).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToHashSet();
-            Assert.Contains(NetconfPort("nso-1"), leasedThere);
-            Assert.Contains(NetconfPort("nso-2"), leasedThere);
-            Assert.All(leasedThere, port => Assert.False(IsFree(port), $"Leased port {port} is not listened on."));
-
-            // A planner here whose probe calls every port free still avoids them: the lease alone keeps two app hosts apart.
-            var requests = TwoInstances.Select(n => new InstancePortRequest(n, new Dictionary<NsoPortKind, int?> { [NsoPortKind.Ipc] = null, [NsoPortKind.Netconf] = null, [NsoPortKind.Cli] = null })).ToList();
-            using (var mine = leases.Plan(leased => new PortPlanner(new EveryPortFree()).Plan(requests, leased).SelectMany(p => p.Ports.Values)))
-            {
-                Assert.Equal(6, mine.Ports.Count);
-                Assert.Empty(mine.Ports.Intersect(leasedThere));
-            }
-
-            appHost.Kill();
-            await appHost.WaitForExitAsync(cts.Token);
-
-            // Its owner is dead: the next planner ignores the lease and removes it.
-            leases.ReadLiveLeases();
-            Assert.False(File.Exists(lease), $"The lease of the killed app host (pid {appHost.Id}) is still there.");
+            Assert.Equal(6, mine.Ports.Count);
+            Assert.Empty(mine.Ports.Intersect(leasedThere));
         }
-        finally
-        {
-            if (!appHost.HasExited)
-            {
-                appHost.Kill(entireProcessTree: true);
-            }
 
-            appHost.Dispose();
-            await WaitUntilDaemonsStopAsync(cts.Token);
-        }
+        await appHost.KillAsync(cancellationToken);
+
+        // Its owner is dead: the next planner ignores the lease and removes it.
+        leases.ReadLiveLeases();
+        Assert.False(File.Exists(lease), $"The lease of the killed app host (pid {appHost.Id}) is still there.");
     }
 
     [Fact(Timeout = 300_000)]
     public async Task Sixteen_simulated_instances_come_up_healthy_and_all_stop_cleanly()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=16");
-        await using var app = await builder.BuildAsync(cts.Token);
-        await app.StartAsync(cts.Token);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var builder = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=16");
+        await using var app = await builder.BuildAsync(cancellationToken);
+        await app.StartAsync(cancellationToken);
         var instances = builder.Resources.OfType<NsoResource>().ToList();
-        await Task.WhenAll(instances.Select(r => app.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, cts.Token)));
+        await Task.WhenAll(instances.Select(r => app.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, cancellationToken)));
         var pids = instances.Select(AppHostRun.Pid).ToList();
 
-        await app.StopAsync(cts.Token);
+        await app.StopAsync(cancellationToken);
 
         Assert.Equal(16, instances.Count);
-        Assert.DoesNotContain(pids, AppHostRun.IsAlive);
+        Assert.DoesNotContain(pids, ProcessTable.IsAlive);
         Assert.All(instances, r => Assert.Contains("clean shutdown", File.ReadAllText(Path.Combine(r.RequirePlan().RunDirectory.LogsDirectory, "ncs.log")), StringComparison.Ordinal));
     }
 
-    private static Process StartAppHostProcess(string runRoot, params string[] args)
+    /// <summary>Polls `nso-sim --status` with the instance's env.sh until it reports started; fails at once when the app host exits.</summary>
+    private async Task WaitUntilStartedAsync(AppHostProcess appHost, string name, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "AppHost")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        string[] arguments = [$"--Nso:RunRoot={runRoot}", .. args];
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
-        start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
-        start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    /// <summary>Polls `nso-sim --status` with the instance's env.sh until it reports started.</summary>
-    private async Task WaitUntilStartedAsync(string name, CancellationToken cancellationToken)
-    {
-        var runDirectory = new Hosting.Materialize.RunDirectory(Path.Combine(_runRoot, name));
+        var runDirectory = new RunDirectory(Path.Combine(_runRoot, name));
         while (true)
         {
+            appHost.ThrowIfExited($"before {name} started");
             if (runDirectory.ReadState() is { Pid: not null } state)
             {
-                var environment = state.Environment;
-                var status = await Cli.Wrap(Path.Combine(AppContext.BaseDirectory, "nso-sim")).WithArguments(["--status"]).WithEnvironmentVariables(environment).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken);
-                if (status.StandardOutput.Contains("status: started", StringComparison.Ordinal))
+                var environment = state.Environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!);
+                var status = await NsoSimProcess.RunAsync(["--status"], environment, cancellationToken);
+                if (status.Stdout.Contains("status: started", StringComparison.Ordinal))
                 {
                     return;
                 }
@@ -289,7 +243,7 @@ public sealed class FaultTests : IDisposable
         }
     }
 
-    private int Pid(string name) => int.Parse(File.ReadAllText(Path.Combine(_runRoot, name, "nsodev.pid")).Trim(), CultureInfo.InvariantCulture);
+    private int Pid(string name) => new RunDirectory(Path.Combine(_runRoot, name)).ReadState()?.Pid ?? throw new InvalidOperationException($"{name} records no running daemon.");
 
     private string Log(string name) => File.ReadAllText(Path.Combine(_runRoot, name, "logs", "ncs.log"));
 
@@ -322,25 +276,8 @@ public sealed class FaultTests : IDisposable
         return document;
     }
 
-    /// <summary>After a kill of the app host, each daemon stops by itself (EOF on stdin); wait for it so it holds no ports afterwards.</summary>
-    private async Task WaitUntilDaemonsStopAsync(CancellationToken cancellationToken)
-    {
-        var pids = TwoInstances.Where(n => File.Exists(Path.Combine(_runRoot, n, "nsodev.pid"))).Select(Pid).ToList();
-        while (pids.Any(AppHostRun.IsAlive) && !cancellationToken.IsCancellationRequested)
-        {
-            await Task.Delay(100, CancellationToken.None);
-        }
-    }
-
     /// <summary>The planner's own probe: nothing listens on the port, on any IPv4 address.</summary>
     private static bool IsFree(int port) => new TcpPortProbe().IsFree(port);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>A probe that calls every port free, so only leases can keep a planner off a port.</summary>

@@ -15,28 +15,28 @@ public sealed class LifecycleEndToEndTests : IDisposable
     [Fact(Timeout = 240_000)]
     public async Task A_failing_instance_shows_its_reason_while_the_other_keeps_running()
     {
-        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var cancellationToken = TestContext.Current.CancellationToken;
         var broken = Path.Combine(_runRoot, "broken.conf");
-        var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "6.5", "ncs.conf"), cts.Token);
-        await File.WriteAllTextAsync(broken, template.Replace("<rollback>\n    <enabled>true</enabled>", "<rollback>\n    <enabled>maybe</enabled>", StringComparison.Ordinal), cts.Token);
-        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=2", $"--Nso:Instances:nso-2:Template={broken}");
+        var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "6.5", "ncs.conf"), cancellationToken);
+        await File.WriteAllTextAsync(broken, template.Replace("<rollback>\n    <enabled>true</enabled>", "<rollback>\n    <enabled>maybe</enabled>", StringComparison.Ordinal), cancellationToken);
+        var builder = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=2", $"--Nso:Instances:nso-2:Template={broken}");
 
-        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1");
-        var failed = await app.ResourceNotifications.WaitForResourceAsync("nso-2", e => e.Snapshot.State?.Text == KnownResourceStates.FailedToStart, cts.Token);
+        await using var app = await builder.StartHealthyAsync(cancellationToken, "nso-1");
+        var failed = await app.ResourceNotifications.WaitForResourceAsync("nso-2", e => e.Snapshot.State?.Text == KnownResourceStates.FailedToStart, cancellationToken);
 
         var reason = failed.Snapshot.Properties.Single(p => p.Name == "nso.failure").Value?.ToString();
         Assert.Contains("exit code 21 (bad configuration file", reason, StringComparison.Ordinal);
         Assert.Equal(KnownResourceStates.Running, AppHostRun.State(app, "nso-1"));
-        Assert.Null(await AppHostRun.HandshakeAsync(builder.Nso("nso-1"), cts.Token));
+        Assert.Null(await AppHostRun.HandshakeAsync(builder.Nso("nso-1"), cancellationToken));
     }
 
     [Fact(Timeout = 240_000)]
     public async Task Instances_simulating_6_2_6_4_on_a_unix_socket_and_6_7_start_from_the_shipped_templates_and_turn_healthy()
     {
-        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var cancellationToken = TestContext.Current.CancellationToken;
         var builder = await AppHostRun.CreateAsync(
             _runRoot,
-            cts.Token,
+            cancellationToken,
             "--Nso:Count=3",
             "--Nso:Clients=false",
             "--Nso:Instances:nso-1:SimulatedRelease=6.2",
@@ -47,7 +47,7 @@ public sealed class LifecycleEndToEndTests : IDisposable
             "--Nso:Instances:nso-3:WebUi=true");
 
         // Healthy means the IPC health check got in, speaking each release's own protocol (82 to 87).
-        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1", "nso-2", "nso-3");
+        await using var app = await builder.StartHealthyAsync(cancellationToken, "nso-1", "nso-2", "nso-3");
 
         Assert.Equal(("6.2", false), Written(builder.Nso("nso-1")));
         Assert.Equal(("6.4", true), Written(builder.Nso("nso-2")));
@@ -67,27 +67,27 @@ public sealed class LifecycleEndToEndTests : IDisposable
     [Fact(Timeout = 240_000)]
     public async Task Restart_and_reset_commands_work_through_the_command_api_and_reset_wipes_the_logs()
     {
-        using var cts = new CancellationTokenSource(AppHostRun.Budget);
-        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var builder = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=1");
         var nso = builder.Nso("nso-1");
-        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1");
+        await using var app = await builder.StartHealthyAsync(cancellationToken, "nso-1");
         var commands = app.Services.GetRequiredService<ResourceCommandService>();
 
         var firstPid = AppHostRun.Pid(nso);
-        var restart = await commands.ExecuteCommandAsync("nso-1", "nso-restart", cts.Token);
+        var restart = await commands.ExecuteCommandAsync("nso-1", "nso-restart", cancellationToken);
         Assert.True(restart.Success, restart.Message);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cancellationToken);
         Assert.NotEqual(firstPid, AppHostRun.Pid(nso));
-        Assert.False(AppHostRun.IsAlive(firstPid));
+        Assert.False(ProcessTable.IsAlive(firstPid));
 
         var log = Path.Combine(nso.RequirePlan().RunDirectory.LogsDirectory, "ncs.log");
-        Assert.Equal(2, (await File.ReadAllLinesAsync(log, cts.Token)).Count(l => l.EndsWith("- Started", StringComparison.Ordinal)));
-        var reset = await commands.ExecuteCommandAsync("nso-1", "nso-reset", cts.Token);
+        Assert.Equal(2, (await File.ReadAllLinesAsync(log, cancellationToken)).Count(l => l.EndsWith("- Started", StringComparison.Ordinal)));
+        var reset = await commands.ExecuteCommandAsync("nso-1", "nso-reset", cancellationToken);
         Assert.True(reset.Success, reset.Message);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
-        Assert.Single(await File.ReadAllLinesAsync(log, cts.Token), l => l.EndsWith("- Started", StringComparison.Ordinal));
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cancellationToken);
+        Assert.Single(await File.ReadAllLinesAsync(log, cancellationToken), l => l.EndsWith("- Started", StringComparison.Ordinal));
 
-        var cli = await commands.ExecuteCommandAsync("nso-1", "nso-cli-command", cts.Token);
+        var cli = await commands.ExecuteCommandAsync("nso-1", "nso-cli-command", cancellationToken);
         Assert.True(cli.Success, cli.Message);
         Assert.Contains($"ssh -p {nso.RequirePlan().Ports[Hosting.Plan.NsoPortKind.Cli]} admin@127.0.0.1", cli.Message, StringComparison.Ordinal);
     }
@@ -95,65 +95,60 @@ public sealed class LifecycleEndToEndTests : IDisposable
     [Fact(Timeout = 240_000)]
     public async Task A_killed_daemon_is_shown_as_exited_and_brought_back_by_the_restart_policy()
     {
-        using var cts = new CancellationTokenSource(AppHostRun.Budget);
-        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1");
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var builder = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=1");
         var nso = builder.Nso("nso-1");
-        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1");
+        await using var app = await builder.StartHealthyAsync(cancellationToken, "nso-1");
         var pid = AppHostRun.Pid(nso);
-        var exited = app.ResourceNotifications.WaitForResourceAsync("nso-1", e => e.Snapshot.State?.Text == KnownResourceStates.Exited, cts.Token);
+        var exited = app.ResourceNotifications.WaitForResourceAsync("nso-1", e => e.Snapshot.State?.Text == KnownResourceStates.Exited, cancellationToken);
 
         Process.GetProcessById(pid).Kill();
 
         var exit = await exited;
         Assert.Equal(137, exit.Snapshot.ExitCode);
-        await app.ResourceNotifications.WaitForResourceAsync("nso-1", e => e.Snapshot.State?.Text == KnownResourceStates.Running && AppHostRun.Pid(nso) != pid, cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
-        Assert.Null(await AppHostRun.HandshakeAsync(nso, cts.Token));
+        await app.ResourceNotifications.WaitForResourceAsync("nso-1", e => e.Snapshot.State?.Text == KnownResourceStates.Running && AppHostRun.Pid(nso) != pid, cancellationToken);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cancellationToken);
+        Assert.Null(await AppHostRun.HandshakeAsync(nso, cancellationToken));
     }
 
     [Fact(Timeout = 240_000)]
     public async Task A_daemon_orphaned_by_a_killed_app_host_is_stopped_before_the_next_run_starts()
     {
-        using var cts = new CancellationTokenSource(AppHostRun.Budget);
+        var cancellationToken = TestContext.Current.CancellationToken;
 
         // First run: note where nso-1 lived, then leave a daemon behind as a killed app host would.
-        var first = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1", "--Nso:Instances:nso-1:AccessCheck=false");
-        await using (var app = await first.BuildAsync(cts.Token))
+        var first = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=1", "--Nso:Instances:nso-1:AccessCheck=false");
+        await using (var app = await first.BuildAsync(cancellationToken))
         {
-            await app.StartAsync(cts.Token);
-            await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cts.Token);
-            await app.StopAsync(cts.Token);
+            await app.StartAsync(cancellationToken);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cancellationToken);
+            await app.StopAsync(cancellationToken);
         }
 
         var runDirectory = Path.Combine(_runRoot, "nso-1");
-        var simulator = Path.Combine(AppContext.BaseDirectory, "nso-sim");
-        var orphanStart = new ProcessStartInfo(simulator) { RedirectStandardInput = true, RedirectStandardOutput = true };
-        orphanStart.Environment["NCS_DIR"] = AppContext.BaseDirectory; // as NsoDev starts nso-sim: the stock file refers to ${NCS_DIR}
-        foreach (var argument in new[] { "--cd", runDirectory, "-c", Path.Combine(runDirectory, "ncs.conf"), "--foreground", "--stop-on-eof" })
-        {
-            orphanStart.ArgumentList.Add(argument);
-        }
-
-        using var orphan = Process.Start(orphanStart)!;
-        await File.WriteAllTextAsync(Path.Combine(runDirectory, "nsodev.pid"), orphan.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cts.Token);
-        await WaitUntilListeningAsync(runDirectory, orphan, cts.Token);
+        // NCS_DIR as NsoDev starts nso-sim: the stock file refers to ${NCS_DIR}.
+        await using var orphan = NsoSimProcess.Start(
+            ["--cd", runDirectory, "-c", Path.Combine(runDirectory, "ncs.conf"), "--foreground", "--stop-on-eof"],
+            new Dictionary<string, string> { ["NCS_DIR"] = AppContext.BaseDirectory });
+        new Hosting.Materialize.RunDirectory(runDirectory).RecordPid(orphan.Id);
+        await WaitUntilListeningAsync(runDirectory, orphan, cancellationToken);
 
         // Second run: the orphan holds nso-1's ports until NsoDev stops it.
-        var second = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=1", "--Nso:Instances:nso-1:AccessCheck=false");
-        await using var next = await second.StartHealthyAsync(cts.Token, "nso-1");
+        var second = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=1", "--Nso:Instances:nso-1:AccessCheck=false");
+        await using var next = await second.StartHealthyAsync(cancellationToken, "nso-1");
 
         Assert.True(orphan.HasExited);
-        Assert.Equal(0, orphan.ExitCode);
+        Assert.Equal(0, await orphan.WaitForExitAsync(TimeSpan.FromSeconds(10), cancellationToken));
         Assert.NotEqual(orphan.Id, AppHostRun.Pid(second.Nso("nso-1")));
-        Assert.Contains("clean shutdown: --stop", await File.ReadAllTextAsync(Path.Combine(runDirectory, "logs", "ncs.log"), cts.Token), StringComparison.Ordinal);
+        Assert.Contains("clean shutdown: --stop", await File.ReadAllTextAsync(Path.Combine(runDirectory, "logs", "ncs.log"), cancellationToken), StringComparison.Ordinal);
     }
 
-    private static async Task WaitUntilListeningAsync(string runDirectory, Process daemon, CancellationToken cancellationToken)
+    private static async Task WaitUntilListeningAsync(string runDirectory, NsoSimProcess daemon, CancellationToken cancellationToken)
     {
         var log = Path.Combine(runDirectory, "logs", "ncs.log");
         while (!(await File.ReadAllLinesAsync(log, cancellationToken)).Last().EndsWith("- Started", StringComparison.Ordinal))
         {
-            Assert.False(daemon.HasExited, $"the daemon exited with {(daemon.HasExited ? daemon.ExitCode : 0)} before it started; its ncs.log ends: {(await File.ReadAllLinesAsync(log, cancellationToken)).LastOrDefault()}");
+            Assert.False(daemon.HasExited, $"the daemon exited before it started; its ncs.log ends: {(await File.ReadAllLinesAsync(log, cancellationToken)).LastOrDefault()}\n{daemon.Output}");
             await Task.Delay(50, cancellationToken);
         }
     }

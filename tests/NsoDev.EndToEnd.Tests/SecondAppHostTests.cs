@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using CliWrap;
 using CliWrap.Buffered;
-using NsoDev.Hosting.Planning;
+using NsoDev.Hosting.Plan;
 
 namespace NsoDev.EndToEnd.Tests;
 
@@ -19,7 +19,8 @@ public sealed class SecondAppHostTests : IDisposable
     [Fact(Timeout = 300_000)]
     public async Task A_second_app_host_with_the_same_launch_profile_takes_free_ports_and_both_stop_cleanly()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.CancelAfter(TimeSpan.FromMinutes(4));
         var profilePort = new Uri(LaunchProfileAppHost.Profile().ApplicationUrl.Split(';')[0]).Port;
         await using var first = LaunchProfileAppHost.Start(Path.Combine(_runRoot, "first"));
         var firstLogin = await first.WaitForDashboardAsync(cts.Token);
@@ -158,13 +159,13 @@ internal sealed partial class LaunchProfileAppHost : IAsyncDisposable
     /// <summary>Polls `nso-sim --status` with the instance's env.sh until it reports started; fails at once when the AppHost exits.</summary>
     public async Task WaitUntilStartedAsync(string name, CancellationToken cancellationToken)
     {
-        var envScript = Path.Combine(RunRoot, name, "env.sh");
+        var runDirectory = new Hosting.Materialize.RunDirectory(Path.Combine(RunRoot, name));
         while (true)
         {
             Assert.False(_process.HasExited, $"The AppHost in {RunRoot} exited before {name} started.\n{Output()}");
-            if (File.Exists(envScript))
+            if (runDirectory.ReadState() is { Pid: not null } state)
             {
-                var environment = Hosting.Lifecycle.OrphanedDaemon.ReadEnvironment(envScript);
+                var environment = state.Environment;
                 var status = await Cli.Wrap(Path.Combine(AppContext.BaseDirectory, "nso-sim")).WithArguments(["--status"]).WithEnvironmentVariables(environment)
                     .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken);
                 if (status.StandardOutput.Contains("status: started", StringComparison.Ordinal))

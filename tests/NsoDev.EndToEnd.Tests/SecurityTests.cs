@@ -14,9 +14,9 @@ public sealed class SecurityTests : IDisposable
     [Fact(Timeout = 240_000)]
     public async Task Ipc_and_northbound_ports_listen_on_loopback_only_by_default()
     {
-        using var cts = new CancellationTokenSource(AppHostRun.Budget);
-        var builder = await AppHostRun.CreateAsync(_runRoot, cts.Token, "--Nso:Count=2");
-        await using var app = await builder.StartHealthyAsync(cts.Token, "nso-1", "nso-2");
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var builder = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=2");
+        await using var app = await builder.StartHealthyAsync(cancellationToken, "nso-1", "nso-2");
 
         var listening = ListeningTcpSockets();
         foreach (var nso in builder.Resources.OfType<NsoResource>())

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Xml.Linq;
 using NsoDev.Testing.Tests.SideBySide;
@@ -16,7 +15,8 @@ public sealed class FailedStartTests : IDisposable
     [Fact(Timeout = 180_000)]
     public async Task A_start_in_which_one_instance_fails_throws_at_once_with_that_instances_reason_and_frees_its_leases()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.CancelAfter(TimeSpan.FromMinutes(2));
         var broken = Path.Combine(_scratch, "broken.conf");
         var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "instance-templates", "default", "6.5", "ncs.conf"), cts.Token);
         await File.WriteAllTextAsync(broken, template.Replace("<rollback>\n    <enabled>true</enabled>", "<rollback>\n    <enabled>maybe</enabled>", StringComparison.Ordinal), cts.Token);
@@ -46,18 +46,13 @@ public sealed class FailedStartTests : IDisposable
             var ipcPort = IpcPortOf(Path.Combine(healthy, "ncs.conf"));
             Assert.DoesNotContain(LeaseDirectory.OfThisProcess().Values, ports => ports.Contains(ipcPort));
             // And the instance that did start was stopped with the failed environment.
-            var survivors = ProcessTable.WithArgumentContaining(healthy).Where(p => ProcessTable.IsNsoSim(p.Argv)).ToList();
+            var survivors = ProcessTable.NsoSimWithArgumentContaining(healthy);
             Assert.True(survivors.Count == 0, $"The healthy instance's daemon outlived the failed start: {ProcessTable.Describe(survivors)}");
         }
         finally
         {
             // Whatever the asserts found, no daemon of this test holds its ports through the rest of the run.
-            foreach (var (pid, _) in ProcessTable.WithArgumentContaining(healthy).Where(p => ProcessTable.IsNsoSim(p.Argv)))
-            {
-                using var daemon = Process.GetProcessById(pid);
-                daemon.Kill();
-                await daemon.WaitForExitAsync(CancellationToken.None);
-            }
+            await ProcessTable.KillAsync(ProcessTable.NsoSimWithArgumentContaining(healthy));
         }
     }
 

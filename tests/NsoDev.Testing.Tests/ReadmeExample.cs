@@ -11,10 +11,10 @@ public sealed class CfsFixture : IAsyncLifetime
 {
     public NsoTestEnvironment Nso { get; private set; } = null!;
 
-    public async Task InitializeAsync() =>
-        Nso = await NsoTestEnvironment.StartAsync(b => b.AddNso("cfs").RunAsSimulator());
+    public async ValueTask InitializeAsync() =>
+        Nso = await NsoTestEnvironment.StartAsync(b => b.AddNso("cfs").RunAsSimulator(), TestContext.Current.CancellationToken);
 
-    public async Task DisposeAsync() => await Nso.DisposeAsync();
+    public async ValueTask DisposeAsync() => await Nso.DisposeAsync();
 }
 
 public sealed class CfsTests(CfsFixture fixture) : IClassFixture<CfsFixture>
@@ -30,8 +30,8 @@ public sealed class CfsTests(CfsFixture fixture) : IClassFixture<CfsFixture>
         }
 
         using var ncs = Process.Start(status)!;
-        var output = await ncs.StandardOutput.ReadToEndAsync();
-        await ncs.WaitForExitAsync();
+        var output = await ncs.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await ncs.WaitForExitAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(0, ncs.ExitCode);
         Assert.Contains("status: started", output);

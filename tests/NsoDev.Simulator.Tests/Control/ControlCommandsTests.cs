@@ -67,7 +67,7 @@ public sealed class ControlCommandsTests : IAsyncLifetime
     [Fact(Timeout = 10000)]
     public async Task Wait_started_exits_2_when_nothing_answers_within_the_try_time()
     {
-        var control = Commands(new TcpIpcEndpoint(new IPEndPoint(IPAddress.Loopback, FreePorts.Take(1)[0])));
+        var control = Commands(new TcpIpcEndpoint(new IPEndPoint(IPAddress.Loopback, FreePorts.One())));
 
         Assert.Equal(NcsExitCode.NoConnection, await control.WaitStartedAsync(TimeSpan.FromMilliseconds(300), null));
         Assert.Equal("connection refused (wait-started)\n", _stderr.ToString());

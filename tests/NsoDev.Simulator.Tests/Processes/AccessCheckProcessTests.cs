@@ -172,26 +172,14 @@ public sealed class AccessCheckProcessTests : DaemonProcessTest
         Run.WriteSecret(SecretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         Run.WriteConf(Run.AccessCheck);
 
-        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
-        var wait = await ControlAsync("tcp", withSecret: true, "--wait-started", NsoSimProcess.WaitStartedSeconds);
+        await StartAsync(new SimDaemonOptions { ClientEnvironment = new Dictionary<string, string>(Run.ClientEnvironment) { ["NCS_IPC_ACCESS_FILE"] = Run.SecretPath } });
 
-        Assert.Equal(0, wait.ExitCode);
         Assert.Contains($"<WARNING> ", Run.NcsLog, StringComparison.Ordinal);
         Assert.Contains($"{Run.SecretPath} is mode 0644: group or others can read the IPC secret; run chmod 0400 {Run.SecretPath}", Run.NcsLog, StringComparison.Ordinal);
     }
 
-    private async Task StartAsync(string transport, bool accessCheck)
-    {
-        if (accessCheck)
-        {
-            Run.WriteSecret(SecretFile);
-        }
-
-        Run.WriteConf((accessCheck ? Run.AccessCheck : string.Empty) + (transport == "local" ? Run.LocalIpc : string.Empty));
-        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
-        var wait = await ControlAsync(transport, withSecret: accessCheck, "--wait-started", NsoSimProcess.WaitStartedSeconds);
-        Assert.True(wait.ExitCode == 0, $"--wait-started exited {wait.ExitCode}: {wait.Stderr}; daemon stderr: {Daemon.Stderr}");
-    }
+    private Task StartAsync(string transport, bool accessCheck) =>
+        StartAsync(new SimDaemonOptions { UnixSocket = transport == "local", Secret = accessCheck ? SecretFile : null });
 
     /// <summary>A clean stop, so that every log line is on disk when the test reads it.</summary>
     private async Task StopAsync(string transport)

@@ -8,7 +8,7 @@ public sealed class ControlCommandProcessTests
 {
     private static readonly Dictionary<string, string> NothingListening = new()
     {
-        ["NCS_IPC_PORT"] = FreePorts.Take(1)[0].ToString(CultureInfo.InvariantCulture),
+        ["NCS_IPC_PORT"] = FreePorts.One().ToString(CultureInfo.InvariantCulture),
     };
 
     [Theory(Timeout = 30000)]

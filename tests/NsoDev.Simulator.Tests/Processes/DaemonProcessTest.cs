@@ -6,7 +6,8 @@ namespace NsoDev.Simulator.Tests.Processes;
 /// </summary>
 public abstract class DaemonProcessTest : IAsyncLifetime
 {
-    protected static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(10);
+    // Within the tests' 30 s timeouts; a loaded CI box (the end-to-end tests now run in parallel) took over 10 s to start one.
+    protected static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(25);
 
     internal SimRunDirectory Run { get; } = new();
 
@@ -23,4 +24,8 @@ public abstract class DaemonProcessTest : IAsyncLifetime
 
         Run.Dispose();
     }
+
+    /// <summary>Starts <see cref="Daemon"/> in <see cref="Run"/> as the orchestrator does, and waits until it has started.</summary>
+    internal async Task StartAsync(SimDaemonOptions? options = null) =>
+        Daemon = (await SimDaemon.StartAsync(Run, options)).Process;
 }

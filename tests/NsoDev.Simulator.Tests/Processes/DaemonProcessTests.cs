@@ -243,13 +243,6 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         Assert.StartsWith($"nso-sim: Bad configuration: {Run.ConfPath}: cannot read the file", Daemon.Stderr, StringComparison.Ordinal);
     }
 
-    private async Task StartAsync()
-    {
-        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
-        var wait = await ControlAsync("--wait-started", NsoSimProcess.WaitStartedSeconds);
-        Assert.True(wait.ExitCode == 0, $"--wait-started exited {wait.ExitCode}: {wait.Stderr}; daemon stderr: {Daemon.Stderr}");
-    }
-
     private Task<CommandResult> ControlAsync(params string[] args) => NsoSimProcess.RunAsync(args, Run.ClientEnvironment);
 
     private void AssertPortsAreFree()

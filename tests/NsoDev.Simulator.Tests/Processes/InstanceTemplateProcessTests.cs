@@ -28,15 +28,13 @@ public sealed class InstanceTemplateProcessTests : IDisposable
         Listen(conf.Root!, ["webui", "transport", "tcp"], _run.WebuiPort);
         conf.Save(_run.ConfPath);
 
-        await using var daemon = NsoSimProcess.Start(_run.DaemonArgs, new Dictionary<string, string> { ["NCS_DIR"] = AppContext.BaseDirectory });
-        var wait = await NsoSimProcess.RunAsync(["--wait-started", NsoSimProcess.WaitStartedSeconds], _run.ClientEnvironment);
-        Assert.True(wait.ExitCode == 0, $"--wait-started: {wait.ExitCode} {wait.Stderr}; daemon: {daemon.Stderr}");
+        await using var daemon = await SimDaemon.StartAsync(_run, new SimDaemonOptions { Environment = new Dictionary<string, string> { ["NCS_DIR"] = AppContext.BaseDirectory } });
 
         var status = await NsoSimProcess.RunAsync(["--status"], _run.ClientEnvironment);
         Assert.Contains($"  webui: 127.0.0.1:{_run.WebuiPort}\n", status.Stdout, StringComparison.Ordinal);
 
         Assert.Equal(0, (await NsoSimProcess.RunAsync(["--stop"], _run.ClientEnvironment)).ExitCode);
-        Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, await daemon.Process.WaitForExitAsync(TimeSpan.FromSeconds(10)));
         Assert.Contains("- Stopping (clean shutdown: --stop)", File.ReadAllText(_run.NcsLogPath), StringComparison.Ordinal);
     }
 

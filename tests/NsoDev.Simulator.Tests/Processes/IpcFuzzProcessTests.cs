@@ -28,11 +28,8 @@ public sealed class IpcFuzzProcessTests : DaemonProcessTest
     [Fact(Timeout = 90000)]
     public async Task Random_and_truncated_bytes_on_the_ipc_port_never_stop_the_daemon_from_serving_a_normal_client()
     {
-        Run.WriteSecret(Encoding.UTF8.GetString(Secret));
-        Run.WriteConf(Run.AccessCheck);
-        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
+        await StartAsync(new SimDaemonOptions { Secret = Encoding.UTF8.GetString(Secret) });
         var environment = new Dictionary<string, string>(Run.ClientEnvironment) { ["NCS_IPC_ACCESS_FILE"] = Run.SecretPath };
-        Assert.Equal(0, (await NsoSimProcess.RunAsync(["--wait-started", NsoSimProcess.WaitStartedSeconds], environment)).ExitCode);
         var endpoint = new TcpIpcEndpoint(new IPEndPoint(IPAddress.Loopback, Run.IpcPort));
 
         await System.Threading.Tasks.Parallel.ForEachAsync(
@@ -52,7 +49,7 @@ public sealed class IpcFuzzProcessTests : DaemonProcessTest
         var status = await NsoSimProcess.RunAsync(["--status"], environment);
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("status: started", status.Stdout, StringComparison.Ordinal);
-        Assert.False(Daemon.HasExited);
+        Assert.False(Daemon!.HasExited);
         if (Daemon.ResidentBytes() is { } resident)
         {
             Assert.InRange(resident, 0, MaxResidentBytes);

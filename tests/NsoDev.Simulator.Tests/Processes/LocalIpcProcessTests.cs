@@ -7,7 +7,7 @@ namespace NsoDev.Simulator.Tests.Processes;
 [Collection(RealProcesses.Name)]
 public sealed class LocalIpcProcessTests : IAsyncLifetime
 {
-    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(25);
 
     private readonly SimRunDirectory _run = new();
     private NsoSimProcess? _daemon;
@@ -31,8 +31,6 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
     [Fact(Timeout = 30000)]
     public async Task The_daemon_binds_the_socket_creating_its_directory_and_status_via_ncs_ipc_path_shows_it()
     {
-        _run.WriteConf(_run.LocalIpc);
-
         await StartAsync();
         var status = await NsoSimProcess.RunAsync(["--status"], _run.LocalClientEnvironment);
 
@@ -45,8 +43,6 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
     [Fact(Timeout = 30000)]
     public async Task With_local_ipc_on_tcp_ipc_is_off()
     {
-        _run.WriteConf(_run.LocalIpc);
-
         await StartAsync();
 
         using var client = new TcpClient();
@@ -56,7 +52,6 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
     [Fact(Timeout = 30000)]
     public async Task The_socket_file_is_removed_on_a_clean_stop()
     {
-        _run.WriteConf(_run.LocalIpc);
         await StartAsync();
 
         var stop = await NsoSimProcess.RunAsync(["--stop"], _run.LocalClientEnvironment);
@@ -69,22 +64,18 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
     [Fact(Timeout = 30000)]
     public async Task A_stale_socket_left_by_a_killed_daemon_is_removed_and_bound_again()
     {
-        _run.WriteConf(_run.LocalIpc);
         await StartAsync();
         await _daemon!.KillAsync();
         Assert.True(File.Exists(_run.SocketPath), "SIGKILL leaves the socket file behind");
 
-        _second = NsoSimProcess.Start(_run.DaemonArgs);
-        var wait = await NsoSimProcess.RunAsync(["--wait-started", NsoSimProcess.WaitStartedSeconds], _run.LocalClientEnvironment);
+        _second = (await SimDaemon.StartAsync(_run, new SimDaemonOptions { UnixSocket = true })).Process;
 
-        Assert.Equal(0, wait.ExitCode);
         Assert.Contains($"Removed the stale IPC socket {_run.SocketPath}: no daemon answered on it", _run.NcsLog, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 30000)]
     public async Task A_second_daemon_on_the_same_path_exits_20_naming_the_path_and_the_first_keeps_serving()
     {
-        _run.WriteConf(_run.LocalIpc);
         await StartAsync();
         using var other = new SimRunDirectory();
         other.WriteConf(_run.LocalIpc);
@@ -112,10 +103,7 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
             _daemon.Stderr);
     }
 
-    private async Task StartAsync()
-    {
-        _daemon = NsoSimProcess.Start(_run.DaemonArgs);
-        var wait = await NsoSimProcess.RunAsync(["--wait-started", NsoSimProcess.WaitStartedSeconds], _run.LocalClientEnvironment);
-        Assert.True(wait.ExitCode == 0, $"--wait-started exited {wait.ExitCode}: {wait.Stderr}; daemon stderr: {_daemon.Stderr}");
-    }
+    /// <summary>A daemon with local IPC on the run directory's socket.</summary>
+    private async Task StartAsync() =>
+        _daemon = (await SimDaemon.StartAsync(_run, new SimDaemonOptions { UnixSocket = true })).Process;
 }

@@ -14,8 +14,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
     {
         WriteFragment("ipc.conf", Run.LocalIpc);
 
-        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
-        var status = await WaitThenStatusAsync(Run.LocalClientEnvironment);
+        var status = await StartThenStatusAsync(null, Run.LocalClientEnvironment);
 
         Assert.Contains($"  ipc: local {Run.SocketPath}\n", status, StringComparison.Ordinal);
     }
@@ -85,8 +84,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
         // Only the path is given, so the 6.7 default decides; a 6.5 daemon would use TCP.
         Run.WriteConf($"<ncs-local-ipc><path>{Run.SocketPath}</path></ncs-local-ipc>");
 
-        Daemon = NsoSimProcess.Start(Run.DaemonArgs, Version("6.7"));
-        var status = await WaitThenStatusAsync(Run.LocalClientEnvironment);
+        var status = await StartThenStatusAsync(Version("6.7"), Run.LocalClientEnvironment);
 
         Assert.Contains($"  ipc: local {Run.SocketPath}\n", status, StringComparison.Ordinal);
     }
@@ -99,8 +97,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
     {
         var environment = new Dictionary<string, string>(Version(version)) { ["NCS_IPC_PATH"] = Run.SocketPath };
 
-        Daemon = NsoSimProcess.Start(Run.DaemonArgs, environment);
-        var status = await WaitThenStatusAsync(Run.LocalClientEnvironment);
+        var status = await StartThenStatusAsync(environment, Run.LocalClientEnvironment);
 
         Assert.Contains($"  ipc: local {Run.SocketPath}\n", status, StringComparison.Ordinal);
         Assert.Contains($"for ipc (NCS_IPC_PATH)", Run.NcsLog, StringComparison.Ordinal);
@@ -111,8 +108,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
     {
         var environment = new Dictionary<string, string>(Version("6.4")) { ["NCS_IPC_PATH"] = Run.SocketPath };
 
-        Daemon = NsoSimProcess.Start(Run.DaemonArgs, environment);
-        var status = await WaitThenStatusAsync(new Dictionary<string, string>(Run.ClientEnvironment) { ["NSO_SIM_VERSION"] = "6.4" });
+        var status = await StartThenStatusAsync(environment, new Dictionary<string, string>(Run.ClientEnvironment) { ["NSO_SIM_VERSION"] = "6.4" });
 
         Assert.Contains($"  ipc: tcp 127.0.0.1:{Run.IpcPort}\n", status, StringComparison.Ordinal);
         Assert.False(File.Exists(Run.SocketPath));
@@ -122,12 +118,11 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
     public async Task Ncs_ipc_port_in_the_daemons_environment_picks_tcp_ipc_in_6_7_whatever_ncs_conf_says()
     {
         Run.WriteConf(Run.LocalIpc);
-        var port = FreePorts.Take(1)[0];
+        var port = FreePorts.One();
         var environment = new Dictionary<string, string>(Version("6.7")) { ["NCS_IPC_PORT"] = port.ToString(CultureInfo.InvariantCulture) };
 
-        Daemon = NsoSimProcess.Start(Run.DaemonArgs, environment);
         var client = new Dictionary<string, string>(Version("6.7")) { ["NCS_IPC_PORT"] = port.ToString(CultureInfo.InvariantCulture) };
-        var status = await WaitThenStatusAsync(client);
+        var status = await StartThenStatusAsync(environment, client);
 
         Assert.Contains($"  ipc: tcp 127.0.0.1:{port}\n", status, StringComparison.Ordinal);
         Assert.False(File.Exists(Run.SocketPath));
@@ -144,10 +139,9 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
         return file;
     }
 
-    private async Task<string> WaitThenStatusAsync(IReadOnlyDictionary<string, string> client)
+    private async Task<string> StartThenStatusAsync(IReadOnlyDictionary<string, string>? environment, IReadOnlyDictionary<string, string> client)
     {
-        var wait = await NsoSimProcess.RunAsync(["--wait-started", NsoSimProcess.WaitStartedSeconds], client);
-        Assert.True(wait.ExitCode == 0, $"--wait-started exited {wait.ExitCode}: {wait.Stderr}; daemon stderr: {Daemon!.Stderr}");
+        await StartAsync(new SimDaemonOptions { Environment = environment, ClientEnvironment = client });
         var status = await NsoSimProcess.RunAsync(["--status"], client);
         Assert.Equal(0, status.ExitCode);
         return status.Stdout;

@@ -146,11 +146,4 @@ public sealed class NorthboundSshTests : DaemonProcessTest
         client.Connect();
         return client;
     }
-
-    private async Task StartAsync()
-    {
-        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
-        var wait = await NsoSimProcess.RunAsync(["--wait-started", NsoSimProcess.WaitStartedSeconds], Run.ClientEnvironment);
-        Assert.Equal(0, wait.ExitCode);
-    }
 }

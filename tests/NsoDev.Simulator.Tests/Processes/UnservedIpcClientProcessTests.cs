@@ -13,12 +13,7 @@ public sealed class UnservedIpcClientProcessTests : DaemonProcessTest
 {
     private static readonly TimeSpan WithinASecond = TimeSpan.FromSeconds(1);
 
-    public override async Task InitializeAsync()
-    {
-        Daemon = NsoSimProcess.Start(Run.DaemonArgs);
-        var wait = await NsoSimProcess.RunAsync(["--wait-started", NsoSimProcess.WaitStartedSeconds], Run.ClientEnvironment);
-        Assert.True(wait.ExitCode == 0, $"--wait-started exited {wait.ExitCode}: {wait.Stderr}; daemon stderr: {Daemon.Stderr}");
-    }
+    public override Task InitializeAsync() => StartAsync();
 
     [Fact(Timeout = 30_000)]
     public async Task A_maapi_client_that_sends_a_request_is_closed_with_a_warning_naming_the_netconf_and_cli_ports()

@@ -9,5 +9,5 @@ public sealed class RightEnvironmentTests
 
     [Fact(Timeout = SideBySideScenario.TestTimeout)]
     public Task An_environment_shares_no_port_socket_or_directory_with_one_running_beside_it_and_leaves_nothing_behind() =>
-        SideBySideScenario.RunAsync(Name, LeftEnvironmentTests.Name);
+        SideBySideScenario.RunAsync(Name, LeftEnvironmentTests.Name, TestContext.Current.CancellationToken);
 }

@@ -14,9 +14,11 @@ internal static class SideBySideScenario
     /// <summary>A test's Timeout: the partner wait, one start and the stops.</summary>
     public const int TestTimeout = 420_000;
 
-    public static async Task RunAsync(string self, string partner)
+    public static async Task RunAsync(string self, string partner, CancellationToken testCancelled)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(TestTimeout) - TimeSpan.FromSeconds(20));
+        // Ends 20 s before the test's timeout, so that the environment is disposed within it.
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(testCancelled);
+        cts.CancelAfter(TimeSpan.FromMilliseconds(TestTimeout) - TimeSpan.FromSeconds(20));
         NsoTestEnvironment environment;
         try
         {
@@ -98,7 +100,7 @@ internal static class SideBySideScenario
         }
 
         // One nso-sim daemon per instance, each in its own runtime directory under this run root.
-        var daemons = ProcessTable.WithArgumentContaining(mine.RunRoot).Where(p => ProcessTable.IsNsoSim(p.Argv)).ToList();
+        var daemons = ProcessTable.NsoSimWithArgumentContaining(mine.RunRoot);
         Assert.True(daemons.Count == 2, $"Expected the daemons of a and b, found: {ProcessTable.Describe(daemons)}");
         Assert.Contains(daemons, d => d.Argv.Contains(a.RunDirectory));
         Assert.Contains(daemons, d => d.Argv.Contains(b.RunDirectory));

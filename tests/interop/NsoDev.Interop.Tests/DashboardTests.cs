@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace NsoDev.Interop.Tests;
@@ -35,7 +34,7 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
         File.Delete(failureScreenshot);
 
         // Everything below, AppHost start and stop included, within three minutes.
-        using var deadline = new Deadline(TimeSpan.FromMinutes(3));
+        using var deadline = new Deadline(TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken);
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         Assert.True(File.Exists("/usr/bin/chromium"), "/usr/bin/chromium is missing: tests/interop/run installs Debian's chromium");
 
@@ -49,7 +48,7 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
             Timeout = deadline.RemainingMilliseconds,
         });
 
-        await using var appHost = AppHostProcess.Start(Instances.Length, Path.Combine(ResultsDirectory, "apphost.log"));
+        await using var appHost = DefaultAppHost.Start(Instances.Length, Path.Combine(ResultsDirectory, "apphost.log"));
         IPage? page = null;
         try
         {
@@ -193,10 +192,18 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
     }
 
     /// <summary>One bound for every wait of the test: a token for .NET calls and the milliseconds left for Playwright's.</summary>
-    private sealed class Deadline(TimeSpan total) : IDisposable
+    private sealed class Deadline : IDisposable
     {
-        private readonly CancellationTokenSource _source = new(total);
-        private readonly DateTime _end = DateTime.UtcNow + total;
+        private readonly CancellationTokenSource _source;
+        private readonly DateTime _end;
+
+        public Deadline(TimeSpan total, CancellationToken testCancelled)
+        {
+            _source = CancellationTokenSource.CreateLinkedTokenSource(testCancelled);
+            _source.CancelAfter(total);
+            _end = DateTime.UtcNow + total;
+        }
+
 
         public CancellationToken Token => _source.Token;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CliWrap;
 using CliWrap.Buffered;
-using Xunit.Abstractions;
 
 namespace NsoDev.Interop.Tests;
 
@@ -17,12 +16,13 @@ public sealed class IpcPreambleTests(ITestOutputHelper output)
     [Fact(Timeout = 180_000)]
     public async Task An_independent_client_with_the_instances_secret_is_admitted_and_one_with_a_wrong_secret_gets_03()
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2.5));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromMinutes(2.5));
         var results = Path.Combine(AppContext.BaseDirectory, "TestResults");
         Directory.CreateDirectory(results);
 
         // The default topology (AppHost/appsettings.json): two instances, nso-1 on TCP with the check on.
-        await using var appHost = AppHostProcess.Start(2, Path.Combine(results, "apphost-ipc.log"));
+        await using var appHost = DefaultAppHost.Start(2, Path.Combine(results, "apphost-ipc.log"));
         var environment = await StartedInstanceAsync(appHost, deadline.Token);
         var address = $"{environment["NCS_IPC_ADDR"]}:{environment["NCS_IPC_PORT"]}";
         var accessFile = environment["NCS_IPC_ACCESS_FILE"];
@@ -61,11 +61,8 @@ public sealed class IpcPreambleTests(ITestOutputHelper output)
         }
 
         var environment = ReadEnvScript(envScript);
-        var wait = await Cli.Wrap(SimulatedInstance.Simulator).WithArguments(["--wait-started", "60"])
-            .WithEnvironmentVariables(environment.ToDictionary(e => e.Key, e => (string?)e.Value))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(cancellationToken);
-        Assert.True(wait.ExitCode == 0, $"{Instance} did not start: {wait.StandardError}\n{appHost.LogTail()}");
+        var wait = await NsoSimProcess.RunAsync(["--wait-started", "60"], environment, cancellationToken);
+        Assert.True(wait.ExitCode == 0, $"{Instance} did not start: {wait.Stderr}\n{appHost.LogTail()}");
         return environment;
     }
 

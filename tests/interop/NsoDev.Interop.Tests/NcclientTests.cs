@@ -14,7 +14,7 @@ public sealed class NcclientTests(SimulatedInstance nso) : IClassFixture<Simulat
         var result = await Cli.Wrap("/usr/bin/python3")
             .WithArguments([Path.Combine(AppContext.BaseDirectory, "ncclient_session.py"), nso.NetconfPort.ToString(System.Globalization.CultureInfo.InvariantCulture), device])
             .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync();
+            .ExecuteBufferedAsync(TestContext.Current.CancellationToken);
 
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.Equal(["framing 1.1", "get True", "lock True", "edit-config True", "unlock True", "get-config True"], result.StandardOutput.Trim().Split('\n'));

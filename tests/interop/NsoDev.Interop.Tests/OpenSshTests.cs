@@ -25,7 +25,7 @@ public sealed class OpenSshTests(SimulatedInstance nso) : IClassFixture<Simulate
             <rpc message-id="102" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><close-session/></rpc>{EndOfMessage}
             """;
 
-        var result = await (PipeSource.FromString(input) | Ssh(nso.NetconfPort, "-s", "netconf")).ExecuteBufferedAsync();
+        var result = await (PipeSource.FromString(input) | Ssh(nso.NetconfPort, "-s", "netconf")).ExecuteBufferedAsync(TestContext.Current.CancellationToken);
 
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.Contains("urn:ietf:params:netconf:base:1.1", result.StandardOutput, StringComparison.Ordinal);
@@ -37,7 +37,7 @@ public sealed class OpenSshTests(SimulatedInstance nso) : IClassFixture<Simulate
     [Fact(Timeout = 60_000)]
     public async Task The_cli_runs_a_command_given_to_openssh()
     {
-        var result = await Ssh(nso.CliPort, "show ncs-state").ExecuteBufferedAsync();
+        var result = await Ssh(nso.CliPort, "show ncs-state").ExecuteBufferedAsync(TestContext.Current.CancellationToken);
 
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.Contains("6.5", result.StandardOutput, StringComparison.Ordinal);
@@ -46,7 +46,7 @@ public sealed class OpenSshTests(SimulatedInstance nso) : IClassFixture<Simulate
     [Fact(Timeout = 60_000)]
     public async Task The_cli_shell_prompts_like_nso_and_rejects_an_unknown_command()
     {
-        var result = await (PipeSource.FromString("show ncs-state\nno-such-command\nexit\n") | Ssh(nso.CliPort, "-tt")).ExecuteBufferedAsync();
+        var result = await (PipeSource.FromString("show ncs-state\nno-such-command\nexit\n") | Ssh(nso.CliPort, "-tt")).ExecuteBufferedAsync(TestContext.Current.CancellationToken);
 
         Assert.Contains("admin@ncs# ", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("syntax error", result.StandardOutput, StringComparison.Ordinal);
@@ -58,7 +58,7 @@ public sealed class OpenSshTests(SimulatedInstance nso) : IClassFixture<Simulate
         var result = await Cli.Wrap("sshpass").WithArguments(
                 ["-p", "wrong", "ssh", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "PreferredAuthentications=password",
                  "-o", "PubkeyAuthentication=no", "-o", "NumberOfPasswordPrompts=1", "-p", nso.CliPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "admin@127.0.0.1", "show ncs-state"])
-            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(TestContext.Current.CancellationToken);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.DoesNotContain("6.5", result.StandardOutput, StringComparison.Ordinal);
