@@ -10,6 +10,8 @@ internal sealed class FakeProcessRunner : IProcessRunner
 
     public ConcurrentQueue<ProcessSpec> Calls { get; } = new();
 
+    public bool StartsDaemonsInOwnSession { get; set; } = true;
+
     public FakeDaemon? Daemon { get; private set; }
 
     public FakeProcessRunner Returns(string firstArgument, params ProcessResult[] results)

@@ -9,6 +9,8 @@ internal sealed class CliWrapProcessRunner : IProcessRunner
     /// <summary>util-linux's setsid, which puts the daemon in a session of its own.</summary>
     private const string SetSid = "/usr/bin/setsid";
 
+    public bool StartsDaemonsInOwnSession => File.Exists(SetSid);
+
     public async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);

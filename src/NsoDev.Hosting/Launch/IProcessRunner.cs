@@ -4,6 +4,12 @@ namespace NsoDev.Hosting.Launch;
 /// <summary>Runs processes; tests replace it with a fake that records calls and plays back results.</summary>
 internal interface IProcessRunner
 {
+    /// <summary>
+    /// False where daemons cannot get a session of their own (no util-linux <c>setsid</c>, as on macOS):
+    /// a terminal's Ctrl-C then reaches NSO too, which must not get SIGINT.
+    /// </summary>
+    bool StartsDaemonsInOwnSession { get; }
+
     /// <summary>Runs a command to its end and captures its output.</summary>
     Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken);
 

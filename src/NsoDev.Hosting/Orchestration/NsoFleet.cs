@@ -42,6 +42,11 @@ internal sealed class NsoFleet(
             return;
         }
 
+        if (!runner.StartsDaemonsInOwnSession)
+        {
+            logger.LogWarning("util-linux setsid is not installed, so NSO's daemons run in this terminal's session: Ctrl-C will reach them as SIGINT, which NSO must not get (it would leave CDB files unclosed). Install util-linux (setsid), or stop the app host with `kill -TERM` instead of Ctrl-C.");
+        }
+
         var orphans = new OrphanedDaemon(runner, logger);
         await Task.WhenAll(resources.Select(r => orphans.StopIfRunningAsync(NsoPlanner.RunDirectoryOf(r, runRoot), cancellationToken)));
 

@@ -46,6 +46,7 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
         _builder = DistributedApplication.CreateBuilder([]);
         _builder.Services.AddSingleton<IProcessRunner>(Processes);
         _builder.Services.AddSingleton<TimeProvider>(Time);
+        _builder.Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<NsoFleet>>(new FleetLogger(FleetLog));
     }
 
     public string Root { get; }
@@ -58,6 +59,9 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
     public ScriptedProcessRunner Processes { get; } = new(new FakeProcessRunner());
 
     public ObservableTimeProvider Time { get; } = new();
+
+    /// <summary>The fleet's own log (planning, orphans, warnings before start).</summary>
+    public RecordingLogger FleetLog { get; } = new();
 
     /// <summary>The log of runners made by <see cref="Runner"/>.</summary>
     public RecordingLogger Log { get; } = new();
@@ -209,4 +213,16 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
 
         Directory.Delete(Root, recursive: true);
     }
+}
+
+/// <summary>The fleet's logger, recording into a <see cref="RecordingLogger"/>.</summary>
+internal sealed class FleetLogger(RecordingLogger inner) : Microsoft.Extensions.Logging.ILogger<NsoFleet>
+{
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        inner.Log(logLevel, eventId, state, exception, formatter);
 }

@@ -15,6 +15,10 @@ internal sealed class ScriptedProcessRunner(FakeProcessRunner fake) : IProcessRu
 
     public History<ProcessSpec> Runs { get; } = new(s => s.ToString());
 
+    public bool StartsDaemonsInOwnSession => fake.StartsDaemonsInOwnSession;
+
+    public FakeProcessRunner Fake => fake;
+
     /// <summary>Called on every command and daemon start, before it runs: a test looks at the disk at that moment.</summary>
     public Action<ProcessSpec>? OnCall { get; set; }
 

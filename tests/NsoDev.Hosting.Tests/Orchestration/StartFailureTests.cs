@@ -28,4 +28,17 @@ public sealed class StartFailureTests
         Assert.Contains("the platform cannot start this daemon", InstanceStartTests.Property(failed, NsoDashboard.FailureProperty), StringComparison.Ordinal);
         Assert.Empty(h.Processes.Daemons.Items);
     }
+
+    [Fact]
+    public async Task Without_setsid_the_app_host_says_loudly_that_ctrl_c_would_reach_nso()
+    {
+        await using var h = new OrchestrationHarness();
+        h.Declare("nso-1");
+        h.Processes.Returns("--version", new ProcessResult(0, "6.5\n", ""));
+        h.Processes.Fake.StartsDaemonsInOwnSession = false;
+
+        await h.PrepareAsync();
+
+        Assert.Contains(h.FleetLog.Lines.Items, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("setsid is not installed", StringComparison.Ordinal) && e.Message.Contains("SIGINT", StringComparison.Ordinal));
+    }
 }
