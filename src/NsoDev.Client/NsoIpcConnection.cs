@@ -1,0 +1,66 @@
+using System.Net.Sockets;
+using NsoDev.Ipc;
+
+namespace NsoDev.Client;
+
+/// <summary>
+/// One instance's checked settings, and the single connect attempt that the client (with retries and
+/// telemetry) and the health check (once, quietly) both make.
+/// </summary>
+/// <param name="Name">The connection name, or null for the plain <c>NCS_IPC_*</c> form.</param>
+/// <param name="Endpoint">Where the daemon serves IPC.</param>
+/// <param name="Release">The release whose protocol the hello announces.</param>
+/// <param name="AccessFile">The secret file, or null when the check is off.</param>
+/// <param name="ConnectTimeout">The limit of one attempt.</param>
+/// <param name="ConnectRetries">How many refused or silent attempts are retried.</param>
+internal sealed record NsoIpcConnection(string? Name, NsoIpcEndpoint Endpoint, NsoRelease Release, string? AccessFile, TimeSpan ConnectTimeout, int ConnectRetries)
+{
+    /// <summary>What names the access file and how to turn it off, for the error when it cannot be read.</summary>
+    public (string Label, string Removal) AccessFileOrigin { get; init; } = ("AccessFile", "leave it out");
+
+    /// <summary>Reads the access file, whole: the secret is its bytes as stored (NSO-NOTES §4).</summary>
+    /// <returns>The secret, or null when the check is off.</returns>
+    /// <exception cref="InvalidOperationException">The file cannot be read; the message names it, never its content.</exception>
+    public byte[]? ReadSecret()
+    {
+        if (AccessFile is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return File.ReadAllBytes(AccessFile);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new AccessFileUnreadableException($"{AccessFileOrigin.Label} is '{AccessFile}', but it cannot be read ({ex.Message}). Give this process read access to the instance's secret file, or {AccessFileOrigin.Removal} if the instance's access check is off.", ex);
+        }
+    }
+
+    /// <summary>One connect and preamble, within <see cref="ConnectTimeout"/>.</summary>
+    /// <param name="clientType">The client id to send.</param>
+    /// <param name="timeProvider">The clock of the timeout.</param>
+    /// <param name="cancellationToken">The caller's; cancelling it is an <see cref="OperationCanceledException"/>, not a timeout.</param>
+    /// <returns>The connected socket.</returns>
+    public async Task<Socket> ConnectOnceAsync(NsoClientType clientType, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var options = new IpcConnectOptions(Endpoint, clientType, Release) { Secret = ReadSecret() };
+        using var timeout = new CancellationTokenSource(ConnectTimeout, timeProvider);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            return await IpcPreamble.ConnectAsync(options, attempt.Token);
+        }
+        catch (IpcPreambleException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The IPC connect was cancelled.", ex, cancellationToken);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name is null ? Endpoint.ToString() : $"'{Name}' on {Endpoint}";
+}
+
+/// <summary>The access file cannot be read; a type of its own so the client counts it apart from other errors.</summary>
+internal sealed class AccessFileUnreadableException(string message, Exception inner) : InvalidOperationException(message, inner);
