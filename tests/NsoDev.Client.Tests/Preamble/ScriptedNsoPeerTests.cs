@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using NsoDev.Ipc;
 
-namespace NsoDev.ServiceDefaults.Tests.Preamble;
+namespace NsoDev.Client.Tests.Preamble;
 
 /// <summary>
 /// <see cref="IpcPreamble"/> against a peer scripted in this test straight from docs/NSO-NOTES.md §4,

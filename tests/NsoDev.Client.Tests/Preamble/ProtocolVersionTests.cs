@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NsoDev.Ipc;
-using NsoDev.ServiceDefaults.Tests.Sim;
+using NsoDev.Client.Tests.Sim;
 
-namespace NsoDev.ServiceDefaults.Tests.Preamble;
+namespace NsoDev.Client.Tests.Preamble;
 
 /// <summary>
 /// Protocol versions across releases (docs/NSO-NOTES.md §4: 82 in 6.2.5, 85 in 6.5, 87 in 6.7). nso-sim's rule

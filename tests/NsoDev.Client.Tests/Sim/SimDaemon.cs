@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using NsoDev.Ipc;
 
-namespace NsoDev.ServiceDefaults.Tests.Sim;
+namespace NsoDev.Client.Tests.Sim;
 
 /// <summary>How a test wants its nso-sim daemon.</summary>
 /// <param name="UnixSocket">Serve IPC on a Unix socket (<c>ncs-local-ipc</c>) instead of TCP.</param>

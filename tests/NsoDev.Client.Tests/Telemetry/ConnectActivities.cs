@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using NsoDev.Ipc;
 
-namespace NsoDev.ServiceDefaults.Tests;
+namespace NsoDev.Client.Tests;
 
 /// <summary>
 /// Records the "nso.ipc.connect" activities of source "NsoDev.Ipc" for one endpoint. The source is

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NsoDev.Ipc;
 
-namespace NsoDev.ServiceDefaults.Tests.Options;
+namespace NsoDev.Client.Tests.Options;
 
 /// <summary><c>AddNsoIpc</c> on a client project's host: what it registers, and what stops it at start-up.</summary>
 public sealed class AddNsoIpcRegistrationTests

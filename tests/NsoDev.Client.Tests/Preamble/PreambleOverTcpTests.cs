@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NsoDev.Ipc;
-using NsoDev.ServiceDefaults.Tests.Sim;
+using NsoDev.Client.Tests.Sim;
 
-namespace NsoDev.ServiceDefaults.Tests.Preamble;
+namespace NsoDev.Client.Tests.Preamble;
 
 /// <summary>The client against a real nso-sim on TCP IPC whose access check is off.</summary>
 public sealed class PreambleOverTcpTests(TcpSimFixture fixture) : IClassFixture<TcpSimFixture>

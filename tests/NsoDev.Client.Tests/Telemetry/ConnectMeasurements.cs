@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 
-namespace NsoDev.ServiceDefaults.Tests;
+namespace NsoDev.Client.Tests;
 
 /// <summary>Records what the "NsoDev.Ipc" meter measures while it lives: instrument, value and the "outcome" tag.</summary>
 internal sealed class ConnectMeasurements : IDisposable

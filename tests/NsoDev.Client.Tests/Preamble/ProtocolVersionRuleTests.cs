@@ -1,6 +1,6 @@
 using NsoDev.Ipc;
 
-namespace NsoDev.ServiceDefaults.Tests.Preamble;
+namespace NsoDev.Client.Tests.Preamble;
 
 /// <summary>
 /// The protocol version a client announces for each release (docs/NSO-NOTES.md §4): 82 was recorded

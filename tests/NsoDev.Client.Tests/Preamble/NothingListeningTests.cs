@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NsoDev.Ipc;
-using NsoDev.ServiceDefaults.Tests.Sim;
+using NsoDev.Client.Tests.Sim;
 
-namespace NsoDev.ServiceDefaults.Tests.Preamble;
+namespace NsoDev.Client.Tests.Preamble;
 
 /// <summary>The client where no daemon listens: a refusal may mean NSO is still starting, so it is retried.</summary>
 public sealed class NothingListeningTests

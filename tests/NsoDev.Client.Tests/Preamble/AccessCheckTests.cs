@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NsoDev.Ipc;
-using NsoDev.ServiceDefaults.Tests.Sim;
+using NsoDev.Client.Tests.Sim;
 
-namespace NsoDev.ServiceDefaults.Tests.Preamble;
+namespace NsoDev.Client.Tests.Preamble;
 
 /// <summary>The access check (docs/NSO-NOTES.md §4) on a Unix socket.</summary>
 public sealed class AccessCheckOverUnixSocketTests(UnixSocketWithAccessCheckSimFixture fixture) : AccessCheckTests(fixture), IClassFixture<UnixSocketWithAccessCheckSimFixture>;

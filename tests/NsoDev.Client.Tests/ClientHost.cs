@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace NsoDev.ServiceDefaults.Tests;
+namespace NsoDev.Client.Tests;
 
 /// <summary>A client project's host, configured only from the given variables (never from this process's environment).</summary>
 internal static class ClientHost

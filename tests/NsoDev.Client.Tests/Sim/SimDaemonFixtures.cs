@@ -1,4 +1,4 @@
-namespace NsoDev.ServiceDefaults.Tests.Sim;
+namespace NsoDev.Client.Tests.Sim;
 
 /// <summary>One nso-sim daemon for a test class, started before its first test and stopped after its last.</summary>
 public abstract class SimDaemonFixture : IAsyncLifetime

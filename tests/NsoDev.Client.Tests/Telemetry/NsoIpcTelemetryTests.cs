@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using NsoDev.Ipc;
-using NsoDev.ServiceDefaults.Tests.Sim;
+using NsoDev.Client.Tests.Sim;
 
-namespace NsoDev.ServiceDefaults.Tests.Telemetry;
+namespace NsoDev.Client.Tests.Telemetry;
 
 /// <summary>The meter is process-wide and its measurements carry no endpoint, so these tests run alone.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace NsoDev.ServiceDefaults.Tests.Sim;
+namespace NsoDev.Client.Tests.Sim;
 
 /// <summary>Ports the kernel hands out on 127.0.0.1 right now; no test uses a fixed port.</summary>
 internal static class FreeTcpPort

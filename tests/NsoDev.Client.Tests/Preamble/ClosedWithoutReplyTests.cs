@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using NsoDev.Ipc;
 
-namespace NsoDev.ServiceDefaults.Tests.Preamble;
+namespace NsoDev.Client.Tests.Preamble;
 
 /// <summary>A peer that reads the whole hello and closes without a reply: what a daemon does as it stops, or an unknown rejection.</summary>
 public sealed class ClosedWithoutReplyTests

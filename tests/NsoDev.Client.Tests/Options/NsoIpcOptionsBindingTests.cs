@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using NsoDev.Ipc;
 
-namespace NsoDev.ServiceDefaults.Tests.Options;
+namespace NsoDev.Client.Tests.Options;
 
 /// <summary>How <see cref="NsoIpcOptions"/> reads the variables NSO's own clients read (NSO-NOTES §3 and §4).</summary>
 public sealed class NsoIpcOptionsBindingTests
