@@ -60,7 +60,16 @@ internal static class NsoIpcClientSettingsReader
         }
 
         var connection = Check(settings, connectionName, sectionName) with { AccessFileOrigin = accessFileOrigin ?? ("AccessFile", "leave it out") };
-        connection.ReadSecret();
+        try
+        {
+            connection.ReadSecret();
+        }
+        catch (AccessFileUnreadableException ex)
+        {
+            // At start-up it is a configuration error like the others, of a public type.
+            throw new InvalidOperationException(ex.Message, ex.InnerException);
+        }
+
         return (settings, connection);
     }
 
