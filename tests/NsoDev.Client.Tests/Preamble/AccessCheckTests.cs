@@ -34,11 +34,39 @@ public abstract class AccessCheckTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_client_given_the_connection_string_with_its_AccessFile_gets_in_and_its_health_check_is_healthy()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var client = ClientHost.Client(Daemon.ConnectionVariables("cfs"), "cfs");
+
+        using var socket = await client.ConnectAsync(NsoClientType.Maapi, cts.Token);
+        var health = await ClientHost.CheckAsync(Daemon.ConnectionVariables("cfs"), cts.Token, connectionName: "cfs");
+
+        Assert.True(socket.Connected);
+        Assert.True(client.AccessCheck);
+        Assert.Equal(HealthStatus.Healthy, health.Status);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_connection_string_without_the_AccessFile_is_rejected_and_its_health_check_says_so()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var withoutSecret = Daemon.ConnectionString.Replace($";AccessFile={Daemon.SecretFile}", string.Empty, StringComparison.Ordinal);
+        var variables = new Dictionary<string, string?> { ["ConnectionStrings:cfs"] = withoutSecret };
+
+        var health = await ClientHost.CheckAsync(variables, cts.Token, connectionName: "cfs");
+
+        Assert.DoesNotContain("AccessFile", withoutSecret, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.StartsWith($"IPC preamble on {Daemon.Endpoint} failed: Access Rejected", health.Description, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task A_client_that_asks_for_the_v1_md5_challenge_and_answers_it_with_the_right_secret_gets_in()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 
-        using var socket = await IpcPreamble.ConnectAsync(Daemon.Endpoint, NsoClientType.Cdb, Daemon.Secret, 85, 0x06050000, cts.Token, useV1: true);
+        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(Daemon.Endpoint, NsoClientType.Cdb, new NsoRelease(6, 5)) { Secret = Daemon.Secret, UseV1 = true }, cts.Token);
 
         Assert.True(socket.Connected);
     }
@@ -82,7 +110,7 @@ public abstract class AccessCheckTests
         var secret = Daemon.Secret;
         Assert.Equal((byte)'\n', secret[^1]);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(Daemon.Endpoint, NsoClientType.Maapi, secret[..^1], 85, 0x06050000, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(Daemon.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = secret[..^1] }, cts.Token));
 
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
     }
@@ -105,7 +133,7 @@ public abstract class AccessCheckTests
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 
-        var health = await ClientHost.CheckAsync(Daemon.ClientVariables, "nso-ipc", cts.Token);
+        var health = await ClientHost.CheckAsync(Daemon.ClientVariables, cts.Token);
 
         Assert.Equal(HealthStatus.Healthy, health.Status);
     }
@@ -115,7 +143,7 @@ public abstract class AccessCheckTests
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 
-        var health = await ClientHost.CheckAsync(Daemon.ClientVariables.With("NCS_IPC_ACCESS_FILE", null), "nso-ipc", cts.Token);
+        var health = await ClientHost.CheckAsync(Daemon.ClientVariables.With("NCS_IPC_ACCESS_FILE", null), cts.Token);
 
         Assert.Equal(HealthStatus.Unhealthy, health.Status);
         var expected = $"IPC preamble on {Daemon.Endpoint} failed: Access Rejected";
@@ -147,7 +175,7 @@ public abstract class AccessCheckTests
     public async Task The_daemon_logs_each_rejection_with_its_reason_and_never_the_secret()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(Daemon.Endpoint, NsoClientType.Maapi, [.. "wrong"u8], 85, 0x06050000, cts.Token));
+        await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(Daemon.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = [.. "wrong"u8] }, cts.Token));
 
         // The daemon sends the rejection before it writes the log line, so wait for the line.
         var log = await WaitForLogAsync("answered the v2 (SHA-256) challenge wrongly", cts.Token);

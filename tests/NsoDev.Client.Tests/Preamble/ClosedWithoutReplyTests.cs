@@ -29,11 +29,11 @@ public sealed class ClosedWithoutReplyTests
             },
             cts.Token);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(endpoint, NsoClientType.Maapi, null, 85, 0x06050000, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)), cts.Token));
 
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
         Assert.Equal($"Access Rejected: {endpoint} closed the connection without a reply: its access check is probably on, or the daemon is stopping. Set NCS_IPC_ACCESS_FILE to its secret file if the check is on.", error.Message);
-        // The client id byte asked for no challenge, then protocol 85 and the library version, in one hello.
-        Assert.Equal(new byte[] { (byte)NsoClientType.Maapi, 0, 85, 0x06, 0x05, 0, 0 }, (await peer)[..7]);
+        // The client id byte asked for no challenge, then protocol 85 and NSO 6.5's library version (ConfD 8.5), in one hello.
+        Assert.Equal(new byte[] { (byte)NsoClientType.Maapi, 0, 85, 0x08, 0x05, 0, 0 }, (await peer)[..7]);
     }
 }

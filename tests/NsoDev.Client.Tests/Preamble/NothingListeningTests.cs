@@ -55,7 +55,7 @@ public sealed class NothingListeningTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var endpoint = new NsoIpcEndpoint.Tcp("127.0.0.1", FreeTcpPort.Next());
 
-        var health = await ClientHost.CheckAsync(Variables(endpoint), "nso-ipc", cts.Token);
+        var health = await ClientHost.CheckAsync(Variables(endpoint), cts.Token);
 
         Assert.Equal(HealthStatus.Unhealthy, health.Status);
         Assert.Equal($"IPC preamble on {endpoint} failed: connection refused on {endpoint}: is the daemon running, and do NCS_IPC_* point at it?", health.Description);

@@ -60,21 +60,34 @@ public sealed class PreambleOverTcpTests(TcpSimFixture fixture) : IClassFixture<
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 
-        var health = await ClientHost.CheckAsync(Daemon.ClientVariables, "nso-ipc", cts.Token);
+        var health = await ClientHost.CheckAsync(Daemon.ClientVariables, cts.Token);
 
         Assert.Equal(HealthStatus.Healthy, health.Status);
         Assert.Equal($"IPC preamble on {Daemon.Endpoint} succeeded", health.Description);
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task A_named_connection_health_check_reaches_the_instance_its_section_names()
+    public async Task A_named_connection_health_check_reaches_the_instance_its_connection_string_names()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var named = Daemon.ClientVariables.Select(v => new KeyValuePair<string, string?>($"Nso:cfs:{v.Key}", v.Value)).With("NCS_IPC_PORT", "1");
 
-        var health = await ClientHost.CheckAsync(named, "nso-ipc-cfs", cts.Token, connectionName: "cfs");
+        // The plain variables point elsewhere: a named client reads its connection string only.
+        var health = await ClientHost.CheckAsync(Daemon.ConnectionVariables("cfs").With("NCS_IPC_PORT", "1"), cts.Token, connectionName: "cfs");
 
         Assert.Equal(HealthStatus.Healthy, health.Status);
+        Assert.Equal($"IPC preamble on {Daemon.Endpoint} succeeded", health.Description);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_client_from_the_connection_string_completes_the_preamble_over_tcp()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var client = ClientHost.Client(Daemon.ConnectionVariables("nso-1"), "nso-1");
+
+        using var socket = await client.ConnectAsync(NsoClientType.Maapi, cts.Token);
+
+        Assert.True(socket.Connected);
+        Assert.Equal(("nso-1", Daemon.Endpoint), (client.Name, client.Endpoint));
     }
 
     [Fact(Timeout = 30_000)]
@@ -86,7 +99,7 @@ public sealed class PreambleOverTcpTests(TcpSimFixture fixture) : IClassFixture<
         {
             await File.WriteAllTextAsync(secret, "unexpected\n", cts.Token);
 
-            var health = await ClientHost.CheckAsync(Daemon.ClientVariables.With("NCS_IPC_ACCESS_FILE", secret), "nso-ipc", cts.Token);
+            var health = await ClientHost.CheckAsync(Daemon.ClientVariables.With("NCS_IPC_ACCESS_FILE", secret), cts.Token);
 
             Assert.Equal(HealthStatus.Unhealthy, health.Status);
             Assert.StartsWith($"IPC preamble on {Daemon.Endpoint} failed: Access Rejected", health.Description, StringComparison.Ordinal);

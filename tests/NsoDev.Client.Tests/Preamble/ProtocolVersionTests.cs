@@ -15,7 +15,7 @@ public sealed class ProtocolVersionTests(TwoReleasesSimFixture fixture) : IClass
     public async Task A_6_7_client_is_refused_by_a_6_5_daemon_as_a_protocol_mismatch_naming_both_versions()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var client = ClientHost.Client(fixture.Nso65.ClientVariables.With("NSO_VERSION", "6.7"), retries: 3);
+        var client = ClientHost.Client(fixture.Nso65.ClientVariables.With("NsoDev:Ipc:Release", "6.7"), retries: 3);
 
         var error = await Assert.ThrowsAsync<IpcPreambleException>(() => client.ConnectAsync(NsoClientType.Maapi, cts.Token));
 
@@ -28,7 +28,7 @@ public sealed class ProtocolVersionTests(TwoReleasesSimFixture fixture) : IClass
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(fixture.Nso67.Endpoint, NsoClientType.Maapi, null, 99, 0x06090000, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(fixture.Nso67.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 7)) { ProtocolVersion = 99 }, cts.Token));
 
         Assert.Equal(IpcFailure.ProtocolMismatch, error.Failure);
         Assert.Contains("this client speaks 99", error.Message, StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed class ProtocolVersionTests(TwoReleasesSimFixture fixture) : IClass
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 
         // What ncs_cmd from 6.2.5 announces: protocol 82, library version 8.2.5 (the embedded ConfD release).
-        using var socket = await IpcPreamble.ConnectAsync(fixture.Nso65.Endpoint, NsoClientType.Cdb, null, 82, 0x08020500, cts.Token);
+        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(fixture.Nso65.Endpoint, NsoClientType.Cdb, new NsoRelease(6, 2)) { LibraryVersion = 0x08020500 }, cts.Token);
 
         Assert.True(socket.Connected);
     }
@@ -49,7 +49,7 @@ public sealed class ProtocolVersionTests(TwoReleasesSimFixture fixture) : IClass
     public async Task A_6_5_client_is_served_by_a_6_7_daemon_because_daemons_talk_to_older_clients()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var client = ClientHost.Client(fixture.Nso67.ClientVariables.With("NSO_VERSION", "6.5"));
+        var client = ClientHost.Client(fixture.Nso67.ClientVariables.With("NsoDev:Ipc:Release", "6.5"));
 
         using var socket = await client.ConnectAsync(NsoClientType.Maapi, cts.Token);
 
@@ -61,19 +61,19 @@ public sealed class ProtocolVersionTests(TwoReleasesSimFixture fixture) : IClass
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(fixture.Nso67.Endpoint, NsoClientType.Maapi, null, 59, 0x05000000, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(fixture.Nso67.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 7)) { ProtocolVersion = 59 }, cts.Token));
 
         Assert.Equal(IpcFailure.ProtocolMismatch, error.Failure);
         Assert.Equal($"protocol version incompatible: this client speaks 59, the daemon on {fixture.Nso67.Endpoint} 87. Use the client library of the daemon's NSO release.", error.Message);
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task The_nso_ipc_health_check_speaks_NSO_VERSIONs_protocol_and_is_unhealthy_on_a_mismatch()
+    public async Task The_nso_ipc_health_check_speaks_the_configured_releases_protocol_and_is_unhealthy_on_a_mismatch()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 
-        var matching = await ClientHost.CheckAsync(fixture.Nso67.ClientVariables.With("NSO_VERSION", "6.7"), "nso-ipc", cts.Token);
-        var newer = await ClientHost.CheckAsync(fixture.Nso65.ClientVariables.With("NSO_VERSION", "6.7"), "nso-ipc", cts.Token);
+        var matching = await ClientHost.CheckAsync(fixture.Nso67.ClientVariables.With("NsoDev:Ipc:Release", "6.7"), cts.Token);
+        var newer = await ClientHost.CheckAsync(fixture.Nso65.ClientVariables.With("NsoDev:Ipc:Release", "6.7"), cts.Token);
 
         Assert.Equal(HealthStatus.Healthy, matching.Status);
         Assert.Equal(HealthStatus.Unhealthy, newer.Status);

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using NsoDev.Ipc;
 
@@ -36,7 +34,8 @@ public sealed class ScriptedNsoPeerTests
             {
                 // One read, one write's worth: all 9 bytes, before any challenge.
                 var hello = await connection.ReadOnceAsync(cts.Token);
-                Assert.Equal(new byte[] { (byte)(0x07 | (useV1 ? 0x80 : 0xC0)), 0x00, 0x55, 0x06, 0x05, 0x00, 0x00, 0x00, 0x00 }, hello);
+                // Protocol 85 and the library version of ConfD 8.5, the one NSO 6.5 embeds (NSO-NOTES §4).
+                Assert.Equal(new byte[] { (byte)(0x07 | (useV1 ? 0x80 : 0xC0)), 0x00, 0x55, 0x08, 0x05, 0x00, 0x00, 0x00, 0x00 }, hello);
                 var challenge = RandomNumberGenerator.GetBytes(length);
                 await connection.SendAsync([0x0b, .. challenge], cts.Token);
                 var answer = await connection.ReceiveAsync(1 + length, cts.Token);
@@ -46,7 +45,7 @@ public sealed class ScriptedNsoPeerTests
             },
             cts.Token);
 
-        using var socket = await IpcPreamble.ConnectAsync(peer.Endpoint, NsoClientType.Maapi, Secret, 85, 0x06050000, cts.Token, useV1);
+        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret, UseV1 = useV1 }, cts.Token);
 
         await script;
         Assert.True(socket.Connected);
@@ -66,7 +65,7 @@ public sealed class ScriptedNsoPeerTests
             },
             cts.Token);
 
-        using var socket = await IpcPreamble.ConnectAsync(peer.Endpoint, NsoClientType.Cdb, null, 82, 0x08020500, cts.Token);
+        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Cdb, new NsoRelease(6, 2)) { LibraryVersion = 0x08020500 }, cts.Token);
 
         await script;
         Assert.True(socket.Connected);
@@ -90,7 +89,7 @@ public sealed class ScriptedNsoPeerTests
             },
             cts.Token);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(peer.Endpoint, NsoClientType.Maapi, [.. "not-the-secret\n"u8], 85, 0x06050000, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = [.. "not-the-secret\n"u8] }, cts.Token));
 
         await script;
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
@@ -115,7 +114,7 @@ public sealed class ScriptedNsoPeerTests
             },
             cts.Token);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(peer.Endpoint, NsoClientType.Maapi, Secret[..^1], 85, 0x06050000, cts.Token, useV1: true));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret[..^1], UseV1 = true }, cts.Token));
 
         await script;
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
@@ -136,7 +135,7 @@ public sealed class ScriptedNsoPeerTests
             },
             cts.Token);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(peer.Endpoint, NsoClientType.Maapi, Secret, 85, 0x06050000, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret }, cts.Token));
 
         await script;
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
@@ -157,7 +156,7 @@ public sealed class ScriptedNsoPeerTests
             },
             cts.Token);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(peer.Endpoint, NsoClientType.Maapi, null, 85, 0x06050000, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)), cts.Token));
 
         await script;
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
@@ -178,7 +177,7 @@ public sealed class ScriptedNsoPeerTests
             },
             cts.Token);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(peer.Endpoint, NsoClientType.Maapi, Secret, 85, 0x06050000, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret }, cts.Token));
 
         await script;
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
@@ -211,7 +210,7 @@ public sealed class ScriptedNsoPeerTests
             },
             cts.Token);
 
-        using var socket = await IpcPreamble.ConnectAsync(peer.Endpoint, NsoClientType.Cdb, file, 82, 0x08020500, cts.Token, useV1: true);
+        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Cdb, new NsoRelease(6, 2)) { Secret = file, UseV1 = true, LibraryVersion = 0x08020500 }, cts.Token);
 
         await script;
     }
@@ -220,87 +219,4 @@ public sealed class ScriptedNsoPeerTests
 #pragma warning disable CA5351 // v1 is MD5.
         md5 ? MD5.HashData(material) : SHA256.HashData(material);
 #pragma warning restore CA5351
-
-    /// <summary>A listener that plays NSO's side of one connection by a script, then closes it.</summary>
-    private sealed class ScriptedPeer : IAsyncDisposable
-    {
-        private readonly Socket _listener;
-        private readonly string? _directory;
-
-        private ScriptedPeer(Socket listener, NsoIpcEndpoint endpoint, string? directory)
-        {
-            _listener = listener;
-            Endpoint = endpoint;
-            _directory = directory;
-        }
-
-        public NsoIpcEndpoint Endpoint { get; }
-
-        public static ScriptedPeer Listen(string transport)
-        {
-            if (transport == "tcp")
-            {
-                var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                tcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-                tcp.Listen();
-                return new ScriptedPeer(tcp, new NsoIpcEndpoint.Tcp("127.0.0.1", ((IPEndPoint)tcp.LocalEndPoint!).Port), null);
-            }
-
-            var directory = Directory.CreateTempSubdirectory("nsodev-peer-").FullName;
-            var path = Path.Combine(directory, "ipc.sock");
-            var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            unix.Bind(new UnixDomainSocketEndPoint(path));
-            unix.Listen();
-            return new ScriptedPeer(unix, new NsoIpcEndpoint.UnixSocket(path), directory);
-        }
-
-        /// <summary>Accepts one connection, plays <paramref name="script"/> on it, then closes it.</summary>
-        public Task RunAsync(Func<Connection, Task> script, CancellationToken cancellationToken) => Task.Run(
-            async () =>
-            {
-                using var accepted = await _listener.AcceptAsync(cancellationToken);
-                await script(new Connection(accepted));
-                accepted.Shutdown(SocketShutdown.Send);
-            },
-            cancellationToken);
-
-        public ValueTask DisposeAsync()
-        {
-            _listener.Dispose();
-            if (_directory is not null)
-            {
-                Directory.Delete(_directory, recursive: true);
-            }
-
-            return ValueTask.CompletedTask;
-        }
-    }
-
-    private sealed class Connection(Socket socket)
-    {
-        /// <summary>Exactly <paramref name="count"/> bytes, never more.</summary>
-        public async Task<byte[]> ReceiveAsync(int count, CancellationToken cancellationToken)
-        {
-            var bytes = new byte[count];
-            var read = 0;
-            while (read < count)
-            {
-                var n = await socket.ReceiveAsync(bytes.AsMemory(read), cancellationToken);
-                Assert.True(n > 0, $"the client closed after {read} of {count} bytes");
-                read += n;
-            }
-
-            return bytes;
-        }
-
-        /// <summary>What one receive brings: a client that wrote its first byte alone and waited shows here as 1 byte.</summary>
-        public async Task<byte[]> ReadOnceAsync(CancellationToken cancellationToken)
-        {
-            var buffer = new byte[64];
-            var n = await socket.ReceiveAsync(buffer, cancellationToken);
-            return buffer[..n];
-        }
-
-        public async Task SendAsync(byte[] bytes, CancellationToken cancellationToken) => await socket.SendAsync(bytes, cancellationToken);
-    }
 }

@@ -69,6 +69,27 @@ internal sealed class SimDaemon : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The connection string the app host gives a project that references this daemon (ConnectionStrings__NAME),
+    /// written out here from the contract rather than by NsoIpcConnectionString, so the two are checked against each other.
+    /// </summary>
+    public string ConnectionString
+    {
+        get
+        {
+            var endpoint = Endpoint switch
+            {
+                NsoIpcEndpoint.UnixSocket unix => $"Path={unix.Path}",
+                NsoIpcEndpoint.Tcp tcp => $"Host={tcp.Address};Port={tcp.Port.ToString(CultureInfo.InvariantCulture)}",
+                _ => throw new InvalidOperationException($"Unknown endpoint {Endpoint}."),
+            };
+            return $"{endpoint};Release={Version ?? "6.5"}" + (SecretFile is null ? string.Empty : $";AccessFile={SecretFile}");
+        }
+    }
+
+    /// <summary>The configuration of a project that references this daemon as <paramref name="name"/>.</summary>
+    public Dictionary<string, string?> ConnectionVariables(string name) => new() { [$"ConnectionStrings:{name}"] = ConnectionString };
+
     public string Output
     {
         get

@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.Extensions.Hosting;
 using NsoDev.Ipc;
 
 namespace NsoDev.Client.Tests;
 
 /// <summary>
-/// Records the "nso.ipc.connect" activities of source "NsoDev.Ipc" for one endpoint. The source is
+/// Records the "nso.ipc.connect" activities of source "NsoDev.Client" for one endpoint. The source is
 /// process-wide, so the endpoint (unique per test) keeps other tests' connects out.
 /// </summary>
 internal sealed class ConnectActivities : IDisposable
