@@ -12,7 +12,11 @@ namespace NsoDev.Client;
 internal static class NsoIpcClientSettingsReader
 {
     private const string ConnectionStringKey = nameof(NsoIpcClientSettings.ConnectionString);
-    private const string Expected = "An NSO IPC connection string is \"Host=127.0.0.1;Port=4569;Release=6.5\" (TCP) or \"Path=/path/to/ipc.sock;Release=6.5\" (Unix socket), with \";AccessFile=/path/to/ipc_access\" when the instance's access check is on.";
+    /// <summary>The form to write, for every error about a connection string; written by the grammar itself.</summary>
+    private static readonly string Expected =
+        $"An NSO IPC connection string is \"{new NsoIpcConnectionString(new NsoIpcEndpoint.Tcp(NcsIpcVariables.DefaultAddress, NcsIpcVariables.DefaultPort), NsoIpcConnectionString.DefaultRelease)}\" (TCP) "
+        + $"or \"{new NsoIpcConnectionString(new NsoIpcEndpoint.UnixSocket("/path/to/ipc.sock"), NsoIpcConnectionString.DefaultRelease)}\" (Unix socket), "
+        + $"with \";{NsoIpcConnectionString.AccessFileKey}=/path/to/ipc_access\" when the instance's access check is on.";
 
     public static (NsoIpcClientSettings Settings, NsoIpcConnection Connection) Read(IConfiguration configuration, string sectionName, string? connectionName, Action<NsoIpcClientSettings>? configureSettings)
     {
