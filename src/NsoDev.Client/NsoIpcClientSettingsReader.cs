@@ -147,8 +147,8 @@ internal static class NsoIpcClientSettingsReader
             : $"NSO instance '{connectionName}' has no connection string: ConnectionStrings:{connectionName} is not set, or empty. Reference the instance from this project in the app host (.WithReference(nso)), or set ConnectionStrings__{connectionName} yourself. {Expected}");
         switch (endpoint)
         {
-            case NsoIpcEndpoint.Tcp tcp when !IPAddress.TryParse(tcp.Address, out _):
-                throw new InvalidOperationException($"The endpoint's address '{tcp.Address}' is not an IP address. Give the instance's IPC address, such as {NcsIpcVariables.DefaultAddress}.");
+            case NsoIpcEndpoint.Tcp tcp when !NsoIpcConnectionString.IsHost(tcp.Address):
+                throw new InvalidOperationException($"The endpoint's address '{tcp.Address}' is neither an IP address nor a host name. Give the instance's IPC address, such as {NcsIpcVariables.DefaultAddress}.");
             case NsoIpcEndpoint.Tcp tcp when tcp.Port is < 1 or > 65535:
                 throw new InvalidOperationException($"The endpoint's port {tcp.Port} is not a TCP port. Give the instance's IPC port (1-65535).");
             case NsoIpcEndpoint.UnixSocket unix when string.IsNullOrEmpty(unix.Path) || !IpcSocketPath.Fits(unix.Path):

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using NsoDev.Ipc;
 
@@ -45,17 +46,43 @@ internal sealed record NsoIpcConnection(string? Name, NsoIpcEndpoint Endpoint, N
     /// <returns>The connected socket.</returns>
     public async Task<Socket> ConnectOnceAsync(NsoClientType clientType, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var options = new IpcConnectOptions(Endpoint, clientType, Release) { Secret = ReadSecret() };
+        var secret = ReadSecret();
         using var timeout = new CancellationTokenSource(ConnectTimeout, timeProvider);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            return await IpcPreamble.ConnectAsync(options, attempt.Token);
+            var endpoint = await ResolveAsync(Endpoint, attempt.Token);
+            return await IpcPreamble.ConnectAsync(new IpcConnectOptions(endpoint, clientType, Release) { Secret = secret }, attempt.Token);
         }
         catch (IpcPreambleException ex) when (cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException("The IPC connect was cancelled.", ex, cancellationToken);
         }
+    }
+
+    /// <summary>A host name (a container's <c>host.docker.internal</c>) becomes an address here, at each attempt, since IPC sockets take addresses.</summary>
+    private static async Task<NsoIpcEndpoint> ResolveAsync(NsoIpcEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        if (endpoint is not NsoIpcEndpoint.Tcp tcp || IPAddress.TryParse(tcp.Address, out _))
+        {
+            return endpoint;
+        }
+
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await Dns.GetHostAddressesAsync(tcp.Address, cancellationToken);
+        }
+        catch (SocketException ex)
+        {
+            // Refused, so it is retried: a name may resolve once the network is up.
+            throw new IpcPreambleException(IpcFailure.Refused, $"cannot resolve the host name in {endpoint} ({ex.SocketErrorCode}): is it the instance's, and does this machine's DNS know it?", ex);
+        }
+
+        // The daemon listens on IPv4 unless told otherwise (127.0.0.1 by default), so IPv4 first.
+        var address = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
+            ?? throw new IpcPreambleException(IpcFailure.Refused, $"the host name in {endpoint} has no address: is it the instance's?");
+        return tcp with { Address = address.ToString() };
     }
 
     /// <inheritdoc/>

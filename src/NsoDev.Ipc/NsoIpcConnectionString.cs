@@ -17,7 +17,7 @@ namespace NsoDev.Ipc;
 /// <param name="AccessFile">The access check's secret file, or null when the check is off.</param>
 public sealed record NsoIpcConnectionString(NsoIpcEndpoint Endpoint, NsoRelease? Release = null, string? AccessFile = null)
 {
-    /// <summary>The daemon's IP address (TCP IPC); <see cref="NcsIpcVariables.DefaultAddress"/> when only the port is given.</summary>
+    /// <summary>The daemon's IP address or host name (TCP IPC); <see cref="NcsIpcVariables.DefaultAddress"/> when only the port is given.</summary>
     public const string HostKey = "Host";
 
     /// <summary>The daemon's IPC port (TCP IPC); <see cref="NcsIpcVariables.DefaultPort"/> when only the host is given.</summary>
@@ -124,9 +124,9 @@ public sealed record NsoIpcConnectionString(NsoIpcEndpoint Endpoint, NsoRelease?
         }
 
         var host = values.GetValueOrDefault(HostKey, NcsIpcVariables.DefaultAddress);
-        if (!IPAddress.TryParse(host, out _))
+        if (!IsHost(host))
         {
-            throw new FormatException($"{HostKey} is '{host}', which is not an IP address. NSO's IPC listens on an IP address: set {HostKey} to the instance's, such as {NcsIpcVariables.DefaultAddress}.");
+            throw new FormatException($"{HostKey} is '{host}', which is neither an IP address nor a host name. Set {HostKey} to the instance's IPC address, such as {NcsIpcVariables.DefaultAddress}.");
         }
 
         var port = NcsIpcVariables.DefaultPort;
@@ -138,6 +138,17 @@ public sealed record NsoIpcConnectionString(NsoIpcEndpoint Endpoint, NsoRelease?
 
         return new NsoIpcEndpoint.Tcp(host, port);
     }
+
+    /// <summary>
+    /// Whether <paramref name="host"/> may stand in <see cref="HostKey"/>: an IP address, or a DNS name, which a
+    /// container (<c>host.docker.internal</c>) or a published deployment (the <c>ipc</c> binding's host) is given.
+    /// Digits and dots alone must make an IPv4 address.
+    /// </summary>
+    /// <param name="host">The host.</param>
+    /// <returns>True when it is one.</returns>
+    public static bool IsHost(string host) =>
+        IPAddress.TryParse(host, out _)
+        || (Uri.CheckHostName(host) == UriHostNameType.Dns && !host.All(c => char.IsAsciiDigit(c) || c == '.'));
 
     private static NsoRelease ParseRelease(string text) =>
         !text.Any(char.IsWhiteSpace) && NsoRelease.TryParse(text, out var release)

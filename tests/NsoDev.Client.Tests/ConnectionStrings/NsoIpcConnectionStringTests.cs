@@ -70,6 +70,15 @@ public sealed class NsoIpcConnectionStringTests
         Assert.Equal(new NsoIpcEndpoint.Tcp("127.0.0.3", 4569), NsoIpcConnectionString.Parse("Host=127.0.0.3").Endpoint);
     }
 
+    [Theory]
+    [InlineData("host.docker.internal")]
+    [InlineData("localhost")]
+    [InlineData("nso-1")]
+    public void A_host_name_is_accepted_since_containers_and_published_deployments_are_given_one(string host)
+    {
+        Assert.Equal(new NsoIpcEndpoint.Tcp(host, 4569), NsoIpcConnectionString.Parse($"Host={host};Port=4569").Endpoint);
+    }
+
     [Fact]
     public void An_ipv6_host_is_accepted()
     {
@@ -114,7 +123,8 @@ public sealed class NsoIpcConnectionStringTests
     [InlineData("", "it names no endpoint. Give Host and Port for TCP IPC, or Path for a Unix socket.")]
     [InlineData("Release=6.5;AccessFile=/s", "it names no endpoint. Give Host and Port for TCP IPC, or Path for a Unix socket.")]
     [InlineData("Path=/run/x.sock;Port=4569", "it has both Path and Host/Port, but an instance serves IPC on one of them. Keep Path for a Unix socket, or Host and Port for TCP.")]
-    [InlineData("Host=localhost;Port=4569", "Host is 'localhost', which is not an IP address. NSO's IPC listens on an IP address: set Host to the instance's, such as 127.0.0.1.")]
+    [InlineData("Host=not a host;Port=4569", "Host is 'not a host', which is neither an IP address nor a host name. Set Host to the instance's IPC address, such as 127.0.0.1.")]
+    [InlineData("Host=127.0.0.256;Port=4569", "Host is '127.0.0.256', which is neither an IP address nor a host name. Set Host to the instance's IPC address, such as 127.0.0.1.")]
     [InlineData("Host=127.0.0.1;Port=0", "Port is '0', which is not a TCP port. Set it to the instance's IPC port (1-65535).")]
     [InlineData("Host=127.0.0.1;Port=65536", "Port is '65536', which is not a TCP port. Set it to the instance's IPC port (1-65535).")]
     [InlineData("Host=127.0.0.1;Port=+4569", "Port is '+4569', which is not a TCP port. Set it to the instance's IPC port (1-65535).")]

@@ -79,6 +79,22 @@ public sealed class PreambleOverTcpTests(TcpSimFixture fixture) : IClassFixture<
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_host_name_in_the_connection_string_is_resolved_at_connect_and_reported_as_given()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var port = ((NsoIpcEndpoint.Tcp)Daemon.Endpoint).Port;
+        var variables = new Dictionary<string, string?> { ["ConnectionStrings:cfs"] = $"Host=localhost;Port={port};Release=6.5" };
+        var client = ClientHost.Client(variables, "cfs");
+
+        using var socket = await client.ConnectAsync(NsoClientType.Maapi, cts.Token);
+        var health = await ClientHost.CheckAsync(variables, cts.Token, connectionName: "cfs");
+
+        Assert.Equal(new NsoIpcEndpoint.Tcp("localhost", port), client.Endpoint);
+        Assert.Equal(System.Net.IPAddress.Loopback, ((System.Net.IPEndPoint)socket.RemoteEndPoint!).Address);
+        Assert.Equal($"IPC preamble on tcp localhost:{port} succeeded", health.Description);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task A_client_from_the_connection_string_completes_the_preamble_over_tcp()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
