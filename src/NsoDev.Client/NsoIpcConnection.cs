@@ -58,6 +58,11 @@ internal sealed record NsoIpcConnection(string? Name, NsoIpcEndpoint Endpoint, N
         {
             throw new OperationCanceledException("The IPC connect was cancelled.", ex, cancellationToken);
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Only the name lookup ends this way; a lookup past the timeout is a timeout like the preamble's.
+            throw new IpcPreambleException(IpcFailure.Timeout, $"no address for the host name in {Endpoint} in time", ex);
+        }
     }
 
     /// <summary>A host name (a container's <c>host.docker.internal</c>) becomes an address here, at each attempt, since IPC sockets take addresses.</summary>
