@@ -8,7 +8,11 @@ using NsoDev.Samples.IpcClient;
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddServiceDefaults();
 
-var names = builder.Configuration.GetSection("ConnectionStrings").GetChildren().Select(c => c.Key).ToList();
+// Aspire writes each name also with '_' for '-' (nso-1, nso_1): one client per connection string.
+var names = builder.Configuration.GetSection("ConnectionStrings").GetChildren()
+    .GroupBy(c => c.Value, StringComparer.Ordinal)
+    .Select(g => g.First().Key)
+    .ToList();
 foreach (var name in names)
 {
     builder.AddKeyedNsoIpcClient(name);
