@@ -11,7 +11,7 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// The standard Aspire service defaults: OpenTelemetry, health endpoints, service discovery and
-/// HTTP resilience. Client projects of NSO instances call <see cref="AddServiceDefaults{TBuilder}"/>.
+/// HTTP resilience. NSO's IPC client is NsoDev.Client's <c>AddNsoIpcClient</c>, called beside these.
 /// </summary>
 public static class Extensions
 {

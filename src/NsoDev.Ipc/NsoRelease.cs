@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 
 namespace NsoDev.Ipc;
@@ -8,6 +9,7 @@ namespace NsoDev.Ipc;
 /// </summary>
 /// <param name="Major">The major version, 6 for NSO 6.x.</param>
 /// <param name="Minor">The minor version.</param>
+[TypeConverter(typeof(NsoReleaseConverter))]
 public readonly record struct NsoRelease(int Major, int Minor) : IComparable<NsoRelease>
 {
     /// <summary>The first release with <c>/ncs-config/ncs-local-ipc</c>, IPC on a Unix socket (NSO-NOTES §1).</summary>
