@@ -6,15 +6,14 @@ namespace NsoDev.SimBench;
 
 /// <summary>
 /// Target 4: more than 1000 IPC connections per second, each completing a library client's hello
-/// (<see cref="IpcPreamble.ConnectAsync(NsoIpcEndpoint, NsoClientType, byte[], ushort, uint, CancellationToken, bool)"/> as MAAPI, protocol 85, library 6.5) and closing, from a
+/// (<see cref="IpcPreamble.ConnectAsync(IpcConnectOptions, CancellationToken)"/> as MAAPI of NSO 6.5) and closing, from a
 /// few workers that each connect one after another. Baseline, in each repeat: plain TCP connect
 /// and close to the same port with the same workers; the ratio is of rates.
 /// </summary>
 internal sealed class IpcPreambleRate(int repeats, int connections, int workers)
 {
     private const double TargetPerSecond = 1000;
-    private const ushort Protocol = 85;
-    private const uint Library = 0x06050000;
+    private static readonly NsoRelease Release = new(6, 5);
     private static readonly TimeSpan RepeatLimit = TimeSpan.FromSeconds(60);
 
     public async Task<IReadOnlyList<ResultRow>> RunAsync(CancellationToken cancellationToken)
@@ -34,7 +33,7 @@ internal sealed class IpcPreambleRate(int repeats, int connections, int workers)
 
         async Task Hello(CancellationToken token)
         {
-            using var socket = await IpcPreamble.ConnectAsync(endpoint, NsoClientType.Maapi, null, Protocol, Library, token);
+            using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(endpoint, NsoClientType.Maapi, Release), token);
         }
 
         // Not measured: JIT on both sides.

@@ -58,22 +58,6 @@ public static class IpcPreamble
 
     /// <summary>Connects and completes the preamble; the returned socket is ready for framed requests.</summary>
     /// <remarks>nso-sim serves no framed requests: it closes a MAAPI or CDB connection soon after the preamble.</remarks>
-    /// <param name="endpoint">Where the daemon listens.</param>
-    /// <param name="clientType">The client id to send.</param>
-    /// <param name="secret">The access file's bytes, or null when the check is off.</param>
-    /// <param name="protocolVersion">The protocol version to announce.</param>
-    /// <param name="libraryVersion">The library version to announce, e.g. 0x08050000 (NSO 6.5).</param>
-    /// <param name="cancellationToken">Cancels the attempt; a cancelled attempt is a <see cref="IpcFailure.Timeout"/>.</param>
-    /// <param name="useV1">
-    /// Ask for an MD5 (v1) challenge instead of SHA-256 (v2), as NSO's C library does; the secret is then
-    /// read as that library reads the file: at most 1007 bytes, up to the first NUL byte.
-    /// </param>
-    /// <returns>The connected socket.</returns>
-    public static Task<Socket> ConnectAsync(NsoIpcEndpoint endpoint, NsoClientType clientType, byte[]? secret, ushort protocolVersion, uint libraryVersion, CancellationToken cancellationToken, bool useV1 = false) =>
-        ConnectAsync(new IpcConnectOptions(endpoint, clientType, default) { Secret = secret, ProtocolVersion = protocolVersion, LibraryVersion = libraryVersion, UseV1 = useV1 }, cancellationToken);
-
-    /// <summary>Connects and completes the preamble; the returned socket is ready for framed requests.</summary>
-    /// <remarks>nso-sim serves no framed requests: it closes a MAAPI or CDB connection soon after the preamble.</remarks>
     /// <param name="options">The endpoint, client id, release and secret.</param>
     /// <param name="cancellationToken">Cancels the attempt; a cancelled attempt is a <see cref="IpcFailure.Timeout"/>.</param>
     /// <returns>The connected socket.</returns>

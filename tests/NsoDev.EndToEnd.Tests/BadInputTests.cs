@@ -136,7 +136,7 @@ public sealed class BadInputTests : IDisposable
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(environment);
-        var error = Record.Exception(() => builder.AddNsoIpc());
+        var error = Record.Exception(() => builder.AddNsoIpcClient());
         return Task.FromResult(error?.Message ?? "no error");
     }
 }

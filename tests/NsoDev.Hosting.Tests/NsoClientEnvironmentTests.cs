@@ -46,6 +46,7 @@ public class NsoClientEnvironmentTests
 
         Assert.Equal("/opt/nso", variables["NCS_DIR"]);
         Assert.Equal("/opt/nso/bin/ncs", variables[NsoClientEnvironment.NcsExecutableVariable]);
+        Assert.Equal("6.5", variables["NsoDev__Ipc__Release"]);
     }
 
     [Fact]

@@ -22,6 +22,9 @@ internal static class NsoClientEnvironment
     /// <summary>The <c>ncs</c> program of the instance's engine: <c>$NCS_DIR/bin/ncs</c> for NSO, nso-sim's path for the simulator.</summary>
     public const string NcsExecutableVariable = "NSODEV_NCS";
 
+    /// <summary>The release <c>AddNsoIpcClient()</c> announces in its plain <c>NCS_IPC_*</c> form (the NsoDev:Ipc:Release setting).</summary>
+    public const string PlainFormReleaseVariable = "NsoDev__Ipc__Release";
+
     public static void Apply(EnvironmentCallbackContext context, NsoResource nso, IResource destination)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -50,6 +53,8 @@ internal static class NsoClientEnvironment
         {
             context.EnvironmentVariables["NCS_DIR"] = engine.InstallationDirectory;
             context.EnvironmentVariables[NcsExecutableVariable] = engine.Executable;
+            // NsoDev.Client's plain form reads the release from its settings, as NSO's tools have it built in.
+            context.EnvironmentVariables[PlainFormReleaseVariable] = engine.Version.ToString();
             foreach (var (name, value) in engine.Environment)
             {
                 context.EnvironmentVariables[name] = value ?? string.Empty;

@@ -41,7 +41,8 @@ public sealed class IpcHelloTests
     {
         var reply = IpcHelloReply.For(NsoVersion.Parse("6.5"), 85);
 
-        Assert.Equal(new byte[] { 0x00, 0x00, 0x55, 0x06, 0x05, 0x00, 0x00, 20, 9 }, reply.Encode());
+        // The server version is the embedded ConfD release, 8.5 for NSO 6.5 (NSO-NOTES §4).
+        Assert.Equal(new byte[] { 0x00, 0x00, 0x55, 0x08, 0x05, 0x00, 0x00, 20, 9 }, reply.Encode());
     }
 
     [Theory]
@@ -61,15 +62,16 @@ public sealed class IpcHelloTests
         var reply = IpcHelloReply.For(NsoVersion.Parse("6.4.1"), 90);
 
         Assert.Equal(reply, IpcHelloReply.Decode(reply.Encode()));
-        Assert.Equal(0x06040100u, reply.ServerVersion);
+        Assert.Equal(0x08040100u, reply.ServerVersion);
         Assert.Equal(84, reply.ProtocolVersion);
     }
 
     [Theory]
-    [InlineData("6.5", 85, 0x06050000u)]
-    [InlineData("6.6", 86, 0x06060000u)]
-    [InlineData("6.7", 87, 0x06070000u)]
-    [InlineData("6.4.1.2", 84, 0x06040100u)]
+    [InlineData("6.2.5", 82, 0x08020500u)]
+    [InlineData("6.5", 85, 0x08050000u)]
+    [InlineData("6.6", 86, 0x08060000u)]
+    [InlineData("6.7", 87, 0x08070000u)]
+    [InlineData("6.4.1.2", 84, 0x08040100u)]
     public void A_simulated_version_decides_the_protocol_and_packed_versions(string text, ushort protocol, uint packed)
     {
         var version = NsoVersion.Parse(text);

@@ -14,8 +14,8 @@ public sealed class IpcWireTraceTests
     /// <summary>The recorded access file, trailing newline included.</summary>
     private static readonly byte[] Secret = "sekrit-abc123\n"u8.ToArray();
 
-    /// <summary>nso-sim's reply as 6.5: status 0, protocol 85, 6.5.0.0, its limits 20 and 9.</summary>
-    private const string Reply65 = "00 0055 06050000 14 09";
+    /// <summary>nso-sim's reply as 6.5: status 0, protocol 85, the embedded ConfD 8.5.0, its limits 20 and 9.</summary>
+    private const string Reply65 = "00 0055 08050000 14 09";
 
     private static readonly TimeSpan WellWithinASecond = TimeSpan.FromSeconds(1);
 

@@ -95,7 +95,7 @@ internal static class SideBySideScenario
         // And both IPC endpoints answer the preamble.
         foreach (var instance in new[] { a, b })
         {
-            using var socket = await IpcPreamble.ConnectAsync(instance.Ipc, NsoClientType.Maapi, null, 85, 0x06050000, cancellationToken);
+            using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(instance.Ipc, NsoClientType.Maapi, new NsoRelease(6, 5)), cancellationToken);
             Assert.True(socket.Connected);
         }
 
