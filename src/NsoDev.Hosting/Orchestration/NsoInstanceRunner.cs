@@ -5,7 +5,7 @@ using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Plan;
 using NsoDev.Hosting.Ready;
 using NsoDev.Hosting.Serve;
-using NsoDev.Ipc;
+using NsoDev.Hosting.Stop;
 
 namespace NsoDev.Hosting.Orchestration;
 
@@ -151,7 +151,7 @@ internal sealed class NsoInstanceRunner(
         if (!daemon.Exited.IsCompleted)
         {
             await dashboard.StoppingAsync(resource);
-            await StopDaemonAsync(daemon, cancellationToken);
+            await new DaemonStop(runner, timeProvider, logger).StopAsync(plan, Ncs, daemon, cancellationToken);
         }
 
         var exitCode = await daemon.Exited;
@@ -159,31 +159,6 @@ internal sealed class NsoInstanceRunner(
         _daemon = null;
         plan.RunDirectory.RecordPid(null);
         await dashboard.StoppedAsync(resource, exitCode, expected: true);
-    }
-
-    /// <summary><c>ncs --stop</c>, then EOF on stdin, and a kill only after the stop timeout.</summary>
-    private async Task StopDaemonAsync(IDaemonProcess daemon, CancellationToken cancellationToken)
-    {
-        var timeout = plan.StopTimeout;
-        // On the runner's clock, like the readiness and restart timeouts (CancelAfter would use the system's).
-        using var timer = new CancellationTokenSource(timeout, timeProvider);
-        using var stopTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-        try
-        {
-            var result = await runner.RunAsync(Ncs.Stop(plan.ControlEnvironment), stopTimeout.Token);
-            if (result.ExitCode != NcsExitCodes.Ok)
-            {
-                logger.LogWarning("`ncs --stop` for {Name} returned {ExitCode}: {Output}; closing its stdin instead", resource.Name, result.ExitCode, result.Output);
-                daemon.CloseStandardInput();
-            }
-
-            await daemon.Exited.WaitAsync(stopTimeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            logger.LogWarning("NSO instance {Name} did not stop within {Seconds} s; killing it", resource.Name, timeout.TotalSeconds);
-            daemon.Kill();
-        }
     }
 
     /// <summary>An exit nobody asked for: shown on the dashboard, then restarted with backoff, up to a cap.</summary>
@@ -237,23 +212,12 @@ internal sealed class NsoInstanceRunner(
 
     private void ForwardOutput(OutputLine line)
     {
-        // NSO's log lines start with their level, e.g. "<ERR> 26-Nov-2026::06:18:28.123 host ncs[42]: - ...".
-        if (line.IsError || line.Text.StartsWith("<ERR>", StringComparison.Ordinal) || line.Text.StartsWith("<CRIT>", StringComparison.Ordinal))
+        var level = DaemonOutput.LevelOf(line);
+        if (level == LogLevel.Error)
         {
             _lastError = line.Text;
-            logger.LogError("{Line}", line.Text);
         }
-        else if (line.Text.StartsWith("<WARNING>", StringComparison.Ordinal))
-        {
-            logger.LogWarning("{Line}", line.Text);
-        }
-        else if (line.Text.StartsWith("<DEBUG>", StringComparison.Ordinal))
-        {
-            logger.LogDebug("{Line}", line.Text);
-        }
-        else
-        {
-            logger.LogInformation("{Line}", line.Text);
-        }
+
+        logger.Log(level, "{Line}", line.Text);
     }
 }
