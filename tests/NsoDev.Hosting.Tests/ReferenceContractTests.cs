@@ -67,6 +67,31 @@ public sealed class ReferenceContractTests
     }
 
     [Fact]
+    public async Task A_container_cannot_take_a_loopback_instance_as_a_connection_string_either()
+    {
+        var builder = DistributedApplication.CreateBuilder([]);
+        var cfs = Planned(builder.AddNso("cfs"), new NsoIpcEndpoint.Tcp("127.0.0.1", 20010), null, new NsoRelease(6, 5));
+        var container = builder.AddContainer("audit", "audit").WithReference(cfs, ncsIpcVariables: false);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await cfs.Resource.ConnectionStringExpression.GetValueAsync(new ValueProviderContext { Caller = container.Resource }, CancellationToken.None));
+
+        Assert.Contains("Container 'audit' cannot reach NSO instance 'cfs'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_container_gets_the_host_address_and_the_mounted_secret_in_its_connection_string()
+    {
+        var builder = DistributedApplication.CreateBuilder([]);
+        var cfs = Planned(builder.AddNso("cfs").WithIpcAccessCheck().WithTcpIpc(address: "0.0.0.0"), new NsoIpcEndpoint.Tcp("0.0.0.0", 20010), "/run/cfs/secrets/ipc_access", new NsoRelease(6, 5));
+        var container = builder.AddContainer("audit", "audit").WithReference(cfs, ncsIpcVariables: false);
+
+        var value = await cfs.Resource.ConnectionStringExpression.GetValueAsync(new ValueProviderContext { Caller = container.Resource }, CancellationToken.None);
+
+        Assert.Equal("Host=host.docker.internal;Port=20010;AccessFile=/run/nsodev/cfs/ipc_access;Release=6.5", value);
+    }
+
+    [Fact]
     public void The_manifest_form_refers_to_the_ipc_binding()
     {
         var builder = DistributedApplication.CreateBuilder(["--publisher", "manifest", "--output-path", Path.GetTempPath()]);

@@ -101,17 +101,26 @@ internal static class NsoConnection
 
         public IEnumerable<object> References => manifestValue is IManifestExpressionProvider provider ? [nso, provider] : [nso];
 
-        public ValueTask<string?> GetValueAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(Select(container: false));
+        public ValueTask<string?> GetValueAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(Select(caller: null));
 
         public ValueTask<string?> GetValueAsync(ValueProviderContext context, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Select(container: context?.Caller is ContainerResource));
+            ValueTask.FromResult(Select(context?.Caller));
 
-        private string? Select(bool container)
+        private string? Select(IResource? caller)
         {
             var published = nso.Published();
-            return published.Plan is { } plan
-                ? select(plan, published.Engine, container)
-                : throw new InvalidOperationException($"NSO instance '{nso.Name}' has no plan yet, so its {name} is not known; it is planned when the app host starts.");
+            if (published.Plan is not { } plan)
+            {
+                throw new InvalidOperationException($"NSO instance '{nso.Name}' has no plan yet, so its {name} is not known; it is planned when the app host starts.");
+            }
+
+            // A container reaches only a host address with the check on, whichever form it is given.
+            if (caller is ContainerResource container)
+            {
+                NsoClientEnvironment.EnsureReachableFromContainer(plan, nso, container);
+            }
+
+            return select(plan, published.Engine, caller is ContainerResource);
         }
     }
 }
