@@ -92,6 +92,20 @@ public sealed class ReferenceContractTests
     }
 
     [Fact]
+    public async Task The_client_parses_what_the_host_writes_for_both_ipc_modes()
+    {
+        var builder = DistributedApplication.CreateBuilder([]);
+        var cfs = Planned(builder.AddNso("cfs").WithIpcAccessCheck(), new NsoIpcEndpoint.Tcp("127.0.0.1", 20010), "/run/cfs/secrets/ipc_access", new NsoRelease(6, 4));
+        var rfs = Planned(builder.AddNso("rfs").WithUnixSocketIpc(), new NsoIpcEndpoint.UnixSocket("/run/rfs.sock"), null, new NsoRelease(6, 7));
+
+        var tcp = NsoIpcConnectionString.Parse((await cfs.Resource.ConnectionStringExpression.GetValueAsync(CancellationToken.None))!);
+        var unix = NsoIpcConnectionString.Parse((await rfs.Resource.ConnectionStringExpression.GetValueAsync(CancellationToken.None))!);
+
+        Assert.Equal(new NsoIpcConnectionString(new NsoIpcEndpoint.Tcp("127.0.0.1", 20010), new NsoRelease(6, 4), "/run/cfs/secrets/ipc_access"), tcp);
+        Assert.Equal(new NsoIpcConnectionString(new NsoIpcEndpoint.UnixSocket("/run/rfs.sock"), new NsoRelease(6, 7)), unix);
+    }
+
+    [Fact]
     public void The_manifest_form_refers_to_the_ipc_binding()
     {
         var builder = DistributedApplication.CreateBuilder(["--publisher", "manifest", "--output-path", Path.GetTempPath()]);

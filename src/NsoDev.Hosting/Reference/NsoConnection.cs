@@ -15,11 +15,12 @@ namespace NsoDev.Hosting.Reference;
 /// </summary>
 internal static class NsoConnection
 {
-    public const string Host = "Host";
-    public const string Port = "Port";
-    public const string Path = "Path";
-    public const string AccessFile = "AccessFile";
-    public const string Release = "Release";
+    // The keys the client parses (NsoDev.Ipc), and Uri, a property only.
+    public const string Host = NsoIpcConnectionString.HostKey;
+    public const string Port = NsoIpcConnectionString.PortKey;
+    public const string Path = NsoIpcConnectionString.PathKey;
+    public const string AccessFile = NsoIpcConnectionString.AccessFileKey;
+    public const string Release = NsoIpcConnectionString.ReleaseKey;
     public const string Uri = "Uri";
 
     /// <summary>How a container reaches a port bound on the host.</summary>
