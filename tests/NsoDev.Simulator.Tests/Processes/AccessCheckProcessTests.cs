@@ -20,7 +20,7 @@ public sealed class AccessCheckProcessTests : DaemonProcessTest
 
     private static readonly NsoVersion Version = NsoVersion.Default;
 
-    [Theory(Timeout = 30000)]
+    [Theory(Timeout = 90_000)]
     [InlineData("tcp", "V1Md5")]
     [InlineData("tcp", "V2Sha256")]
     [InlineData("local", "V1Md5")]
@@ -40,7 +40,7 @@ public sealed class AccessCheckProcessTests : DaemonProcessTest
         Assert.DoesNotContain("IPC access check rejected", Run.NcsLog, StringComparison.Ordinal);
     }
 
-    [Theory(Timeout = 30000)]
+    [Theory(Timeout = 90_000)]
     [InlineData("tcp")]
     [InlineData("local")]
     public async Task A_wrong_secret_is_rejected_and_logged_in_ncs_log_and_audit_log_without_the_secret(string transport)
@@ -61,7 +61,7 @@ public sealed class AccessCheckProcessTests : DaemonProcessTest
         }
     }
 
-    [Theory(Timeout = 30000)]
+    [Theory(Timeout = 90_000)]
     [InlineData("tcp")]
     [InlineData("local")]
     public async Task A_client_that_asks_for_no_challenge_while_the_check_is_on_gets_one_byte_other_than_11_and_is_closed(string transport)
@@ -76,7 +76,7 @@ public sealed class AccessCheckProcessTests : DaemonProcessTest
         Assert.Contains("asked for no challenge, but ncs-ipc-access-check is on", Run.AuditLog, StringComparison.Ordinal);
     }
 
-    [Theory(Timeout = 30000)]
+    [Theory(Timeout = 90_000)]
     [InlineData("tcp")]
     [InlineData("local")]
     public async Task A_client_that_asks_for_a_challenge_while_the_check_is_off_fails(string transport)
@@ -91,7 +91,7 @@ public sealed class AccessCheckProcessTests : DaemonProcessTest
         Assert.Contains("asked for a v1 (MD5) challenge, but ncs-ipc-access-check is off", Run.NcsLog, StringComparison.Ordinal);
     }
 
-    [Theory(Timeout = 30000)]
+    [Theory(Timeout = 90_000)]
     [InlineData("tcp")]
     [InlineData("local")]
     public async Task Control_commands_with_ncs_ipc_access_file_answer_the_challenge(string transport)
@@ -107,7 +107,7 @@ public sealed class AccessCheckProcessTests : DaemonProcessTest
         Assert.Equal(0, await Daemon!.WaitForExitAsync(ExitWait));
     }
 
-    [Theory(Timeout = 30000)]
+    [Theory(Timeout = 90_000)]
     [InlineData("tcp", "--status", "status")]
     [InlineData("local", "--status", "status")]
     [InlineData("tcp", "--wait-started", "wait-started")]
@@ -122,7 +122,7 @@ public sealed class AccessCheckProcessTests : DaemonProcessTest
         Assert.StartsWith($"Access Rejected ({command})\n", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Confd_ipc_access_file_is_read_before_ncs_ipc_access_file()
     {
         await StartAsync("tcp", accessCheck: true);
@@ -139,7 +139,7 @@ public sealed class AccessCheckProcessTests : DaemonProcessTest
         Assert.Equal(0, result.ExitCode);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_control_command_with_a_secret_fails_against_a_daemon_whose_check_is_off()
     {
         await StartAsync("tcp", accessCheck: false);
@@ -152,7 +152,7 @@ public sealed class AccessCheckProcessTests : DaemonProcessTest
         Assert.Contains("ncs-ipc-access-check is off", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_missing_secret_file_fails_the_start_with_exit_21_naming_the_file()
     {
         Run.WriteConf(Run.AccessCheck);
@@ -166,7 +166,7 @@ public sealed class AccessCheckProcessTests : DaemonProcessTest
             StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_secret_file_others_can_read_earns_a_warning_naming_the_mode_and_the_fix_but_the_daemon_starts()
     {
         Run.WriteSecret(SecretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);

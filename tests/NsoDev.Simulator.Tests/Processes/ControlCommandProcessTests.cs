@@ -11,7 +11,7 @@ public sealed class ControlCommandProcessTests
         ["NCS_IPC_PORT"] = FreePorts.One().ToString(CultureInfo.InvariantCulture),
     };
 
-    [Theory(Timeout = 30000)]
+    [Theory(Timeout = 90_000)]
     [InlineData("--status", "connection refused (status)")]
     [InlineData("--stop", "connection refused (stop)")]
     public async Task A_control_command_with_no_daemon_says_connection_refused_and_exits_1(string option, string message)
@@ -22,7 +22,7 @@ public sealed class ControlCommandProcessTests
         Assert.Equal(message + "\n", result.Stderr);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Wait_started_with_no_daemon_retries_for_the_try_time_then_exits_2()
     {
         var result = await NsoSimProcess.RunAsync(["--wait-started", "1"], NothingListening);
@@ -32,7 +32,7 @@ public sealed class ControlCommandProcessTests
         Assert.InRange(result.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Version_prints_the_simulated_version_and_says_it_is_a_simulator()
     {
         var result = await NsoSimProcess.RunAsync(["--version"], new Dictionary<string, string> { ["NSO_SIM_VERSION"] = "6.7" });
@@ -41,7 +41,7 @@ public sealed class ControlCommandProcessTests
         Assert.Equal("6.7 (nso-sim, a simulator of Cisco NSO)\n", result.Stdout);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task An_unknown_option_is_reported_on_stderr_with_exit_1()
     {
         var result = await NsoSimProcess.RunAsync(["--frobnicate"]);
@@ -50,7 +50,7 @@ public sealed class ControlCommandProcessTests
         Assert.Equal("*** --frobnicate: Unknown option\n", result.Stderr);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Ncs_ipc_path_wins_over_the_tcp_variables_and_with_no_socket_says_connection_refused()
     {
         using var run = new SimRunDirectory();
@@ -61,7 +61,7 @@ public sealed class ControlCommandProcessTests
         Assert.Equal("connection refused (status)\n", result.Stderr);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task An_unreadable_access_file_is_a_clear_error_with_exit_1()
     {
         var environment = new Dictionary<string, string>(NothingListening) { ["NCS_IPC_ACCESS_FILE"] = "/nonexistent/ipc_access" };
@@ -72,7 +72,7 @@ public sealed class ControlCommandProcessTests
         Assert.StartsWith("nso-sim: NCS_IPC_ACCESS_FILE=/nonexistent/ipc_access: cannot read the IPC access secret: ", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_path_too_long_for_a_unix_socket_in_ncs_ipc_path_is_refused()
     {
         var environment = new Dictionary<string, string> { ["NCS_IPC_PATH"] = "/tmp/" + new string('x', 120) };

@@ -7,7 +7,7 @@ namespace NsoDev.Simulator.Tests.Processes;
 [Collection(RealProcesses.Name)]
 public sealed class DaemonProcessTests : DaemonProcessTest
 {
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_started_daemon_accepts_connections_on_its_ipc_netconf_and_cli_ports()
     {
         await StartAsync();
@@ -20,7 +20,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         }
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Garbage_on_ipc_costs_only_its_own_connection()
     {
         await StartAsync();
@@ -57,7 +57,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         Assert.Contains("is over the 4096-byte limit", Run.NcsLog, StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Status_prints_started_and_where_the_daemon_listens()
     {
         await StartAsync();
@@ -81,7 +81,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
             status.Stdout);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Ncs_log_lists_the_endpoints_and_says_started()
     {
         await StartAsync();
@@ -98,7 +98,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         Assert.True(await Daemon!.WaitForStdoutAsync("- Started", ExitWait));
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Stop_returns_once_the_daemon_has_stopped_cleanly()
     {
         await StartAsync();
@@ -113,7 +113,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         AssertPortsAreFree();
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Eof_on_stdin_stops_the_daemon_cleanly()
     {
         await StartAsync();
@@ -124,7 +124,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         Assert.Contains("- Stopping (clean shutdown: EOF on stdin)\n", Run.NcsLog, StringComparison.Ordinal);
     }
 
-    [Theory(Timeout = 30000)]
+    [Theory(Timeout = 90_000)]
     [InlineData("TERM", "unclean shutdown (SIGTERM)", 143)]
     [InlineData("INT", "unclean shutdown (SIGINT)", 130)]
     public async Task A_signal_is_an_unclean_shutdown_written_to_ncs_log(string signal, string message, int exitCode)
@@ -137,7 +137,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         Assert.Matches($@"<CRIT> .* - Stopping \({message.Replace("(", @"\(", StringComparison.Ordinal).Replace(")", @"\)", StringComparison.Ordinal)}\)\n$", Run.NcsLog);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Reload_rereads_ncs_conf_and_reopens_every_log()
     {
         await StartAsync();
@@ -154,7 +154,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         Assert.True(File.Exists(Run.LogPath("devel.log")));
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Log_file_names_come_from_ncs_conf_and_netconf_log_is_written_only_when_enabled()
     {
         Run.WriteConf("""
@@ -173,7 +173,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         Assert.False(File.Exists(Run.LogPath("netconf.log")));
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Netconf_log_is_not_written_by_default()
     {
         await StartAsync();
@@ -182,7 +182,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         Assert.False(File.Exists(Run.LogPath("netconf.log")));
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Nolog_writes_no_log_files_but_verbose_still_echoes_ncs_log()
     {
         Daemon = NsoSimProcess.Start([.. Run.DaemonArgs, "--nolog"]);
@@ -193,7 +193,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         Assert.False(Directory.Exists(Path.Combine(Run.Path, "logs")));
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_busy_port_fails_the_start_with_exit_20_naming_the_listener_and_leaves_nothing_bound()
     {
         using var holder = new TcpListener(IPAddress.Loopback, Run.CliPort);
@@ -208,7 +208,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         AssertPortsAreFree();
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_bad_port_in_ncs_conf_fails_the_start_with_exit_21_naming_the_element_and_line()
     {
         File.WriteAllText(Run.ConfPath, SimRunDirectory.NcsConf(Run.IpcPort, Run.NetconfPort, Run.CliPort).Replace($"<port>{Run.CliPort}</port>", "<port>twenty</port>", StringComparison.Ordinal));
@@ -219,7 +219,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         Assert.Equal($"nso-sim: Bad configuration: {Run.ConfPath}:10: /ncs-config/cli/ssh/port: \"twenty\" is not a port number (0..65535)\n", Daemon.Stderr);
     }
 
-    [Theory(Timeout = 30000)]
+    [Theory(Timeout = 90_000)]
     [InlineData("not xml at all", "not well-formed XML")]
     [InlineData("<ncs-config/>", "the root element must be")]
     public async Task A_file_that_is_not_an_ncs_conf_fails_the_start_with_exit_21(string text, string problem)
@@ -232,7 +232,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         Assert.Contains(problem, Daemon.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_missing_ncs_conf_fails_the_start_with_exit_21()
     {
         File.Delete(Run.ConfPath);

@@ -18,7 +18,7 @@ public sealed class InstanceTemplateProcessTests : IDisposable
 
     public void Dispose() => _run.Dispose();
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task The_default_template_with_free_ports_starts_serves_status_and_stops()
     {
         var conf = XDocument.Load(InstanceTemplateTests.DefaultTemplate);

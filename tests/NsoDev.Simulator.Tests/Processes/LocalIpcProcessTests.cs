@@ -28,7 +28,7 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
         _run.Dispose();
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task The_daemon_binds_the_socket_creating_its_directory_and_status_via_ncs_ipc_path_shows_it()
     {
         await StartAsync();
@@ -40,7 +40,7 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
         Assert.Contains($"- Listening on {_run.SocketPath} for ipc (ncs-local-ipc)\n", _run.NcsLog, StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task With_local_ipc_on_tcp_ipc_is_off()
     {
         await StartAsync();
@@ -49,7 +49,7 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
         await Assert.ThrowsAsync<SocketException>(() => client.ConnectAsync(IPAddress.Loopback, _run.IpcPort));
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task The_socket_file_is_removed_on_a_clean_stop()
     {
         await StartAsync();
@@ -61,7 +61,7 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
         Assert.False(File.Exists(_run.SocketPath));
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_stale_socket_left_by_a_killed_daemon_is_removed_and_bound_again()
     {
         await StartAsync();
@@ -73,7 +73,7 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
         Assert.Contains($"Removed the stale IPC socket {_run.SocketPath}: no daemon answered on it", _run.NcsLog, StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_second_daemon_on_the_same_path_exits_20_naming_the_path_and_the_first_keeps_serving()
     {
         await StartAsync();
@@ -89,7 +89,7 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
         Assert.Equal(0, (await NsoSimProcess.RunAsync(["--status"], _run.LocalClientEnvironment)).ExitCode);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_socket_path_over_107_bytes_fails_the_start_with_exit_21()
     {
         var path = "/tmp/" + new string('n', 110);

@@ -9,7 +9,7 @@ namespace NsoDev.Simulator.Tests.Processes;
 [Collection(RealProcesses.Name)]
 public sealed class NcsConfProcessTests : DaemonProcessTest
 {
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_fragment_in_ncs_conf_d_moves_ipc_to_a_unix_socket_as_the_ha_raft_examples_do()
     {
         WriteFragment("ipc.conf", Run.LocalIpc);
@@ -19,7 +19,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
         Assert.Contains($"  ipc: local {Run.SocketPath}\n", status, StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_bad_fragment_fails_the_start_with_exit_21_naming_the_fragment_and_line()
     {
         var fragment = WriteFragment("50-cli.conf", "<cli>\n<ssh><port>x</port></ssh>\n</cli>");
@@ -30,7 +30,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
         Assert.Equal($"nso-sim: Bad configuration: {fragment}:3: /ncs-config/cli/ssh/port: \"x\" is not a port number (0..65535)\n", Daemon.Stderr);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task An_unknown_element_fails_the_start_with_exit_21_naming_it_with_its_line()
     {
         Run.WriteConf("<webui><transport><tcp><prot>8080</prot></tcp></transport></webui>");
@@ -43,7 +43,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
             Daemon.Stderr);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Ncs_local_ipc_is_an_unknown_element_for_nso_6_3()
     {
         Run.WriteConf("<ncs-local-ipc><enabled>false</enabled></ncs-local-ipc>");
@@ -54,7 +54,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
         Assert.Contains("/ncs-config/ncs-local-ipc: unknown element in NSO 6.3 (it came in 6.4)", Daemon.Stderr, StringComparison.Ordinal);
     }
 
-    [Theory(Timeout = 30000)]
+    [Theory(Timeout = 90_000)]
     [InlineData("<snmp-agent><enabled>false</enabled><udp-port>4000</udp-port></snmp-agent>", "/ncs-config/snmp-agent", "6.5")]
     [InlineData("<show-log-directory>./logs</show-log-directory>", "/ncs-config/cli/show-log-directory", "6.2")]
     public async Task An_element_no_nso_6_release_has_fails_the_start_with_exit_21_naming_it_and_the_release(string element, string path, string version)
@@ -69,7 +69,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
         Assert.Contains($": {path}: unknown element in NSO {version}; no NSO release (6.1 to 6.7) has it in ncs.conf", Daemon.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_release_nso_sim_cannot_simulate_is_refused_naming_those_it_can()
     {
         var result = await NsoSimProcess.RunAsync(["--version"], Version("6.8"));
@@ -78,7 +78,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
         Assert.Contains("NSO_SIM_VERSION=\"6.8\": nso-sim simulates NSO 6.1, 6.2, 6.3, 6.4, 6.5, 6.6, 6.7", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Nso_6_7_turns_local_ipc_on_when_ncs_conf_does_not_say()
     {
         // Only the path is given, so the 6.7 default decides; a 6.5 daemon would use TCP.
@@ -89,7 +89,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
         Assert.Contains($"  ipc: local {Run.SocketPath}\n", status, StringComparison.Ordinal);
     }
 
-    [Theory(Timeout = 30000)]
+    [Theory(Timeout = 90_000)]
     [InlineData("6.5")]
     [InlineData("6.6")]
     [InlineData("6.7")]
@@ -103,7 +103,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
         Assert.Contains($"for ipc (NCS_IPC_PATH)", Run.NcsLog, StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Ncs_ipc_path_in_the_daemons_environment_is_ignored_by_6_4()
     {
         var environment = new Dictionary<string, string>(Version("6.4")) { ["NCS_IPC_PATH"] = Run.SocketPath };
@@ -114,7 +114,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
         Assert.False(File.Exists(Run.SocketPath));
     }
 
-    [Fact(Timeout = 30000)]
+    [Fact(Timeout = 90_000)]
     public async Task Ncs_ipc_port_in_the_daemons_environment_picks_tcp_ipc_in_6_7_whatever_ncs_conf_says()
     {
         Run.WriteConf(Run.LocalIpc);

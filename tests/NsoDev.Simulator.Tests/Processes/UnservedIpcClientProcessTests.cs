@@ -15,7 +15,7 @@ public sealed class UnservedIpcClientProcessTests : DaemonProcessTest
 
     public override Task InitializeAsync() => StartAsync();
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_maapi_client_that_sends_a_request_is_closed_with_a_warning_naming_the_netconf_and_cli_ports()
     {
         await using var client = await ConnectAsync();
@@ -33,7 +33,7 @@ public sealed class UnservedIpcClientProcessTests : DaemonProcessTest
             StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 90_000)]
     public async Task Ncs_cli_is_told_to_go_on_then_closed_with_a_warning_naming_the_cli_ssh_port()
     {
         await using var client = await ConnectAsync();
@@ -45,7 +45,7 @@ public sealed class UnservedIpcClientProcessTests : DaemonProcessTest
         Assert.EndsWith($"Use the CLI over SSH on port {Run.CliPort}", await NcsLogLineAsync("ncs_cli (id 4) from 127.0.0.1:"), StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = 90_000)]
     public async Task A_client_that_closes_right_after_the_hello_leaves_no_warning_in_ncs_log_only_a_devel_log_line()
     {
         await using (var client = await ConnectAsync())
