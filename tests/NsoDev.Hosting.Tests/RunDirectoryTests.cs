@@ -26,6 +26,8 @@ public sealed class RunDirectoryTests : IDisposable
         Assert.Equal("4569", state.Environment["NCS_IPC_PORT"]);
         Assert.Null(state.Environment["NCS_IPC_PATH"]);
 
+        Assert.DoesNotContain("PlannedPorts", File.ReadAllText(run.StateFile), StringComparison.Ordinal);
+
         File.WriteAllText(run.StateFile, "{ \"Ports\": { \"ipc\": ");
         Assert.Null(run.ReadState());
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using NsoDev.Hosting.Plan;
 using NsoDev.Ipc;
 
@@ -169,6 +170,8 @@ internal sealed record RunState(
     string? Executable,
     IReadOnlyDictionary<string, string?> Environment)
 {
+    /// <summary>The ports by kind; names it does not know and values outside 1-65535 are left out.</summary>
+    [JsonIgnore]
     public IReadOnlyDictionary<NsoPortKind, int> PlannedPorts =>
         Ports.Select(p => (Kind: NsoPortKinds.FromEndpointName(p.Key), p.Value))
             .Where(p => p.Kind is not null && p.Value is >= 1 and <= 65535)
