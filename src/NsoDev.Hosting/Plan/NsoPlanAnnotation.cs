@@ -29,16 +29,9 @@ internal static class NsoResourceAnnotations
     public static NsoInstancePlan RequirePlan(this NsoResource resource) =>
         resource.PlanOrNull() ?? throw new InvalidOperationException($"NSO instance '{resource.Name}' has no plan yet; it is made when the app host starts.");
 
+    /// <summary>AddNso adds both annotations; a resource without them was not made by AddNso.</summary>
     private static T Single<T>(NsoResource resource)
-        where T : class, IResourceAnnotation
-    {
-        if (resource.Annotations.OfType<T>().FirstOrDefault() is { } existing)
-        {
-            return existing;
-        }
-
-        var created = Activator.CreateInstance<T>();
-        resource.Annotations.Add(created);
-        return created;
-    }
+        where T : class, IResourceAnnotation =>
+        resource.Annotations.OfType<T>().SingleOrDefault()
+            ?? throw new InvalidOperationException($"'{resource.Name}' has no {typeof(T).Name}; declare NSO instances with AddNso.");
 }

@@ -17,9 +17,6 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, ID
 {
     public const string ResourceType = "NSO";
 
-    /// <summary>The property that holds why an instance failed to start.</summary>
-    public const string FailureProperty = NsoResourceProperties.Failure;
-
     public Task BeforeStartAsync(NsoResource resource, CancellationToken cancellationToken) =>
         eventing.PublishAsync(new BeforeResourceStartedEvent(resource, services), cancellationToken);
 
@@ -85,7 +82,7 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, ID
         {
             State = new ResourceStateSnapshot(KnownResourceStates.FailedToStart, KnownResourceStateStyles.Error),
             StopTimeStamp = timeProvider.GetUtcNow().UtcDateTime,
-            Properties = Merge(s.Properties, [new(FailureProperty, reason) { DisplayName = "Failure" }]),
+            Properties = Merge(s.Properties, [new(NsoResourceProperties.Failure, reason) { DisplayName = "Failure" }]),
             Urls = Urls(resource, active: false),
         });
 

@@ -1,7 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Plan;
-using NsoDev.Hosting.Serve;
 
 namespace NsoDev.Hosting.Tests.Orchestration;
 
@@ -21,7 +20,7 @@ public sealed class EngineTests
         await h.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard);
         var failed = await h.States.WaitForStateAsync("nso-1", KnownResourceStates.FailedToStart);
 
-        var reason = InstanceStartTests.Property(failed, NsoDashboard.FailureProperty);
+        var reason = InstanceStartTests.Property(failed, NsoResourceProperties.Failure);
         Assert.StartsWith($"'{h.NcsExecutable}' (from WithNsoInstallation(\"{h.NcsDir}\")) is not NSO: `ncs --version` printed 'ConfD Basic 8.0.4' with exit code 0", reason, StringComparison.Ordinal);
         var version = await h.Processes.WaitForRunAsync("--version");
         Assert.Equal(h.NcsExecutable, version.FileName);

@@ -123,7 +123,7 @@ public sealed class InstanceStartTests
         var failed = await h.States.WaitForStateAsync("nso-1", KnownResourceStates.FailedToStart);
 
         Assert.Equal([KnownResourceStates.Starting, KnownResourceStates.FailedToStart], h.States.StatesOf("nso-1"));
-        var reason = Property(failed, NsoDashboard.FailureProperty);
+        var reason = Property(failed, NsoResourceProperties.Failure);
         Assert.Contains("The daemon exited during startup with exit code 20 (failed to bind a socket: a port is in use", reason, StringComparison.Ordinal);
         Assert.Contains("Its last error: <ERR> 26-Nov-2026::06:18:28.123 host ncs[42]: - Cannot bind to 127.0.0.1:24570", reason, StringComparison.Ordinal);
         Assert.False(runner.IsRunning);

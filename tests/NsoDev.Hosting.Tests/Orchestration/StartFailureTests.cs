@@ -1,6 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
 using NsoDev.Hosting.Launch;
-using NsoDev.Hosting.Serve;
 
 namespace NsoDev.Hosting.Tests.Orchestration;
 
@@ -25,7 +24,7 @@ public sealed class StartFailureTests
         await h.Fleet.StartInstanceAsync(nso).WaitAsync(OrchestrationHarness.HangGuard);
         var failed = await h.States.WaitForStateAsync("nso-1", KnownResourceStates.FailedToStart);
 
-        Assert.Contains("the platform cannot start this daemon", InstanceStartTests.Property(failed, NsoDashboard.FailureProperty), StringComparison.Ordinal);
+        Assert.Contains("the platform cannot start this daemon", InstanceStartTests.Property(failed, NsoResourceProperties.Failure), StringComparison.Ordinal);
         Assert.Empty(h.Processes.Daemons.Items);
     }
 
