@@ -71,6 +71,9 @@ internal sealed record NsoInstanceOptions(string Name)
 
     public bool DataPersistence { get; init; } = true;
 
+    /// <summary><c>session</c> (the default: stopped with the AppHost) or <c>persistent</c> (left running, adopted by the next run).</summary>
+    public string Lifetime { get; init; } = "session";
+
     public static NsoInstanceOptions Read(string name, IConfigurationSection section)
     {
         var options = new NsoInstanceOptions(name)
@@ -88,10 +91,16 @@ internal sealed record NsoInstanceOptions(string Name)
             Engine = section["Engine"]?.ToLowerInvariant() ?? "auto",
             SimulatedRelease = section["SimulatedRelease"],
             DataPersistence = Flag(section, "DataPersistence", true),
+            Lifetime = section["Lifetime"]?.ToLowerInvariant() ?? "session",
         };
         if (options.Ipc is not ("tcp" or "unix"))
         {
             throw new InvalidOperationException($"Nso:Instances:{name}:Ipc is '{options.Ipc}', but it must be 'tcp' or 'unix'.");
+        }
+
+        if (options.Lifetime is not ("session" or "persistent"))
+        {
+            throw new InvalidOperationException($"Nso:Instances:{name}:Lifetime is '{options.Lifetime}', but it must be 'session' or 'persistent'.");
         }
 
         if (options.Engine is not ("auto" or "simulator"))

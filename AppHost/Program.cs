@@ -30,6 +30,11 @@ foreach (var options in topology.Instances)
     }
 
     nso.WithNetconf(options.NetconfPort).WithCli(options.CliPort).WithDataPersistence(options.DataPersistence);
+    if (options.Lifetime == "persistent")
+    {
+        nso.WithLifetime(Lifetime.Persistent);
+    }
+
     if (options.WebUi)
     {
         nso.WithWebUi(options.WebUiPort);

@@ -264,6 +264,29 @@ public static class NsoBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Chooses what happens to the daemon when the app host stops. <see cref="Lifetime.Session"/> (the
+    /// default) stops it with <c>ncs --stop</c>. <see cref="Lifetime.Persistent"/> leaves it running,
+    /// and the next app host adopts it instead of starting a new one, so a restart of the app host does
+    /// not cost NSO's start-up. That holds only while the daemon runs with what the new app host would write:
+    /// the same ncs.conf, engine, environment, packages and secret. When any of these changed, the old daemon is
+    /// stopped and a new one started. The dashboard's Stop command stops a persistent instance for real.
+    /// </summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="lifetime">Session or Persistent.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithLifetime(this IResourceBuilder<NsoResource> builder, Lifetime lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!Enum.IsDefined(lifetime))
+        {
+            throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, $"Lifetime {lifetime} of NSO instance '{builder.Resource.Name}' is not Session or Persistent.");
+        }
+
+        builder.Resource.Declaration().Lifetime = lifetime;
+        return builder;
+    }
+
     /// <summary>Keeps this instance's runtime directory (CDB, logs, state) at <paramref name="path"/>.</summary>
     /// <param name="builder">The NSO resource builder.</param>
     /// <param name="path">The runtime directory.</param>

@@ -31,6 +31,9 @@ public static class NsoResourceProperties
     /// <summary>The generated ncs.conf.</summary>
     public const string NcsConf = "nso.ncs-conf";
 
+    /// <summary><c>Session</c> (stopped with the app host) or <c>Persistent</c> (left running and adopted by the next one).</summary>
+    public const string Lifetime = "nso.lifetime";
+
     /// <summary>The daemon's pid while it runs.</summary>
     public const string Pid = "nso.pid";
 

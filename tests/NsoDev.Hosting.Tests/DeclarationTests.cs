@@ -13,6 +13,23 @@ public class DeclarationTests
     private static IDistributedApplicationBuilder Builder() => DistributedApplication.CreateBuilder([]);
 
     [Fact]
+    public void A_persistent_lifetime_with_data_wiped_at_every_start_is_refused_before_start_in_either_order()
+    {
+        var builder = Builder();
+        var lifetimeFirst = builder.AddNso("nso-1").WithLifetime(Lifetime.Persistent).WithDataPersistence(false);
+        var wipeFirst = builder.AddNso("nso-2").WithDataPersistence(false).WithLifetime(Lifetime.Persistent);
+
+        foreach (var nso in new[] { lifetimeFirst, wipeFirst })
+        {
+            var error = Assert.Throws<NsoDeclarationException>(() => DeclarationRules.CheckComplete(nso.Resource));
+            Assert.Contains($"NSO instance '{nso.Resource.Name}' has a persistent lifetime", error.Message, StringComparison.Ordinal);
+            Assert.Contains("Remove one of the two", error.Message, StringComparison.Ordinal);
+        }
+
+        DeclarationRules.CheckComplete(builder.AddNso("nso-3").WithLifetime(Lifetime.Persistent).Resource);
+    }
+
+    [Fact]
     public void A_non_loopback_tcp_address_without_the_access_check_is_refused_before_start()
     {
         var nso = Builder().AddNso("nso-1").WithTcpIpc(address: "0.0.0.0");

@@ -53,14 +53,33 @@ internal sealed class FakeProcessRunner : IProcessRunner
         return Daemon;
     }
 
+    public IDaemonProcess StartDetachedDaemon(ProcessSpec spec, DaemonOutputFiles output, Action<OutputLine> onOutput) => StartDaemon(spec, onOutput);
+
+    /// <summary>The pids <see cref="AdoptDaemon"/> finds running; any other is refused, as for a process that is gone.</summary>
+    public HashSet<int> RunningPids { get; } = [];
+
+    public IDaemonProcess AdoptDaemon(int pid, DaemonOutputFiles output, Action<OutputLine> onOutput)
+    {
+        if (!RunningPids.Contains(pid))
+        {
+            throw new ArgumentException($"Process with an Id of {pid} is not running.", nameof(pid));
+        }
+
+        Daemon = new FakeDaemon(pid);
+        return Daemon;
+    }
+
     public int CountOf(string firstArgument) => Calls.Count(c => c.Arguments.Count > 0 && c.Arguments[0] == firstArgument);
 }
 
-internal sealed class FakeDaemon : IDaemonProcess
+internal sealed class FakeDaemon(int processId = 4242) : IDaemonProcess
 {
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public int ProcessId => 4242;
+    public int ProcessId => processId;
+
+    /// <summary>Left running for the next app host: no longer watched, not killed.</summary>
+    public bool Released { get; private set; }
 
     public Task<int> Exited => _exited.Task;
 
@@ -80,6 +99,12 @@ internal sealed class FakeDaemon : IDaemonProcess
     {
         Killed = true;
         Exit(137);
+    }
+
+    public ValueTask ReleaseAsync()
+    {
+        Released = true;
+        return ValueTask.CompletedTask;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -30,6 +30,20 @@ public class PortPlannerTests
     }
 
     [Fact]
+    public void Ports_bound_by_an_instances_own_left_running_daemon_count_as_free_for_it_alone()
+    {
+        // nso-1's persistent daemon still binds 23000-23002; nso-2 asks for 23001 explicitly.
+        var probe = new FakePortProbe(23000, 23001, 23002);
+        var own = new HashSet<int> { 23000, 23001, 23002 };
+        var plan = new PortPlanner(probe).Plan([new InstancePortRequest("nso-1", Request("nso-1").Ports, Ports(23000, 23001, 23002), own)]);
+
+        Assert.Equal(Ports(23000, 23001, 23002), plan[0].Ports);
+        var error = Assert.Throws<PortPlanningException>(() => new PortPlanner(probe).Plan(
+            [new InstancePortRequest("nso-1", Request("nso-1").Ports, Ports(23000, 23001, 23002), own), Request("nso-2", netconf: 23001)]));
+        Assert.Contains("Port 23001 for 'nso-2' netconf is in use by another process", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_previous_port_is_kept_before_another_instance_makes_its_first_choice()
     {
         // nso-2 had the stock NETCONF port last time (nso-1 was declared later); it keeps it, and nso-1 moves on.

@@ -59,6 +59,11 @@ internal static class DeclarationRules
             throw new NsoDeclarationException($"NSO instance '{resource.Name}' would serve IPC on {tcp.Address}, which opens it to unauthenticated clients on other hosts. Add WithIpcAccessCheck() to it, or keep IPC on 127.0.0.1.");
         }
 
+        if (declaration.Lifetime == Lifetime.Persistent && !declaration.DataPersistence)
+        {
+            throw new NsoDeclarationException($"NSO instance '{resource.Name}' has a persistent lifetime, which keeps its daemon and CDB across app host runs, and WithDataPersistence(false), which wipes CDB before every start. Remove one of the two.");
+        }
+
         // NSO-NOTES §1: ncs-local-ipc came in 6.4; a real engine's version is checked once it is known.
         if (declaration.Ipc is IpcDeclaration.UnixSocket && declaration.Engine is EngineChoice.Simulator { Release: { } release } && release < NsoRelease.LocalIpcIntroduced)
         {

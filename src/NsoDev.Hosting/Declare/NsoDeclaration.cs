@@ -44,6 +44,9 @@ internal sealed class NsoDeclaration : IResourceAnnotation
     /// <summary>False wipes CDB, state and logs before every start, like <c>ncs-setup --reset</c>.</summary>
     public bool DataPersistence { get; set; } = true;
 
+    /// <summary>Session: stopped with the app host. Persistent: left running, and adopted by the next app host.</summary>
+    public Lifetime Lifetime { get; set; } = Lifetime.Session;
+
     /// <summary>The address the northbound interfaces (NETCONF, CLI, web UI) listen on.</summary>
     public string NorthboundAddress { get; set; } = LoopbackAddress;
 

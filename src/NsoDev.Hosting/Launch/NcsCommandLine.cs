@@ -12,9 +12,12 @@ internal sealed class NcsCommandLine(string executable, IReadOnlyDictionary<stri
 
     public ProcessSpec Version() => new(Executable, ["--version"]) { Environment = With(new Dictionary<string, string?>()) };
 
-    /// <summary>The daemon in the foreground; it stops on EOF, so it never outlives its app host.</summary>
-    public ProcessSpec Daemon(string runDirectory, string ncsConf, IReadOnlyDictionary<string, string?> environment) =>
-        new(Executable, ["--cd", runDirectory, "-c", ncsConf, "--foreground", "-v", "--stop-on-eof"])
+    /// <summary>
+    /// The daemon in the foreground, so its pid is the one started. It stops on EOF, so it never outlives
+    /// its app host; <paramref name="outliveAppHost"/> (a persistent instance) leaves that out.
+    /// </summary>
+    public ProcessSpec Daemon(string runDirectory, string ncsConf, IReadOnlyDictionary<string, string?> environment, bool outliveAppHost = false) =>
+        new(Executable, ["--cd", runDirectory, "-c", ncsConf, "--foreground", "-v", .. outliveAppHost ? Array.Empty<string>() : ["--stop-on-eof"]])
         {
             Environment = With(environment),
             WorkingDirectory = runDirectory,

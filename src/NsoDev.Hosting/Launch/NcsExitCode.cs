@@ -5,8 +5,12 @@ namespace NsoDev.Hosting.Launch;
 /// <summary>What NSO's exit codes (<see cref="NcsExitCodes"/>) mean, in words a developer can act on.</summary>
 internal static class NcsExitCode
 {
+    /// <summary>The exit of a daemon an earlier app host started: not this process's child, so its code cannot be read.</summary>
+    public const int Unknown = -1;
+
     public static string Describe(int code) => code switch
     {
+        Unknown => "an exit code NsoDev cannot read (the daemon was started by an earlier app host); see logs/ncs.log",
         0 => "exit code 0 (stopped)",
         1 or 19 => $"exit code {code} (internal error; see logs/ncs.log)",
         2 => "exit code 2 (no connection to the daemon within the try time)",

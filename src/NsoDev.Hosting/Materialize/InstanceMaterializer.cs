@@ -9,19 +9,7 @@ internal static class InstanceMaterializer
 {
     public static async Task MaterializeAsync(NsoInstancePlan plan, NcsEngine engine, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(engine);
-
-        var template = NcsConfWriter.LoadTemplate(plan.Template.PathFor(engine.Version));
-        var conf = NcsConfWriter.Apply(template, new NcsConfSettings
-        {
-            Version = engine.Version,
-            Ipc = plan.Ipc,
-            AccessFile = plan.AccessFile,
-            Netconf = Listener(plan, NsoPortKind.Netconf),
-            Cli = Listener(plan, NsoPortKind.Cli),
-            WebUi = Listener(plan, NsoPortKind.WebUi),
-        });
+        var conf = RenderNcsConf(plan, engine);
 
         var run = plan.RunDirectory;
         run.Create();
@@ -33,9 +21,7 @@ internal static class InstanceMaterializer
         run.LinkPackages(plan.Packages);
         if (plan.AccessFile is not null)
         {
-            var secret = plan.AccessSecret is { } parameter
-                ? await parameter.GetValueAsync(cancellationToken) ?? string.Empty
-                : IpcSecretFile.Generate();
+            var secret = await SecretAsync(plan, cancellationToken) ?? IpcSecretFile.Generate();
             IpcSecretFile.Validate(secret, plan.AccessSecret is { } p ? $"parameter '{p.Name}'" : "the generator");
             IpcSecretFile.Write(plan.AccessFile, secret);
         }
@@ -45,10 +31,62 @@ internal static class InstanceMaterializer
             UserRuntimeDirectory.CreatePrivate(Path.GetDirectoryName(unix.Path)!);
         }
 
-        NcsConfWriter.Save(conf, run.NcsConf);
+        NcsConfWriter.Write(conf, run.NcsConf);
         var environment = DaemonEnvironment(plan, engine);
         run.WriteState(RunState.From(plan.Ports.Ports, pid: null, engine.Executable, environment));
         run.WriteEnvScript(plan.Name, environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!));
+    }
+
+    /// <summary>
+    /// What a daemon left running by an earlier app host would run with differently, were it started
+    /// from this plan now: engine, environment, ncs.conf, packages, secret. Empty means it can be adopted.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ChangesSinceAsync(NsoInstancePlan plan, NcsEngine engine, RunState earlier, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(earlier);
+        var changes = new List<string>();
+        if (earlier.Executable != engine.Executable)
+        {
+            changes.Add($"the engine is now {engine.Executable}, not {earlier.Executable}");
+        }
+
+        var environment = DaemonEnvironment(plan, engine);
+        var changed = environment.Keys.Union(earlier.Environment.Keys)
+            .Where(name => environment.GetValueOrDefault(name) != earlier.Environment.GetValueOrDefault(name))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (changed.Count > 0)
+        {
+            changes.Add($"its environment differs in {string.Join(", ", changed)}");
+        }
+
+        var run = plan.RunDirectory;
+        if (!File.Exists(run.NcsConf) || File.ReadAllText(run.NcsConf) != RenderNcsConf(plan, engine))
+        {
+            changes.Add("ncs.conf would be written differently (ports, listeners, IPC or template changed)");
+        }
+
+        if (plan.Packages.FirstOrDefault(p => new DirectoryInfo(run.Combine(Path.Combine("packages", Path.GetFileName(Path.TrimEndingDirectorySeparator(p))))).LinkTarget != p) is { } package)
+        {
+            changes.Add($"package {package} is not linked yet");
+        }
+
+        if (plan.AccessFile is { } accessFile)
+        {
+            // A generated secret stays; one from a parameter must still be the file's.
+            if (!File.Exists(accessFile))
+            {
+                changes.Add("its IPC secret file is missing");
+            }
+            else if (await SecretAsync(plan, cancellationToken) is { } secret && secret != File.ReadAllText(accessFile))
+            {
+                changes.Add($"the IPC secret parameter '{plan.AccessSecret!.Name}' has another value");
+            }
+        }
+
+        return changes;
     }
 
     /// <summary>The daemon's environment: the IPC variables (honoured at start by 6.5 and later), sname, NCS_DIR, and the engine's own (nso-sim's release), so env.sh reaches the same daemon.</summary>
@@ -68,6 +106,27 @@ internal static class InstanceMaterializer
         environment["NCS_DIR"] = engine.InstallationDirectory;
         return environment;
     }
+
+    /// <summary>The ncs.conf text the plan gives for this engine's band.</summary>
+    private static string RenderNcsConf(NsoInstancePlan plan, NcsEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(engine);
+        var template = NcsConfWriter.LoadTemplate(plan.Template.PathFor(engine.Version));
+        return NcsConfWriter.ToText(NcsConfWriter.Apply(template, new NcsConfSettings
+        {
+            Version = engine.Version,
+            Ipc = plan.Ipc,
+            AccessFile = plan.AccessFile,
+            Netconf = Listener(plan, NsoPortKind.Netconf),
+            Cli = Listener(plan, NsoPortKind.Cli),
+            WebUi = Listener(plan, NsoPortKind.WebUi),
+        }));
+    }
+
+    /// <summary>The secret from the plan's parameter; null when it is generated.</summary>
+    private static async Task<string?> SecretAsync(NsoInstancePlan plan, CancellationToken cancellationToken) =>
+        plan.AccessSecret is { } parameter ? await parameter.GetValueAsync(cancellationToken) ?? string.Empty : null;
 
     private static ListenerSettings Listener(NsoInstancePlan plan, NsoPortKind kind) =>
         plan.PortOf(kind) is int port

@@ -87,13 +87,25 @@ internal static class NcsConfWriter
         return document;
     }
 
-    public static void Save(XDocument document, string path)
+    public static void Save(XDocument document, string path) => Write(ToText(document), path);
+
+    /// <summary>Writes ncs.conf text as <see cref="ToText"/> made it.</summary>
+    public static void Write(string text, string path) =>
+        // No byte-order mark: ncs-setup's files have none, and a strict XML reader (libyang) refuses one.
+        File.WriteAllText(path, text, new UTF8Encoding(false));
+
+    /// <summary>The text <see cref="Save"/> writes, to compare with the ncs.conf a running daemon read.</summary>
+    public static string ToText(XDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        // No byte-order mark: ncs-setup's files have none, and a strict XML reader (libyang) refuses one.
-        var settings = new XmlWriterSettings { OmitXmlDeclaration = true, Indent = false, NewLineHandling = NewLineHandling.None, Encoding = new UTF8Encoding(false) };
-        using var writer = XmlWriter.Create(path, settings);
-        document.Save(writer);
+        var settings = new XmlWriterSettings { OmitXmlDeclaration = true, Indent = false, NewLineHandling = NewLineHandling.None };
+        var text = new StringBuilder();
+        using (var writer = XmlWriter.Create(text, settings))
+        {
+            document.Save(writer);
+        }
+
+        return text.ToString();
     }
 
     /// <summary>

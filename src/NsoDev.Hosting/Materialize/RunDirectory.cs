@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Plan;
 using NsoDev.Ipc;
 
@@ -27,6 +28,9 @@ internal sealed class RunDirectory(string path)
     /// daemon's pid and program, and the environment that reaches it (to stop one left behind).
     /// </summary>
     public string StateFile => Combine("nsodev.json");
+
+    /// <summary>Where a detached daemon (persistent lifetime) writes what it prints, having no app host's pipe to write to.</summary>
+    public DaemonOutputFiles DaemonOutput => new(Combine(System.IO.Path.Combine("logs", "nsodev-daemon.out")), Combine(System.IO.Path.Combine("logs", "nsodev-daemon.err")));
 
     public string CdbDirectory => Combine("ncs-cdb");
 

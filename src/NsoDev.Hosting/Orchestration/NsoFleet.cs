@@ -44,13 +44,11 @@ internal sealed class NsoFleet(
 
         if (!runner.StartsDaemonsInOwnSession)
         {
-            logger.LogWarning("util-linux setsid is not installed, so NSO's daemons run in this terminal's session: Ctrl-C will reach them as SIGINT, which NSO must not get (it would leave CDB files unclosed). Install util-linux (setsid), or stop the app host with `kill -TERM` instead of Ctrl-C.");
+            logger.LogWarning("util-linux setsid is not installed, so NSO's daemons run in this terminal's session: Ctrl-C will reach them as SIGINT, which NSO must not get (it would leave CDB files unclosed). Install util-linux (setsid), or stop the app host with `kill -TERM` instead of Ctrl-C. A persistent instance does not outlive a Ctrl-C there either.");
         }
 
-        var orphans = new OrphanedDaemon(runner, logger);
-        await Task.WhenAll(resources.Select(r => orphans.StopIfRunningAsync(NsoPlanner.RunDirectoryOf(r, runRoot), cancellationToken)));
-
-        var (plans, lease) = planner.Plan(resources, runRoot, defaultTemplate);
+        var leftRunning = await StopOrKeepLeftRunningAsync(resources, runRoot, cancellationToken);
+        var (plans, lease) = planner.Plan(resources, runRoot, defaultTemplate, leftRunning);
         _lease = lease;
         foreach (var (resource, plan) in resources.Zip(plans))
         {
@@ -115,7 +113,7 @@ internal sealed class NsoFleet(
         return Task.CompletedTask;
     }
 
-    /// <summary>Stops every instance with <c>ncs --stop</c>, in parallel, then frees the leased ports.</summary>
+    /// <summary>Stops every instance with <c>ncs --stop</c>, in parallel, except persistent ones, which are left running; then frees the leased ports.</summary>
     public Task StopAsync(CancellationToken cancellationToken) => StopAll();
 
     public void Dispose()
@@ -127,6 +125,28 @@ internal sealed class NsoFleet(
 
         _lease?.Dispose();
         _stopping.Dispose();
+    }
+
+    /// <summary>
+    /// Daemons earlier app hosts left running: a session instance's is stopped (its app host was killed),
+    /// a persistent instance's is kept, by instance name, to be adopted at its start.
+    /// </summary>
+    private async Task<Dictionary<string, LeftRunningDaemon>> StopOrKeepLeftRunningAsync(IReadOnlyList<NsoResource> resources, string runRoot, CancellationToken cancellationToken)
+    {
+        var found = resources
+            .Select(r => (Resource: r, RunDirectory: NsoPlanner.RunDirectoryOf(r, runRoot)))
+            .Select(x => (x.Resource, x.RunDirectory, Daemon: OrphanedDaemon.Find(x.RunDirectory)))
+            .Where(x => x.Daemon is not null)
+            .ToList();
+        var kept = found.Where(x => x.Resource.Declaration().Lifetime == Lifetime.Persistent).ToDictionary(x => x.Resource.Name, x => x.Daemon!);
+        foreach (var (name, daemon) in kept)
+        {
+            logger.LogInformation("Found daemon {Pid} of persistent NSO instance {Name} still running; it is adopted if it runs with this app host's plan", daemon.Pid, name);
+        }
+
+        var orphans = new OrphanedDaemon(runner, logger);
+        await Task.WhenAll(found.Where(x => !kept.ContainsKey(x.Resource.Name)).Select(x => orphans.StopAsync(x.RunDirectory, x.Daemon!, "from an earlier app host", cancellationToken)));
+        return kept;
     }
 
     private async Task LocateEngineAsync(NsoResource resource)
@@ -155,7 +175,7 @@ internal sealed class NsoFleet(
     private async Task StopAllCoreAsync()
     {
         await _stopping.CancelAsync();
-        await Task.WhenAll(_runners.Values.Select(r => r.StopAsync(CancellationToken.None)));
+        await Task.WhenAll(_runners.Values.Select(r => r.ShutdownAsync(CancellationToken.None)));
         _lease?.Dispose();
         _lease = null;
     }

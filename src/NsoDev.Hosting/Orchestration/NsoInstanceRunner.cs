@@ -26,6 +26,8 @@ internal sealed class NsoInstanceRunner(
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CrashRestartPolicy _restarts = new(timeProvider);
+    private readonly CancellationTokenSource _shutdown = new();
+    private LeftRunningDaemon? _leftRunning = plan.LeftRunning;
     private IDaemonProcess? _daemon;
     private bool _stopRequested;
     private volatile string? _lastError;
@@ -37,6 +39,28 @@ internal sealed class NsoInstanceRunner(
     public Task StartAsync(CancellationToken cancellationToken) => UnderGateAsync(() => StartCoreAsync(cancellationToken), cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => UnderGateAsync(() => StopCoreAsync(cancellationToken), cancellationToken);
+
+    /// <summary>The app host stops: a session instance is stopped, a persistent one is left running for the next app host.</summary>
+    public Task ShutdownAsync(CancellationToken cancellationToken) => UnderGateAsync(
+        async () =>
+        {
+            await _shutdown.CancelAsync();
+            if (plan.Lifetime == Lifetime.Persistent && _daemon is { Exited.IsCompleted: false } daemon)
+            {
+                _stopRequested = true;
+                await daemon.ReleaseAsync();
+                _daemon = null;
+                logger.LogInformation(
+                    "Left NSO instance {Name} running (pid {Pid}): it has a persistent lifetime, so the next app host adopts it. To stop it now: `. {EnvScript} && ncs --stop`",
+                    resource.Name,
+                    daemon.ProcessId,
+                    plan.RunDirectory.EnvScript);
+                return;
+            }
+
+            await StopCoreAsync(cancellationToken);
+        },
+        cancellationToken);
 
     public Task RestartAsync(CancellationToken cancellationToken) => UnderGateAsync(
         async () =>
@@ -61,7 +85,11 @@ internal sealed class NsoInstanceRunner(
     public async Task<ProcessResult> ReloadAsync(CancellationToken cancellationToken) =>
         await runner.RunAsync(Ncs.Reload(plan.ControlEnvironment), cancellationToken);
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        _gate.Dispose();
+        _shutdown.Dispose();
+    }
 
     private async Task UnderGateAsync(Func<Task> operation, CancellationToken cancellationToken)
     {
@@ -88,11 +116,7 @@ internal sealed class NsoInstanceRunner(
         await dashboard.StartingAsync(resource, engine);
         try
         {
-            await InstanceMaterializer.MaterializeAsync(plan, engine, cancellationToken);
-            logger.LogInformation("Starting {Engine} in {RunDirectory}: IPC {Ipc}, sname {Sname}", engine.DisplayName, plan.RunDirectory.Path, plan.Ipc, plan.Sname);
-
-            var environment = InstanceMaterializer.DaemonEnvironment(plan, engine);
-            var daemon = runner.StartDaemon(Ncs.Daemon(plan.RunDirectory.Path, plan.RunDirectory.NcsConf, environment), ForwardOutput);
+            var daemon = await AdoptLeftRunningAsync(cancellationToken) ?? await LaunchAsync(cancellationToken);
             _daemon = daemon;
             plan.RunDirectory.RecordPid(daemon.ProcessId);
 
@@ -113,6 +137,53 @@ internal sealed class NsoInstanceRunner(
         {
             await FailAsync(ex.Message);
             return false;
+        }
+    }
+
+    private async Task<IDaemonProcess> LaunchAsync(CancellationToken cancellationToken)
+    {
+        await InstanceMaterializer.MaterializeAsync(plan, engine, cancellationToken);
+        logger.LogInformation("Starting {Engine} in {RunDirectory}: IPC {Ipc}, sname {Sname}", engine.DisplayName, plan.RunDirectory.Path, plan.Ipc, plan.Sname);
+
+        var environment = InstanceMaterializer.DaemonEnvironment(plan, engine);
+        if (plan.Lifetime == Lifetime.Persistent)
+        {
+            // No pipe to this app host, which it would outlive; its output is followed from files.
+            var detached = Ncs.Daemon(plan.RunDirectory.Path, plan.RunDirectory.NcsConf, environment, outliveAppHost: true);
+            return runner.StartDetachedDaemon(detached, plan.RunDirectory.DaemonOutput, ForwardOutput);
+        }
+
+        return runner.StartDaemon(Ncs.Daemon(plan.RunDirectory.Path, plan.RunDirectory.NcsConf, environment), ForwardOutput);
+    }
+
+    /// <summary>
+    /// At a persistent instance's first start: the daemon an earlier app host left running, when it runs
+    /// with what this plan would write. One that does not is stopped, and null returned, so a new one starts.
+    /// </summary>
+    private async Task<IDaemonProcess?> AdoptLeftRunningAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _leftRunning, null) is not { } earlier)
+        {
+            return null;
+        }
+
+        var changes = await InstanceMaterializer.ChangesSinceAsync(plan, engine, earlier.State, cancellationToken);
+        if (changes.Count > 0)
+        {
+            await new OrphanedDaemon(runner, logger).StopAsync(plan.RunDirectory, earlier, $"with another configuration ({string.Join("; ", changes)}), so a new one starts", cancellationToken);
+            return null;
+        }
+
+        try
+        {
+            var daemon = runner.AdoptDaemon(earlier.Pid, plan.RunDirectory.DaemonOutput, ForwardOutput);
+            logger.LogInformation("Adopted NSO instance {Name}: daemon {Pid}, left running by an earlier app host, runs with this plan (persistent lifetime)", resource.Name, earlier.Pid);
+            return daemon;
+        }
+        catch (ArgumentException)
+        {
+            logger.LogInformation("Daemon {Pid} of {Name} exited before it could be adopted; starting a new one", earlier.Pid, resource.Name);
+            return null;
         }
     }
 
@@ -164,7 +235,17 @@ internal sealed class NsoInstanceRunner(
     /// <summary>An exit nobody asked for: shown on the dashboard, then restarted with backoff, up to a cap.</summary>
     private async Task WatchForExitAsync(IDaemonProcess daemon)
     {
-        var exitCode = await daemon.Exited;
+        int exitCode;
+        try
+        {
+            // A persistent daemon left running at shutdown ends after this runner is gone.
+            exitCode = await daemon.Exited.WaitAsync(_shutdown.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         await _gate.WaitAsync();
         try
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Materialize;
+using NsoDev.Hosting.Stop;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Plan;
@@ -42,6 +43,12 @@ internal sealed record NsoInstancePlan
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Session: stopped with the app host; Persistent: left running for the next one to adopt.</summary>
+    public Lifetime Lifetime { get; init; } = Lifetime.Session;
+
+    /// <summary>The daemon a persistent instance's earlier app host left running, to adopt at the first start; null otherwise.</summary>
+    public LeftRunningDaemon? LeftRunning { get; init; }
 
     /// <summary>The Erlang node name; each instance gets its own, as NSO's multi-node examples do (NSO-NOTES §2).</summary>
     public string Sname => "ncs_" + new string(Name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());

@@ -1,6 +1,7 @@
 using Aspire.Hosting.ApplicationModel;
 using NsoDev.Hosting.Declare;
 using NsoDev.Hosting.Materialize;
+using NsoDev.Hosting.Stop;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Plan;
@@ -21,19 +22,23 @@ internal sealed class NsoPlanner(IPortProbe probe, PortLeases leases)
     public static RunDirectory RunDirectoryOf(NsoResource resource, string runRoot) =>
         new(resource.Declaration().RunDirectory ?? Path.Combine(runRoot, resource.Name));
 
-    /// <summary>Plans every instance; the lease holds the ports until it is disposed.</summary>
+    /// <summary>
+    /// Plans every instance; the lease holds the ports until it is disposed. A daemon in
+    /// <paramref name="leftRunning"/> (by instance name) may be adopted, so its ports count as free for its instance.
+    /// </summary>
     /// <exception cref="NsoDeclarationException">A declaration breaks a rule.</exception>
     /// <exception cref="PortPlanningException">No valid port plan exists.</exception>
-    public (IReadOnlyList<NsoInstancePlan> Plans, PortLease Lease) Plan(IReadOnlyList<NsoResource> resources, string runRoot, NcsConfTemplate defaultTemplate)
+    public (IReadOnlyList<NsoInstancePlan> Plans, PortLease Lease) Plan(IReadOnlyList<NsoResource> resources, string runRoot, NcsConfTemplate defaultTemplate, IReadOnlyDictionary<string, LeftRunningDaemon>? leftRunning = null)
     {
         ArgumentNullException.ThrowIfNull(resources);
+        leftRunning ??= new Dictionary<string, LeftRunningDaemon>();
         foreach (var resource in resources)
         {
             DeclarationRules.CheckComplete(resource);
         }
 
         var runDirectories = resources.Select(r => RunDirectoryOf(r, runRoot)).ToList();
-        var requests = resources.Zip(runDirectories, (r, d) => new InstancePortRequest(r.Name, r.Declaration().PortRequests(), d.ReadState()?.PlannedPorts)).ToList();
+        var requests = resources.Zip(runDirectories, (r, d) => new InstancePortRequest(r.Name, r.Declaration().PortRequests(), d.ReadState()?.PlannedPorts, leftRunning.GetValueOrDefault(r.Name)?.Ports)).ToList();
         IReadOnlyList<InstancePorts>? planned = null;
         var lease = leases.Plan(leased =>
         {
@@ -43,7 +48,7 @@ internal sealed class NsoPlanner(IPortProbe probe, PortLeases leases)
 
         try
         {
-            return ([.. resources.Select((r, i) => PlanOne(r, runDirectories[i], planned![i], defaultTemplate))], lease);
+            return ([.. resources.Select((r, i) => PlanOne(r, runDirectories[i], planned![i], defaultTemplate) with { LeftRunning = leftRunning.GetValueOrDefault(r.Name) })], lease);
         }
         catch
         {
@@ -81,6 +86,7 @@ internal sealed class NsoPlanner(IPortProbe probe, PortLeases leases)
             DataPersistence = declaration.DataPersistence,
             StartupTimeout = declaration.StartupTimeout,
             StopTimeout = declaration.StopTimeout,
+            Lifetime = declaration.Lifetime,
         };
     }
 }

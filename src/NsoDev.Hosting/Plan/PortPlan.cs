@@ -4,8 +4,17 @@ namespace NsoDev.Hosting.Plan;
 /// <summary>
 /// What one instance asks of the planner: the ports it needs, some of them fixed by the user, and the
 /// ports it had on its last run (empty on the first), which it keeps while they are free.
+/// <paramref name="HeldByOwnDaemon"/> are ports its own daemon, left running by an earlier app host,
+/// still binds: they count as free for this instance alone, so it can be adopted on them.
 /// </summary>
-internal sealed record InstancePortRequest(string InstanceName, IReadOnlyDictionary<NsoPortKind, int?> Ports, IReadOnlyDictionary<NsoPortKind, int>? Previous = null);
+internal sealed record InstancePortRequest(
+    string InstanceName,
+    IReadOnlyDictionary<NsoPortKind, int?> Ports,
+    IReadOnlyDictionary<NsoPortKind, int>? Previous = null,
+    IReadOnlySet<int>? HeldByOwnDaemon = null)
+{
+    public bool IsFreeFor(int port, IPortProbe probe) => HeldByOwnDaemon?.Contains(port) == true || probe.IsFree(port);
+}
 
 /// <summary>The ports planned for one instance.</summary>
 internal sealed record InstancePorts(string InstanceName, IReadOnlyDictionary<NsoPortKind, int> Ports)

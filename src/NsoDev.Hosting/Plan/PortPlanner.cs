@@ -40,7 +40,7 @@ internal sealed class PortPlanner(IPortProbe probe)
             foreach (var (kind, explicitPort) in request.Ports)
             {
                 ports[kind] = explicitPort
-                    ?? (kept.TryGetValue((request.InstanceName, kind), out var previous) ? previous : Choose(index, kind, request.InstanceName, leasedElsewhere, taken));
+                    ?? (kept.TryGetValue((request.InstanceName, kind), out var previous) ? previous : Choose(index, kind, request, leasedElsewhere, taken));
             }
 
             plans.Add(new InstancePorts(request.InstanceName, ports));
@@ -67,7 +67,7 @@ internal sealed class PortPlanner(IPortProbe probe)
                     throw new PortPlanningException($"Port {p} for {what} is leased by another NsoDev app host on this machine. Choose another port, or stop that app host.");
                 }
 
-                if (!probe.IsFree(p))
+                if (!request.IsFreeFor(p, probe))
                 {
                     throw new PortPlanningException($"Port {p} for {what} is in use by another process. Free it (see `ss -ltnp 'sport = :{p}'`), or choose another port and restart the AppHost.");
                 }
@@ -89,7 +89,7 @@ internal sealed class PortPlanner(IPortProbe probe)
                     && request.Previous is { } previous
                     && previous.TryGetValue(kind, out var port)
                     && port is >= 1 and <= 65535
-                    && TryClaim(port, kind, request.InstanceName, leasedElsewhere, taken))
+                    && TryClaim(port, kind, request, leasedElsewhere, taken))
                 {
                     kept[(request.InstanceName, kind)] = port;
                 }
@@ -99,28 +99,28 @@ internal sealed class PortPlanner(IPortProbe probe)
         return kept;
     }
 
-    private int Choose(int index, NsoPortKind kind, string instanceName, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken)
+    private int Choose(int index, NsoPortKind kind, InstancePortRequest request, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken)
     {
         foreach (var candidate in Candidates(index, kind))
         {
-            if (TryClaim(candidate, kind, instanceName, leasedElsewhere, taken))
+            if (TryClaim(candidate, kind, request, leasedElsewhere, taken))
             {
                 return candidate;
             }
         }
 
-        throw new PortPlanningException($"No free {kind.EndpointName()} port for '{instanceName}' in {BlockBase}-{BlockBase + (Bands * BandSize) - 1}. Free some ports, or give the port explicitly.");
+        throw new PortPlanningException($"No free {kind.EndpointName()} port for '{request.InstanceName}' in {BlockBase}-{BlockBase + (Bands * BandSize) - 1}. Free some ports, or give the port explicitly.");
     }
 
     /// <summary>Claims <paramref name="port"/> for the instance when it is not reserved, not planned already, not leased elsewhere and free.</summary>
-    private bool TryClaim(int port, NsoPortKind kind, string instanceName, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken)
+    private bool TryClaim(int port, NsoPortKind kind, InstancePortRequest request, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken)
     {
-        if (ReservedPorts.Contains(port) || taken.ContainsKey(port) || leasedElsewhere.Contains(port) || !probe.IsFree(port))
+        if (ReservedPorts.Contains(port) || taken.ContainsKey(port) || leasedElsewhere.Contains(port) || !request.IsFreeFor(port, probe))
         {
             return false;
         }
 
-        taken[port] = $"'{instanceName}' {kind.EndpointName()}";
+        taken[port] = $"'{request.InstanceName}' {kind.EndpointName()}";
         return true;
     }
 

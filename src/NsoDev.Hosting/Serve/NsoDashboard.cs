@@ -67,7 +67,7 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, ID
             State = expected
                 ? new ResourceStateSnapshot(KnownResourceStates.Finished, KnownResourceStateStyles.Info)
                 : new ResourceStateSnapshot(KnownResourceStates.Exited, KnownResourceStateStyles.Error),
-            ExitCode = exitCode,
+            ExitCode = exitCode == NcsExitCode.Unknown ? null : exitCode,
             StopTimeStamp = timeProvider.GetUtcNow().UtcDateTime,
             Urls = Urls(resource, active: false),
         });
@@ -101,6 +101,7 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, ID
             properties.Add(new(NsoResourceProperties.AccessCheck, plan.AccessCheck ? "on" : "off") { DisplayName = "IPC access check" });
             properties.Add(new(NsoResourceProperties.EnvScript, plan.RunDirectory.EnvScript) { DisplayName = "env.sh" });
             properties.Add(new(NsoResourceProperties.Sname, plan.Sname) { DisplayName = "sname" });
+            properties.Add(new(NsoResourceProperties.Lifetime, plan.Lifetime.ToString()) { DisplayName = "Lifetime" });
             properties.Add(new(NsoResourceProperties.RunDirectory, plan.RunDirectory.Path) { DisplayName = "Run directory" });
             properties.Add(new(NsoResourceProperties.NcsConf, plan.RunDirectory.NcsConf) { DisplayName = "ncs.conf" });
         }

@@ -149,6 +149,37 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
             new NsoPlanner(new FakePortProbe(), new PortLeases(Path.Combine(Root, "leases"))),
             CancellationToken.None).WaitAsync(HangGuard);
 
+    /// <summary>The plan the fleet made for the instance named <paramref name="name"/>.</summary>
+    public NsoInstancePlan RequirePlanOf(string name) =>
+        App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<NsoResource>().Single(r => r.Name == name).RequirePlan();
+
+    /// <summary>The first line an instance started by the fleet logs with <paramref name="text"/> (its backlog included).</summary>
+    public async Task<string> WaitForResourceLogAsync(string name, string text)
+    {
+        using var timeout = new CancellationTokenSource(HangGuard);
+        var seen = new List<string>();
+        try
+        {
+            await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(name).WithCancellation(timeout.Token))
+            {
+                foreach (var line in batch)
+                {
+                    if (line.Content.Contains(text, StringComparison.Ordinal))
+                    {
+                        return line.Content;
+                    }
+
+                    seen.Add(line.Content);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+        }
+
+        throw new TimeoutException($"Waited {HangGuard.TotalSeconds} s for '{text}' in the log of {name}; saw:\n{string.Join('\n', seen)}");
+    }
+
     /// <summary>A runner for a planned instance on <see cref="Engine"/>, logging to <see cref="Log"/>.</summary>
     public NsoInstanceRunner Runner(NsoResource resource)
     {

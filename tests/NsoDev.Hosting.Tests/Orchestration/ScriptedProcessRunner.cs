@@ -3,7 +3,11 @@ using NsoDev.Hosting.Launch;
 namespace NsoDev.Hosting.Tests.Orchestration;
 
 /// <summary>A daemon the runner started, with what it was started with and the sink of its output.</summary>
-internal sealed record StartedDaemon(FakeDaemon Daemon, ProcessSpec Spec, Action<OutputLine> Output);
+/// <param name="Daemon">The fake process.</param>
+/// <param name="Spec">Its command line.</param>
+/// <param name="Output">The sink of its output.</param>
+/// <param name="DetachedOutput">Where it writes when it was started to outlive the app host; null for a daemon tied to it.</param>
+internal sealed record StartedDaemon(FakeDaemon Daemon, ProcessSpec Spec, Action<OutputLine> Output, DaemonOutputFiles? DetachedOutput = null);
 
 /// <summary>
 /// <see cref="FakeProcessRunner"/> plus what orchestration tests need on top: every daemon it started,
@@ -74,11 +78,29 @@ internal sealed class ScriptedProcessRunner(FakeProcessRunner fake) : IProcessRu
         return fake.RunAsync(spec, cancellationToken);
     }
 
+    /// <summary>The daemons adopted from an earlier app host, by pid.</summary>
+    public History<FakeDaemon> Adopted { get; } = new(d => d.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     public IDaemonProcess StartDaemon(ProcessSpec spec, Action<OutputLine> onOutput)
     {
         OnCall?.Invoke(spec);
         var daemon = (FakeDaemon)fake.StartDaemon(spec, onOutput);
         Daemons.Add(new StartedDaemon(daemon, spec, onOutput));
+        return daemon;
+    }
+
+    public IDaemonProcess StartDetachedDaemon(ProcessSpec spec, DaemonOutputFiles output, Action<OutputLine> onOutput)
+    {
+        OnCall?.Invoke(spec);
+        var daemon = (FakeDaemon)fake.StartDetachedDaemon(spec, output, onOutput);
+        Daemons.Add(new StartedDaemon(daemon, spec, onOutput, output));
+        return daemon;
+    }
+
+    public IDaemonProcess AdoptDaemon(int pid, DaemonOutputFiles output, Action<OutputLine> onOutput)
+    {
+        var daemon = (FakeDaemon)fake.AdoptDaemon(pid, output, onOutput);
+        Adopted.Add(daemon);
         return daemon;
     }
 
