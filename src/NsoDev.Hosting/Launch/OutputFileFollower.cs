@@ -19,6 +19,7 @@ internal sealed class OutputFileFollower : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private long _position;
+    private int _disposed;
 
     public OutputFileFollower(string path, bool isError, Action<OutputLine> onOutput)
     {
@@ -32,6 +33,12 @@ internal sealed class OutputFileFollower : IAsyncDisposable
     /// <summary>Reads what is left, passes on a last unterminated line, and stops.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Twice is normal: once when the daemon is released, again when it exits.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         await _loop;
         _stop.Dispose();
