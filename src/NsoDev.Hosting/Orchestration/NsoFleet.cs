@@ -176,6 +176,12 @@ internal sealed class NsoFleet(
     {
         await _stopping.CancelAsync();
         await Task.WhenAll(_runners.Values.Select(r => r.ShutdownAsync(CancellationToken.None)));
+        foreach (var (name, pid) in _runners.Where(r => r.Value.LeftRunningPid is not null).Select(r => (r.Key, r.Value.LeftRunningPid)))
+        {
+            // On the console too: after Ctrl-C the user should know an NSO still runs, and how to stop it.
+            logger.LogInformation("NSO instance {Name} is left running (pid {Pid}, persistent lifetime); the next app host adopts it. Stop it with `{StopByHand}`", name, pid, _runners[name].StopByHand);
+        }
+
         _lease?.Dispose();
         _lease = null;
     }

@@ -34,6 +34,12 @@ internal sealed class NsoInstanceRunner(
 
     public bool IsRunning => _daemon is { Exited.IsCompleted: false };
 
+    /// <summary>The pid of the daemon <see cref="ShutdownAsync"/> left running for the next app host; null when it stopped it.</summary>
+    public int? LeftRunningPid { get; private set; }
+
+    /// <summary>How to stop the instance by hand from a shell, for messages.</summary>
+    public string StopByHand => $". {plan.RunDirectory.EnvScript} && {engine.Executable} --stop";
+
     private NcsCommandLine Ncs => engine.CommandLine;
 
     public Task StartAsync(CancellationToken cancellationToken) => UnderGateAsync(() => StartCoreAsync(cancellationToken), cancellationToken);
@@ -50,11 +56,12 @@ internal sealed class NsoInstanceRunner(
                 _stopRequested = true;
                 await daemon.ReleaseAsync();
                 _daemon = null;
+                LeftRunningPid = daemon.ProcessId;
                 logger.LogInformation(
-                    "Left NSO instance {Name} running (pid {Pid}): it has a persistent lifetime, so the next app host adopts it. To stop it now: `. {EnvScript} && ncs --stop`",
+                    "Left NSO instance {Name} running (pid {Pid}): it has a persistent lifetime, so the next app host adopts it. To stop it now: `{StopByHand}`",
                     resource.Name,
                     daemon.ProcessId,
-                    plan.RunDirectory.EnvScript);
+                    StopByHand);
                 return;
             }
 

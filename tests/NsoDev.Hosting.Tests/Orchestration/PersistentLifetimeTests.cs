@@ -44,6 +44,8 @@ public sealed class PersistentLifetimeTests
         Assert.Equal(session.RequirePlan().Ipc is NsoIpcEndpoint.Tcp tcp ? tcp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : null, stop.Environment["NCS_IPC_PORT"]);
         Assert.Null(session.RequirePlan().RunDirectory.ReadState()?.Pid);
         await h.WaitForResourceLogAsync("nso-1", "Left NSO instance nso-1 running (pid 4242): it has a persistent lifetime");
+        Assert.Contains(h.FleetLog.Lines.Items, e => e.Message.Contains($"NSO instance nso-1 is left running (pid 4242, persistent lifetime); the next app host adopts it. Stop it with `. {persistent.RequirePlan().RunDirectory.EnvScript} && {h.NcsExecutable} --stop`", StringComparison.Ordinal));
+        Assert.DoesNotContain(h.FleetLog.Lines.Items, e => e.Message.Contains("nso-2 is left running", StringComparison.Ordinal));
     }
 
     [Fact]
