@@ -12,16 +12,29 @@ public class ReadinessWaiterTests
     private static readonly ProcessResult Started = new(0, "", "");
 
     [Fact(Timeout = 10_000)]
-    public async Task It_retries_while_nothing_answers_and_succeeds_once_the_daemon_has_started()
+    public async Task One_wait_started_gets_the_whole_budget_as_its_try_time_and_timeout()
     {
-        var runner = new FakeProcessRunner().Returns("--wait-started", NoConnection, NoConnection, Started);
+        var runner = new FakeProcessRunner().Returns("--wait-started", Started);
         var never = new TaskCompletionSource<int>().Task;
 
-        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, never, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, never, TimeSpan.FromSeconds(59.2), CancellationToken.None);
 
         Assert.True(result.Started);
-        Assert.Equal(3, runner.CountOf("--wait-started"));
-        Assert.All(runner.Calls, c => Assert.Equal("20010", c.Environment["NCS_IPC_PORT"]));
+        var call = Assert.Single(runner.Calls);
+        Assert.Equal(["--wait-started", "60", "--timeout", "60"], call.Arguments);
+        Assert.Equal("20010", call.Environment["NCS_IPC_PORT"]);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task No_connection_within_the_budget_is_reported_as_not_started_in_time_and_not_retried()
+    {
+        var runner = new FakeProcessRunner().Returns("--wait-started", NoConnection, Started);
+
+        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, new TaskCompletionSource<int>().Task, TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.False(result.Started);
+        Assert.Equal(1, runner.CountOf("--wait-started"));
+        Assert.Contains("did not report started within 5 s (`ncs --wait-started` ended with exit code 2", result.FailureReason, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 10_000)]
@@ -41,13 +54,13 @@ public class ReadinessWaiterTests
     [Fact(Timeout = 10_000)]
     public async Task Another_failure_of_wait_started_is_not_retried()
     {
-        var runner = new FakeProcessRunner().Returns("--wait-started", new ProcessResult(3, "", "timeout"));
+        var runner = new FakeProcessRunner().Returns("--wait-started", new ProcessResult(1, "", "internal error"));
 
         var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, new TaskCompletionSource<int>().Task, TimeSpan.FromSeconds(5), CancellationToken.None);
 
         Assert.False(result.Started);
         Assert.Equal(1, runner.CountOf("--wait-started"));
-        Assert.Contains("exit code 3", result.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("failed with exit code 1 (internal error", result.FailureReason, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 10_000)]

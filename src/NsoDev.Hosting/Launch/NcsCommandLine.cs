@@ -29,8 +29,15 @@ internal sealed class NcsCommandLine(string executable, IReadOnlyDictionary<stri
 
     public ProcessSpec Reload(IReadOnlyDictionary<string, string?> environment) => Control(environment, "--reload");
 
-    public ProcessSpec WaitStarted(IReadOnlyDictionary<string, string?> environment, TimeSpan tryTime) =>
-        Control(environment, "--wait-started", ((int)Math.Ceiling(tryTime.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+    /// <summary>
+    /// <c>--wait-started TryTime --timeout MaxTime</c>: tries to connect for at most TryTime, then waits for
+    /// phase 2 for at most MaxTime in all; both in whole seconds, rounded up [ncs(1)].
+    /// </summary>
+    public ProcessSpec WaitStarted(IReadOnlyDictionary<string, string?> environment, TimeSpan budget)
+    {
+        var seconds = ((int)Math.Ceiling(budget.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Control(environment, "--wait-started", seconds, "--timeout", seconds);
+    }
 
     private ProcessSpec Control(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
         new(Executable, arguments) { Environment = With(environment) };

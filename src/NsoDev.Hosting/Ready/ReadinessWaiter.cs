@@ -1,7 +1,6 @@
 using NsoDev.Hosting.Launch;
 using NsoDev.Ipc;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace NsoDev.Hosting.Ready;
@@ -10,50 +9,45 @@ namespace NsoDev.Hosting.Ready;
 internal sealed record ReadinessResult(bool Started, string? FailureReason);
 
 /// <summary>
-/// Waits until <c>ncs --wait-started</c> succeeds, as nso-docker does, retrying while nothing answers (exit 2)
-/// inside a total timeout, and giving up at once when the daemon exits.
+/// Waits for a daemon with one <c>ncs --wait-started</c> that gets the whole startup budget, both as its
+/// TryTime and as its <c>--timeout</c> (NSO-NOTES §2): with real NSO each control command starts a
+/// runtime of its own, so a loop of short probes costs a process each. A timeout on the runner's clock
+/// guards the wait too, and it ends the moment the daemon exits.
 /// </summary>
 internal sealed class ReadinessWaiter(IProcessRunner runner, TimeProvider timeProvider)
 {
-    /// <summary>TryTime of each attempt; short, so a daemon that dies is noticed quickly.</summary>
-    public static readonly TimeSpan AttemptTryTime = TimeSpan.FromSeconds(2);
-
-    public static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
-
     public async Task<ReadinessResult> WaitAsync(NcsCommandLine ncs, IReadOnlyDictionary<string, string?> environment, Task<int> daemonExited, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ncs);
         ArgumentNullException.ThrowIfNull(daemonExited);
-        using var exitedOrCancelled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _ = daemonExited.ContinueWith(_ => exitedOrCancelled.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var pipeline = new ResiliencePipelineBuilder<ProcessResult> { TimeProvider = timeProvider }.AddTimeout(timeout).Build();
 
-        var pipeline = new ResiliencePipelineBuilder<ProcessResult> { TimeProvider = timeProvider }
-            .AddTimeout(timeout)
-            .AddRetry(new RetryStrategyOptions<ProcessResult>
-            {
-                ShouldHandle = new PredicateBuilder<ProcessResult>().HandleResult(r => r.ExitCode == NcsExitCodes.NoConnection),
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Constant,
-                Delay = RetryDelay,
-            })
-            .Build();
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waiting = pipeline.ExecuteAsync(async ct => await runner.RunAsync(ncs.WaitStarted(environment, timeout), ct), abandon.Token).AsTask();
+        if (await Task.WhenAny(waiting, daemonExited) != waiting)
+        {
+            await abandon.CancelAsync();
+            await Task.WhenAny(waiting);
+            cancellationToken.ThrowIfCancellationRequested();
+            return new ReadinessResult(false, $"The daemon exited during startup with {NcsExitCode.Describe(await daemonExited)}.");
+        }
 
         try
         {
-            var result = await pipeline.ExecuteAsync(
-                async ct => await runner.RunAsync(ncs.WaitStarted(environment, AttemptTryTime), ct),
-                exitedOrCancelled.Token);
-            return result.ExitCode == NcsExitCodes.Ok
-                ? new ReadinessResult(true, null)
-                : new ReadinessResult(false, $"`ncs --wait-started` failed with {NcsExitCode.Describe(result.ExitCode)}: {result.Output}");
+            var result = await waiting;
+            return result.ExitCode switch
+            {
+                NcsExitCodes.Ok => new ReadinessResult(true, null),
+                NcsExitCodes.NoConnection or NcsExitCodes.Timeout => TimedOut(timeout, result),
+                _ => new ReadinessResult(false, $"`ncs --wait-started` failed with {NcsExitCode.Describe(result.ExitCode)}: {result.Output}"),
+            };
         }
         catch (TimeoutRejectedException)
         {
-            return new ReadinessResult(false, $"The daemon did not report started within {timeout.TotalSeconds:0} s. See its log, or raise the startup timeout.");
-        }
-        catch (OperationCanceledException) when (daemonExited.IsCompleted && !cancellationToken.IsCancellationRequested)
-        {
-            return new ReadinessResult(false, $"The daemon exited during startup with {NcsExitCode.Describe(await daemonExited)}.");
+            return TimedOut(timeout, null);
         }
     }
+
+    private static ReadinessResult TimedOut(TimeSpan timeout, ProcessResult? result) =>
+        new(false, $"The daemon did not report started within {timeout.TotalSeconds:0} s{(result is null ? "" : $" (`ncs --wait-started` ended with {NcsExitCode.Describe(result.ExitCode)})")}. See its log, or raise the startup timeout.");
 }

@@ -68,7 +68,7 @@ public sealed class InstanceStartTests
 
         // Readiness asks this instance, not whatever NCS_IPC_* the user's shell has.
         Assert.Equal(h.NcsExecutable, waitStarted.FileName);
-        Assert.Equal(["--wait-started", "2"], waitStarted.Arguments);
+        Assert.Equal(["--wait-started", "60", "--timeout", "60"], waitStarted.Arguments);
         Assert.Equal("24569", waitStarted.Environment["NCS_IPC_PORT"]);
         Assert.Null(waitStarted.Environment["NCS_IPC_PATH"]);
     }
