@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Microsoft.Extensions.Options;
 
 namespace NsoDev.Simulator.Ssh;
 
@@ -27,7 +29,7 @@ public sealed class SshServerOptions
     public Action<string>? Log { get; set; }
 
     /// <summary>How long a client has from connecting to logging in. Default 60 seconds.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan AuthenticationTimeout { get; set; } = SshServerDefaults.AuthenticationTimeout;
 
     /// <summary>Failed login attempts before the connection is dropped. Default 6, as OpenSSH's MaxAuthTries.</summary>
@@ -40,16 +42,19 @@ public sealed class SshServerOptions
 
     internal void Validate()
     {
-        var problems = new List<ValidationResult>();
-        Validator.TryValidateObject(this, new ValidationContext(this), problems, validateAllProperties: true);
-        if (problems.Count > 0)
+        var result = new SshServerOptionsValidator().Validate(null, this);
+        if (result.Failed)
         {
             throw new ArgumentException(
-                "The SSH server options are not valid: " + string.Join("; ", problems.Select(p => p.ErrorMessage?.TrimEnd('.'))) + ".",
+                "The SSH server options are not valid: " + string.Join("; ", result.Failures.Select(f => f.TrimEnd('.'))) + ".",
                 "options");
         }
     }
 }
+
+/// <summary>The checks of the attributes above, generated at compile time: no reflection, so nso-sim stays trim-safe and AOT-clean.</summary>
+[OptionsValidator]
+internal sealed partial class SshServerOptionsValidator : IValidateOptions<SshServerOptions>;
 
 /// <summary>Defaults of <see cref="SshServerOptions"/>.</summary>
 internal static class SshServerDefaults
@@ -60,4 +65,21 @@ internal static class SshServerDefaults
 
     /// <summary>How long a stopping server waits for channel handlers to return.</summary>
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(2);
+}
+
+/// <summary>
+/// A TimeSpan between two bounds. DataAnnotations' <c>Range(typeof(TimeSpan), ...)</c> converts its
+/// bounds through TypeDescriptor, which trimming can break; this parses them itself.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class TimeSpanRangeAttribute(string minimum, string maximum) : ValidationAttribute("The field {0} must be between {1} and {2}.")
+{
+    public TimeSpan Minimum { get; } = TimeSpan.Parse(minimum, CultureInfo.InvariantCulture);
+
+    public TimeSpan Maximum { get; } = TimeSpan.Parse(maximum, CultureInfo.InvariantCulture);
+
+    public override bool IsValid(object? value) => value is TimeSpan span && span >= Minimum && span <= Maximum;
+
+    public override string FormatErrorMessage(string name) =>
+        string.Format(CultureInfo.InvariantCulture, ErrorMessageString, name, Minimum, Maximum);
 }

@@ -16,9 +16,9 @@ public sealed class SshServerTests
         var error = Assert.Throws<ArgumentException>(() => new SshServer(options));
 
         Assert.Equal(
-            "The SSH server options are not valid: The HostKeyDirectory field is required; " +
-            "The field AuthenticationTimeout must be between 00:00:01 and 01:00:00; " +
-            "The field MaxAuthenticationAttempts must be between 1 and 100. (Parameter 'options')",
+            "The SSH server options are not valid: HostKeyDirectory: The SshServerOptions.HostKeyDirectory field is required; " +
+            "AuthenticationTimeout: The field SshServerOptions.AuthenticationTimeout must be between 00:00:01 and 01:00:00; " +
+            "MaxAuthenticationAttempts: The field SshServerOptions.MaxAuthenticationAttempts must be between 1 and 100. (Parameter 'options')",
             error.Message);
     }
 
