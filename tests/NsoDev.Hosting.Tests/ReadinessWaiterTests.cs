@@ -17,7 +17,7 @@ public class ReadinessWaiterTests
         var runner = new FakeProcessRunner().Returns("--wait-started", NoConnection, NoConnection, Started);
         var never = new TaskCompletionSource<int>().Task;
 
-        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, never, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, never, TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
 
         Assert.True(result.Started);
         Assert.Equal(3, runner.CountOf("--wait-started"));
@@ -29,7 +29,7 @@ public class ReadinessWaiterTests
     {
         var runner = new FakeProcessRunner().Hangs("--wait-started");
         var exited = new TaskCompletionSource<int>();
-        var waiting = new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, exited.Task, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var waiting = new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, exited.Task, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         exited.SetResult(NcsExitCodes.BindFailed);
         var result = await waiting;
@@ -43,7 +43,7 @@ public class ReadinessWaiterTests
     {
         var runner = new FakeProcessRunner().Returns("--wait-started", new ProcessResult(3, "", "timeout"));
 
-        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, new TaskCompletionSource<int>().Task, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, new TaskCompletionSource<int>().Task, TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
 
         Assert.False(result.Started);
         Assert.Equal(1, runner.CountOf("--wait-started"));
@@ -55,7 +55,7 @@ public class ReadinessWaiterTests
     {
         var runner = new FakeProcessRunner().Hangs("--wait-started");
 
-        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, new TaskCompletionSource<int>().Task, TimeSpan.FromMilliseconds(300), CancellationToken.None);
+        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, new TaskCompletionSource<int>().Task, TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
 
         Assert.False(result.Started);
         Assert.Contains("did not report started within", result.FailureReason, StringComparison.Ordinal);
