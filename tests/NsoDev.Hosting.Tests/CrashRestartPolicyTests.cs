@@ -28,7 +28,7 @@ public class CrashRestartPolicyTests
         while (!restarting.IsCompleted)
         {
             time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(1);
+            await Task.Delay(1, TestContext.Current.CancellationToken);
         }
 
         Assert.False(await restarting);
@@ -47,7 +47,7 @@ public class CrashRestartPolicyTests
         while (!restarting.IsCompleted)
         {
             time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(1);
+            await Task.Delay(1, TestContext.Current.CancellationToken);
         }
 
         Assert.True(await restarting);

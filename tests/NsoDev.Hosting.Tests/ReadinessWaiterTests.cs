@@ -17,7 +17,7 @@ public class ReadinessWaiterTests
         var runner = new FakeProcessRunner().Returns("--wait-started", Started);
         var never = new TaskCompletionSource<int>().Task;
 
-        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, never, TimeSpan.FromSeconds(59.2), CancellationToken.None);
+        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, never, TimeSpan.FromSeconds(59.2), TestContext.Current.CancellationToken);
 
         Assert.True(result.Started);
         var call = Assert.Single(runner.Calls);
@@ -30,7 +30,7 @@ public class ReadinessWaiterTests
     {
         var runner = new FakeProcessRunner().Returns("--wait-started", NoConnection, Started);
 
-        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, new TaskCompletionSource<int>().Task, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, new TaskCompletionSource<int>().Task, TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
 
         Assert.False(result.Started);
         Assert.Equal(1, runner.CountOf("--wait-started"));
@@ -42,7 +42,7 @@ public class ReadinessWaiterTests
     {
         var runner = new FakeProcessRunner().Hangs("--wait-started");
         var exited = new TaskCompletionSource<int>();
-        var waiting = new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, exited.Task, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var waiting = new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, exited.Task, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         exited.SetResult(NcsExitCodes.BindFailed);
         var result = await waiting;
@@ -56,7 +56,7 @@ public class ReadinessWaiterTests
     {
         var runner = new FakeProcessRunner().Returns("--wait-started", new ProcessResult(1, "", "internal error"));
 
-        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, new TaskCompletionSource<int>().Task, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, new TaskCompletionSource<int>().Task, TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
 
         Assert.False(result.Started);
         Assert.Equal(1, runner.CountOf("--wait-started"));
@@ -68,7 +68,7 @@ public class ReadinessWaiterTests
     {
         var runner = new FakeProcessRunner().Hangs("--wait-started");
 
-        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, new TaskCompletionSource<int>().Task, TimeSpan.FromMilliseconds(300), CancellationToken.None);
+        var result = await new ReadinessWaiter(runner, TimeProvider.System).WaitAsync(Ncs, Environment, new TaskCompletionSource<int>().Task, TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
 
         Assert.False(result.Started);
         Assert.Contains("did not report started within", result.FailureReason, StringComparison.Ordinal);

@@ -18,11 +18,11 @@ public sealed class RobustnessTests
         await using var server = InProcessServer.Create();
         var (stream, served) = server.Connect();
 
-        await stream.WriteAsync(VersionLine);
-        await stream.WriteAsync(new byte[] { 0x00, 0x40, 0x00, 0x00, 0x05, 0x14, 0, 0 });
+        await stream.WriteAsync(VersionLine, TestContext.Current.CancellationToken);
+        await stream.WriteAsync(new byte[] { 0x00, 0x40, 0x00, 0x00, 0x05, 0x14, 0, 0 }, TestContext.Current.CancellationToken);
 
-        var (version, packets) = await InProcessServer.ReadPlainToEndAsync(stream);
-        await served.WaitAsync(HangBound);
+        var (version, packets) = await InProcessServer.ReadPlainToEndAsync(stream, TestContext.Current.CancellationToken);
+        await served.WaitAsync(HangBound, TestContext.Current.CancellationToken);
         Assert.Equal("SSH-2.0-nso-sim_1.0", version);
         Assert.Equal(SshMessage.KexInit, packets[0].MessageNumber);
         Assert.Equal((DisconnectReason.ProtocolError, "packet length 4194304 is over the limit of 262144 bytes"), Messages.Disconnect(packets[1]));
@@ -35,11 +35,11 @@ public sealed class RobustnessTests
         await using var server = InProcessServer.Create();
         var (stream, served) = server.Connect();
 
-        await stream.WriteAsync(VersionLine);
-        await stream.WriteAsync(new PacketWriter().Frame([SshMessage.KexInit, .. new byte[16], 0, 0, 0, 50, .. "ecdh"u8]));
+        await stream.WriteAsync(VersionLine, TestContext.Current.CancellationToken);
+        await stream.WriteAsync(new PacketWriter().Frame([SshMessage.KexInit, .. new byte[16], 0, 0, 0, 50, .. "ecdh"u8]), TestContext.Current.CancellationToken);
 
-        var (_, packets) = await InProcessServer.ReadPlainToEndAsync(stream);
-        await served.WaitAsync(HangBound);
+        var (_, packets) = await InProcessServer.ReadPlainToEndAsync(stream, TestContext.Current.CancellationToken);
+        await served.WaitAsync(HangBound, TestContext.Current.CancellationToken);
         Assert.Equal("a string of 50 bytes runs past the end of the message (4 bytes left)", Messages.Disconnect(packets[^1]).Description);
     }
 
@@ -49,11 +49,11 @@ public sealed class RobustnessTests
         await using var server = InProcessServer.Create();
         var (stream, served) = server.Connect();
 
-        await stream.WriteAsync(VersionLine);
-        await stream.WriteAsync(new PacketWriter().Frame(new KexInit(["ecdh-sha2-nistp256"], [], [], [], [], [], [], [], false).ToPayload()).AsMemory(0, 30));
+        await stream.WriteAsync(VersionLine, TestContext.Current.CancellationToken);
+        await stream.WriteAsync(new PacketWriter().Frame(new KexInit(["ecdh-sha2-nistp256"], [], [], [], [], [], [], [], false).ToPayload()).AsMemory(0, 30), TestContext.Current.CancellationToken);
         await stream.DisposeAsync();
 
-        await served.WaitAsync(HangBound);
+        await served.WaitAsync(HangBound, TestContext.Current.CancellationToken);
         Assert.Contains(server.Log, line => line.EndsWith(": the client closed the connection in the middle of a packet", StringComparison.Ordinal));
     }
 
@@ -74,7 +74,7 @@ public sealed class RobustnessTests
             var input = FuzzInput(random, i % 5);
             try
             {
-                await stream.WriteAsync(input);
+                await stream.WriteAsync(input, TestContext.Current.CancellationToken);
             }
             catch (InvalidOperationException)
             {
@@ -82,13 +82,13 @@ public sealed class RobustnessTests
             }
 
             await stream.DisposeAsync();
-            var finished = await Task.WhenAny(served, Task.Delay(HangBound));
+            var finished = await Task.WhenAny(served, Task.Delay(HangBound, TestContext.Current.CancellationToken));
             Assert.True(finished == served, $"connection {i} (seed {Seed}) did not end: input {Convert.ToHexString(input.AsSpan(0, Math.Min(64, input.Length)))}");
             await served;
         }
 
         Assert.DoesNotContain(server.Log, line => line.Contains("internal error", StringComparison.Ordinal));
-        using var client = await server.ConnectAsync();
+        using var client = await server.ConnectAsync(TestContext.Current.CancellationToken);
         Assert.Equal("yes", client.RunCommand("alive").Result);
     }
 

@@ -17,7 +17,7 @@ public sealed class CrashRestartTests
         var nso = h.Declare("nso-1");
         var runner = h.Runner(nso);
         h.Processes.Returns("--wait-started", OrchestrationHarness.Ok, OrchestrationHarness.Ok);
-        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         var first = await h.Processes.WaitForDaemonAsync();
 
         first.Daemon.Exit(1);
@@ -48,7 +48,7 @@ public sealed class CrashRestartTests
         var nso = h.Declare("nso-1");
         var runner = h.Runner(nso);
         h.Processes.Returns("--wait-started", OrchestrationHarness.Ok, OrchestrationHarness.Ok, OrchestrationHarness.Ok);
-        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         (await h.Processes.WaitForDaemonAsync(1)).Daemon.Exit(1);
         await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(1));
         h.Time.Advance(TimeSpan.FromSeconds(1));
@@ -75,7 +75,7 @@ public sealed class CrashRestartTests
         var nso = h.Declare("nso-1");
         var runner = h.Runner(nso);
         h.Processes.Returns("--wait-started", [OrchestrationHarness.Ok, .. Enumerable.Repeat(WaitStartedTimeout, 5), OrchestrationHarness.Ok]);
-        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
 
         (await h.Processes.WaitForDaemonAsync(1)).Daemon.Exit(1);
         for (var restart = 1; restart <= 5; restart++)
@@ -96,7 +96,7 @@ public sealed class CrashRestartTests
         Assert.Equal("5", InstanceStartTests.Property(gaveUp, "nso.restarts"));
 
         // The Start command still works; a crash after the cap is left for the developer.
-        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         (await h.Processes.WaitForDaemonAsync(7)).Daemon.Exit(1);
         await h.Log.WaitForAsync("crashed more than 5 times; it is not restarted again");
         await h.States.WaitForStateAsync("nso-1", KnownResourceStates.Exited, occurrence: 2);
@@ -113,12 +113,12 @@ public sealed class CrashRestartTests
         var nso = h.Declare("nso-1");
         var runner = h.Runner(nso);
         h.Processes.Returns("--wait-started", OrchestrationHarness.Ok, OrchestrationHarness.Ok);
-        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         (await h.Processes.WaitForDaemonAsync()).Daemon.Exit(1);
         await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(1));
 
         // What the fleet does when the app host stops while a crashed instance waits to restart.
-        await runner.StopAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await runner.StopAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         h.Time.Advance(TimeSpan.FromSeconds(1));
 
         // The restart either launches a daemon or logs that it will not; whichever comes first tells.

@@ -17,7 +17,7 @@ public sealed class EngineTests
         h.Processes.Returns("--version", new ProcessResult(0, "ConfD Basic 8.0.4\n", ""));
         await h.PrepareAsync();
 
-        await h.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard);
+        await h.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         var failed = await h.States.WaitForStateAsync("nso-1", KnownResourceStates.FailedToStart);
 
         var reason = InstanceStartTests.Property(failed, NsoResourceProperties.Failure);

@@ -20,7 +20,7 @@ public sealed class InstanceStartTests
         var runner = h.Runner(nso);
         h.Processes.Returns("--wait-started", OrchestrationHarness.Ok);
 
-        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         var running = await h.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
 
         Assert.True(runner.IsRunning);
@@ -45,7 +45,7 @@ public sealed class InstanceStartTests
         var runner = h.Runner(nso);
         h.Processes.Returns("--wait-started", OrchestrationHarness.Ok);
 
-        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         var daemon = (await h.Processes.WaitForDaemonAsync()).Spec;
         var waitStarted = await h.Processes.WaitForRunAsync("--wait-started");
 
@@ -81,7 +81,7 @@ public sealed class InstanceStartTests
         var runner = h.Runner(nso);
         h.Processes.Returns("--wait-started", OrchestrationHarness.Ok);
 
-        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
 
         var run = new RunDirectory(Path.Combine(h.Root, "run", "nso-1"));
         foreach (var directory in new[] { "ncs-cdb", "logs", "state", "packages" })
@@ -119,7 +119,7 @@ public sealed class InstanceStartTests
         await h.Processes.WaitForRunAsync("--wait-started");
         daemon.Output(new OutputLine("<ERR> 26-Nov-2026::06:18:28.123 host ncs[42]: - Cannot bind to 127.0.0.1:24570: address already in use", false));
         daemon.Daemon.Exit(20); // NSO's exit code for a socket it could not bind
-        await starting.WaitAsync(HangGuard);
+        await starting.WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         var failed = await h.States.WaitForStateAsync("nso-1", KnownResourceStates.FailedToStart);
 
         Assert.Equal([KnownResourceStates.Starting, KnownResourceStates.FailedToStart], h.States.StatesOf("nso-1"));

@@ -16,7 +16,7 @@ public sealed class InstanceStopTests
         await using var h = new OrchestrationHarness();
         var (nso, runner, daemon) = await StartedAsync(h, p => p.StopsCleanly());
 
-        await runner.StopAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await runner.StopAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         var finished = await h.States.WaitForStateAsync("nso-1", KnownResourceStates.Finished);
 
         var stop = await h.Processes.WaitForRunAsync("--stop");
@@ -43,7 +43,7 @@ public sealed class InstanceStopTests
         Assert.False(daemon.Killed);
 
         h.Time.Advance(TimeSpan.FromMilliseconds(1));
-        await stopping.WaitAsync(HangGuard);
+        await stopping.WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         var finished = await h.States.WaitForStateAsync("nso-1", KnownResourceStates.Finished);
 
         Assert.True(daemon.Killed);
@@ -58,7 +58,7 @@ public sealed class InstanceStopTests
         await using var h = new OrchestrationHarness();
         var (_, runner, daemon) = await StartedAsync(h, p => p.Returns("--stop", new ProcessResult(2, "", "Failed to connect to server")));
 
-        await runner.StopAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await runner.StopAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         var finished = await h.States.WaitForStateAsync("nso-1", KnownResourceStates.Finished);
 
         Assert.True(daemon.StandardInputClosed);
@@ -73,7 +73,7 @@ public sealed class InstanceStopTests
         var nso = h.Declare("nso-1");
         var runner = h.Runner(nso);
         script(h.Processes.Returns("--wait-started", OrchestrationHarness.Ok));
-        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         await h.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
         return (nso, runner, (await h.Processes.WaitForDaemonAsync()).Daemon);
     }

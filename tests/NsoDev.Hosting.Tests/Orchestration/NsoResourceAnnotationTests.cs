@@ -46,7 +46,7 @@ public sealed class NsoResourceAnnotationTests
         Assert.Single(nso.Resource.Annotations, a => a is HealthCheckAnnotation { Key: "nso-1_nso_ipc" });
         using var app = builder.Build();
         var registration = Assert.Single(app.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations, r => r.Name == "nso-1_nso_ipc");
-        var result = await registration.Factory(app.Services).CheckHealthAsync(new HealthCheckContext { Registration = registration });
+        var result = await registration.Factory(app.Services).CheckHealthAsync(new HealthCheckContext { Registration = registration }, TestContext.Current.CancellationToken);
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Equal("Not planned yet.", result.Description);
     }

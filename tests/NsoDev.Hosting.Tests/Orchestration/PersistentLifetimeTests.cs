@@ -24,9 +24,9 @@ public sealed class PersistentLifetimeTests
         var session = h.Declare("nso-2");
         h.Processes.Returns("--version", new ProcessResult(0, "6.5\n", "")).Returns("--wait-started", OrchestrationHarness.Ok, OrchestrationHarness.Ok).StopsCleanly();
         await h.PrepareAsync();
-        await h.Fleet.StartInstanceAsync(persistent).WaitAsync(HangGuard);
+        await h.Fleet.StartInstanceAsync(persistent).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         var detached = await h.Processes.WaitForDaemonAsync();
-        await h.Fleet.StartInstanceAsync(session).WaitAsync(HangGuard);
+        await h.Fleet.StartInstanceAsync(session).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         var tied = await h.Processes.WaitForDaemonAsync(2);
 
         Assert.Equal(persistent.RequirePlan().RunDirectory.DaemonOutput, detached.DetachedOutput);
@@ -34,7 +34,7 @@ public sealed class PersistentLifetimeTests
         Assert.Null(tied.DetachedOutput);
         Assert.Contains("--stop-on-eof", tied.Spec.Arguments);
 
-        await h.Fleet.StopAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await h.Fleet.StopAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
 
         Assert.True(detached.Daemon.Released);
         Assert.False(detached.Daemon.Killed);
@@ -61,7 +61,7 @@ public sealed class PersistentLifetimeTests
         next.Processes.Returns("--version", new ProcessResult(0, "6.5\n", "")).Returns("--wait-started", OrchestrationHarness.Ok);
         next.Processes.Fake.RunningPids.Add(earlier.Id);
         await next.PrepareAsync();
-        await next.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard);
+        await next.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         var running = await next.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
 
         Assert.Equal(earlier.Id, (await next.Processes.Adopted.WaitForAsync(_ => true, "an adoption")).ProcessId);
@@ -96,7 +96,7 @@ public sealed class PersistentLifetimeTests
             }
         };
         await next.PrepareAsync();
-        await next.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard);
+        await next.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         await next.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
 
         var stop = await next.Processes.WaitForRunAsync("--stop");
@@ -140,9 +140,9 @@ public sealed class PersistentLifetimeTests
         var nso = h.Declare("nso-1", n => configure(n.WithLifetime(Lifetime.Persistent)));
         h.Processes.Returns("--version", new ProcessResult(0, "6.5\n", "")).Returns("--wait-started", OrchestrationHarness.Ok);
         await h.PrepareAsync();
-        await h.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard);
+        await h.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         await h.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
-        await h.Fleet.StopAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await h.Fleet.StopAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         return nso.RequirePlan().RunDirectory.Path;
     }
 

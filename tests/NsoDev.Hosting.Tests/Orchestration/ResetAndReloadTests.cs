@@ -17,7 +17,7 @@ public sealed class ResetAndReloadTests
         var nso = h.Declare("nso-1");
         var runner = h.Runner(nso);
         h.Processes.Returns("--wait-started", OrchestrationHarness.Ok, OrchestrationHarness.Ok).StopsCleanly();
-        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         var first = await h.Processes.WaitForDaemonAsync();
 
         var run = nso.RequirePlan().RunDirectory;
@@ -25,22 +25,22 @@ public sealed class ResetAndReloadTests
         string[] wiped = [cdb, Path.Combine(run.CdbDirectory, "O.cdb"), Path.Combine(run.CdbDirectory, "rollback0001"), Path.Combine(run.LogsDirectory, "ncs.log"), run.Combine("state/running")];
         foreach (var file in wiped)
         {
-            await File.WriteAllTextAsync(file, "data");
+            await File.WriteAllTextAsync(file, "data", TestContext.Current.CancellationToken);
         }
 
         var init = Path.Combine(run.CdbDirectory, "devices_init.xml");
-        await File.WriteAllTextAsync(init, "<config xmlns=\"http://tail-f.com/ns/config/1.0\"/>");
+        await File.WriteAllTextAsync(init, "<config xmlns=\"http://tail-f.com/ns/config/1.0\"/>", TestContext.Current.CancellationToken);
 
         // The wipe must come after the daemon stopped (it writes CDB on stop) and before the next start.
         var cdbSeen = new List<(string Verb, bool CdbPresent)>();
         h.Processes.OnCall = spec => { lock (cdbSeen) { cdbSeen.Add((spec.Arguments[0], File.Exists(cdb))); } };
 
-        await runner.ResetAsync(CancellationToken.None).WaitAsync(HangGuard);
+        await runner.ResetAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         await h.States.WaitForStateAsync("nso-1", KnownResourceStates.Running, occurrence: 2);
 
         Assert.Equal([("--stop", true), ("--cd", false), ("--wait-started", false)], cdbSeen);
         Assert.All(wiped, f => Assert.False(File.Exists(f), f));
-        Assert.Equal("<config xmlns=\"http://tail-f.com/ns/config/1.0\"/>", await File.ReadAllTextAsync(init));
+        Assert.Equal("<config xmlns=\"http://tail-f.com/ns/config/1.0\"/>", await File.ReadAllTextAsync(init, TestContext.Current.CancellationToken));
         Assert.False(first.Daemon.Killed);
         Assert.Equal(2, h.Processes.Daemons.Items.Count);
         Assert.True(runner.IsRunning);
@@ -84,7 +84,7 @@ public sealed class ResetAndReloadTests
         var nso = h.Declare("nso-1");
         h.Plan(nso);
         h.Processes.Returns("--version", new ProcessResult(0, "6.5.1\n", "")).Returns("--wait-started", OrchestrationHarness.Ok);
-        await h.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard);
+        await h.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         await h.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
         return nso;
     }

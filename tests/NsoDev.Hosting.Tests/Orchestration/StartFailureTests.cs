@@ -21,7 +21,7 @@ public sealed class StartFailureTests
             }
         };
 
-        await h.Fleet.StartInstanceAsync(nso).WaitAsync(OrchestrationHarness.HangGuard);
+        await h.Fleet.StartInstanceAsync(nso).WaitAsync(OrchestrationHarness.HangGuard, TestContext.Current.CancellationToken);
         var failed = await h.States.WaitForStateAsync("nso-1", KnownResourceStates.FailedToStart);
 
         Assert.Contains("the platform cannot start this daemon", InstanceStartTests.Property(failed, NsoResourceProperties.Failure), StringComparison.Ordinal);

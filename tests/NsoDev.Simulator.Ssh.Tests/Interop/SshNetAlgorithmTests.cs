@@ -30,7 +30,7 @@ public sealed class SshNetAlgorithmTests
         Keep(info.Encryptions, cipher);
         Keep(info.HmacAlgorithms, mac);
 
-        using var client = await server.ConnectAsync(info);
+        using var client = await server.ConnectAsync(info, TestContext.Current.CancellationToken);
 
         Assert.Equal(cipher, info.CurrentClientEncryption);
         Assert.Equal(cipher, info.CurrentServerEncryption);
@@ -54,7 +54,7 @@ public sealed class SshNetAlgorithmTests
         var info = server.ConnectionInfo();
         Keep(info.HostKeyAlgorithms, algorithm);
 
-        using var client = await server.ConnectAsync(info);
+        using var client = await server.ConnectAsync(info, TestContext.Current.CancellationToken);
 
         Assert.Equal(algorithm, info.CurrentHostKeyAlgorithm);
         Assert.Equal(new string('z', 100_000), client.RunCommand("z").Result);
@@ -67,7 +67,7 @@ public sealed class SshNetAlgorithmTests
         var info = server.ConnectionInfo();
         Keep(info.Encryptions, "aes128-cbc");
 
-        await Assert.ThrowsAnyAsync<Exception>(() => server.ConnectAsync(info));
+        await Assert.ThrowsAnyAsync<Exception>(() => server.ConnectAsync(info, TestContext.Current.CancellationToken));
 
         Assert.Contains(server.Log, line => line.Contains("disconnecting: no common cipher (client to server) algorithm: the client offers [aes128-cbc]", StringComparison.Ordinal));
     }

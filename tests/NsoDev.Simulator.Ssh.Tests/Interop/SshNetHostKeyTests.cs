@@ -10,8 +10,8 @@ public sealed class SshNetHostKeyTests
         var directory = SharedHostKeys.NewTemporaryDirectory();
         string[] algorithms = ["ecdsa-sha2-nistp256", "rsa-sha2-512"];
 
-        var first = await Task.WhenAll(algorithms.Select(a => FingerprintAsync(directory, a)));
-        var second = await Task.WhenAll(algorithms.Select(a => FingerprintAsync(directory, a)));
+        var first = await Task.WhenAll(algorithms.Select(a => FingerprintAsync(directory, a, TestContext.Current.CancellationToken)));
+        var second = await Task.WhenAll(algorithms.Select(a => FingerprintAsync(directory, a, TestContext.Current.CancellationToken)));
 
         Assert.Equal(first, second);
         Assert.NotEqual(first[0], first[1]);
@@ -28,12 +28,12 @@ public sealed class SshNetHostKeyTests
         using var client = new Renci.SshNet.SshClient(info);
         client.HostKeyReceived += (_, e) => seen = e.FingerPrintSHA256;
 
-        await client.ConnectAsync(CancellationToken.None);
+        await client.ConnectAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal("SHA256:" + seen, server.Server.HostKeys.For("ecdsa-sha2-nistp256").Fingerprint);
     }
 
-    private static async Task<string> FingerprintAsync(string directory, string algorithm)
+    private static async Task<string> FingerprintAsync(string directory, string algorithm, CancellationToken cancellationToken)
     {
         await using var server = TestServer.Start(new TestHandlers(), directory);
         var info = server.ConnectionInfo();
@@ -49,7 +49,7 @@ public sealed class SshNetHostKeyTests
             Assert.Equal(algorithm, e.HostKeyName);
             fingerprint = e.FingerPrintSHA256;
         };
-        await client.ConnectAsync(CancellationToken.None);
+        await client.ConnectAsync(cancellationToken);
         return fingerprint;
     }
 }

@@ -12,9 +12,9 @@ public sealed class SshNetLoginTests
         handlers.Commands["whoami"] = TestHandlers.Writes("admin\n");
         await using var server = TestServer.Start(handlers);
 
-        using var client = await server.ConnectAsync();
+        using var client = await server.ConnectAsync(TestContext.Current.CancellationToken);
         using var command = client.CreateCommand("whoami");
-        await command.ExecuteAsync();
+        await command.ExecuteAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal("admin\n", command.Result);
         Assert.Equal(0, command.ExitStatus);
@@ -26,7 +26,7 @@ public sealed class SshNetLoginTests
     {
         await using var server = TestServer.Start(new TestHandlers());
 
-        var refused = await Assert.ThrowsAsync<SshAuthenticationException>(() => server.ConnectAsync(server.ConnectionInfo(password: "wrong")));
+        var refused = await Assert.ThrowsAsync<SshAuthenticationException>(() => server.ConnectAsync(server.ConnectionInfo(password: "wrong"), TestContext.Current.CancellationToken));
 
         Assert.Contains("password", refused.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(server.Log, line => line.Contains("login failed: user admin, method password", StringComparison.Ordinal));

@@ -19,7 +19,7 @@ public sealed partial class SshNetSessionTests
         var handlers = new TestHandlers();
         handlers.Commands["show status"] = TestHandlers.Writes("started\n", status: 3);
         await using var server = TestServer.Start(handlers);
-        using var client = await server.ConnectAsync();
+        using var client = await server.ConnectAsync(TestContext.Current.CancellationToken);
 
         var command = client.RunCommand("show status");
 
@@ -39,12 +39,12 @@ public sealed partial class SshNetSessionTests
             return 0;
         };
         await using var server = TestServer.Start(handlers);
-        using var client = await server.ConnectAsync();
+        using var client = await server.ConnectAsync(TestContext.Current.CancellationToken);
         using var command = client.CreateCommand("dump");
         using var received = new MemoryStream();
 
-        await command.ExecuteAsync();
-        await command.OutputStream.CopyToAsync(received);
+        await command.ExecuteAsync(TestContext.Current.CancellationToken);
+        await command.OutputStream.CopyToAsync(received, TestContext.Current.CancellationToken);
 
         Assert.Equal(Size, received.Length);
         Assert.Equal(SHA256.HashData(reply), SHA256.HashData(received.ToArray()));
@@ -70,13 +70,13 @@ public sealed partial class SshNetSessionTests
             return 0;
         };
         await using var server = TestServer.Start(handlers);
-        using var client = await server.ConnectAsync();
+        using var client = await server.ConnectAsync(TestContext.Current.CancellationToken);
         using var command = client.CreateCommand("sha256sum");
 
-        var running = command.ExecuteAsync();
+        var running = command.ExecuteAsync(TestContext.Current.CancellationToken);
         await using (var input = command.CreateInputStream())
         {
-            await input.WriteAsync(upload);
+            await input.WriteAsync(upload, TestContext.Current.CancellationToken);
         }
 
         await running;
@@ -91,7 +91,7 @@ public sealed partial class SshNetSessionTests
         await using var server = TestServer.Start(handlers);
         using var client = new NetConfClient(server.ConnectionInfo());
 
-        await Task.Run(client.Connect);
+        await Task.Run(client.Connect, TestContext.Current.CancellationToken);
         var reply = client.SendReceiveRpc("<rpc message-id=\"1\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><get-config><source><running/></source></get-config></rpc>");
 
         Assert.Contains("urn:ietf:params:netconf:base:1.0", client.ServerCapabilities.OuterXml, StringComparison.Ordinal);
@@ -104,7 +104,7 @@ public sealed partial class SshNetSessionTests
     {
         var handlers = new TestHandlers { ShellHandler = TestHandlers.Echo };
         await using var server = TestServer.Start(handlers);
-        using var client = await server.ConnectAsync();
+        using var client = await server.ConnectAsync(TestContext.Current.CancellationToken);
         using var shell = client.CreateShellStream("xterm", 80, 24, 800, 600, 1024);
 
         shell.WriteLine("show running-config");
@@ -130,7 +130,7 @@ public sealed partial class SshNetSessionTests
             return 0;
         };
         await using var server = TestServer.Start(handlers);
-        using var client = await server.ConnectAsync();
+        using var client = await server.ConnectAsync(TestContext.Current.CancellationToken);
         var commands = Enumerable.Range(0, 3).Select(_ => client.CreateCommand("wait-for-all")).ToArray();
 
         await Task.WhenAll(commands.Select(c => c.ExecuteAsync()));
@@ -144,7 +144,7 @@ public sealed partial class SshNetSessionTests
         var handlers = new TestHandlers();
         handlers.Commands["alive"] = TestHandlers.Writes("yes");
         await using var server = TestServer.Start(handlers);
-        using var client = await server.ConnectAsync();
+        using var client = await server.ConnectAsync(TestContext.Current.CancellationToken);
         var remote = new ForwardedPortRemote(IPAddress.Loopback, 0, IPAddress.Loopback, 9);
         var local = new ForwardedPortLocal("127.0.0.1", 0, "127.0.0.1", 9);
         client.AddForwardedPort(remote);
@@ -156,8 +156,8 @@ public sealed partial class SshNetSessionTests
         local.Start();
         using (var socket = new TcpClient())
         {
-            await socket.ConnectAsync(IPAddress.Loopback, (int)local.BoundPort);
-            Assert.Equal(0, await socket.GetStream().ReadAsync(new byte[16]));
+            await socket.ConnectAsync(IPAddress.Loopback, (int)local.BoundPort, TestContext.Current.CancellationToken);
+            Assert.Equal(0, await socket.GetStream().ReadAsync(new byte[16], TestContext.Current.CancellationToken));
         }
 
         Assert.Equal("yes", client.RunCommand("alive").Result);

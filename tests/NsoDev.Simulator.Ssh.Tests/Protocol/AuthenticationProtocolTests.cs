@@ -10,7 +10,7 @@ public sealed class AuthenticationProtocolTests
     public async Task The_none_method_is_answered_with_a_failure_that_offers_password()
     {
         await using var server = InProcessServer.Create();
-        var (client, _) = await server.ConnectClientAsync();
+        var (client, _) = await server.ConnectClientAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
         await client.SendAsync(SshWriter.Message(SshMessage.ServiceRequest).WriteString("ssh-userauth"));
         await client.ExpectAsync(SshMessage.ServiceAccept);
@@ -27,7 +27,7 @@ public sealed class AuthenticationProtocolTests
     public async Task Too_many_wrong_passwords_end_the_connection()
     {
         await using var server = InProcessServer.Create(configure: options => options.MaxAuthenticationAttempts = 3);
-        var (client, served) = await server.ConnectClientAsync();
+        var (client, served) = await server.ConnectClientAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
 
         Assert.False(await client.LoginAsync("admin", "one"));
@@ -44,7 +44,7 @@ public sealed class AuthenticationProtocolTests
     public async Task A_password_check_that_throws_refuses_the_login_and_keeps_the_connection()
     {
         await using var server = InProcessServer.Create(configure: options => options.CheckPassword = (_, _) => throw new IOException("aaa database unreachable"));
-        var (client, _) = await server.ConnectClientAsync();
+        var (client, _) = await server.ConnectClientAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
 
         Assert.False(await client.LoginAsync("admin", "admin"));
@@ -56,7 +56,7 @@ public sealed class AuthenticationProtocolTests
     public async Task Connection_messages_before_login_end_the_connection()
     {
         await using var server = InProcessServer.Create();
-        var (client, served) = await server.ConnectClientAsync();
+        var (client, served) = await server.ConnectClientAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
 
         await client.SendAsync(SshWriter.Message(SshMessage.ChannelOpen).WriteString("session").WriteUInt32(0).WriteUInt32(1024).WriteUInt32(1024));
@@ -69,7 +69,7 @@ public sealed class AuthenticationProtocolTests
     public async Task A_service_other_than_ssh_userauth_is_not_available()
     {
         await using var server = InProcessServer.Create();
-        var (client, served) = await server.ConnectClientAsync();
+        var (client, served) = await server.ConnectClientAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
 
         await client.SendAsync(SshWriter.Message(SshMessage.ServiceRequest).WriteString("ssh-connection"));
@@ -84,7 +84,7 @@ public sealed class AuthenticationProtocolTests
         var time = new FakeTimeProvider();
         await using var server = InProcessServer.Create(configure: options => options.AuthenticationTimeout = TimeSpan.FromSeconds(60), time: time);
         var (stream, served) = server.Connect();
-        var client = await TestSshClient.ExchangeVersionsAsync(stream);
+        var client = await TestSshClient.ExchangeVersionsAsync(stream, TestContext.Current.CancellationToken);
         await client.ExpectAsync(SshMessage.KexInit);
 
         time.Advance(TimeSpan.FromSeconds(59));
@@ -102,7 +102,7 @@ public sealed class AuthenticationProtocolTests
         var time = new FakeTimeProvider();
         await using var server = InProcessServer.Create(time: time);
         server.Handlers.Commands["still"] = TestHandlers.Writes("here");
-        var (client, _) = await server.LogInAsync();
+        var (client, _) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
 
         time.Advance(TimeSpan.FromMinutes(5));

@@ -10,7 +10,7 @@ public sealed class ChannelProtocolTests
     {
         await using var server = InProcessServer.Create();
         server.Handlers.Commands["hello"] = TestHandlers.Writes("hello", status: 7);
-        var (client, _) = await server.LogInAsync();
+        var (client, _) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
 
         var channel = await client.OpenSessionAsync();
@@ -28,7 +28,7 @@ public sealed class ChannelProtocolTests
     {
         await using var server = InProcessServer.Create();
         server.Handlers.ShellHandler = TestHandlers.Writes("nso-sim> ");
-        var (client, _) = await server.LogInAsync();
+        var (client, _) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
         var channel = await client.OpenSessionAsync();
 
@@ -49,7 +49,7 @@ public sealed class ChannelProtocolTests
     {
         await using var server = InProcessServer.Create();
         server.Handlers.Subsystems["netconf"] = TestHandlers.Echo;
-        var (client, _) = await server.LogInAsync();
+        var (client, _) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
         var channel = await client.OpenSessionAsync();
 
@@ -71,7 +71,7 @@ public sealed class ChannelProtocolTests
     public async Task Channel_types_other_than_session_get_open_failure()
     {
         await using var server = InProcessServer.Create();
-        var (client, _) = await server.LogInAsync();
+        var (client, _) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
 
         await client.SendAsync(SshWriter.Message(SshMessage.ChannelOpen).WriteString("direct-tcpip")
@@ -84,7 +84,7 @@ public sealed class ChannelProtocolTests
     public async Task Global_requests_get_request_failure_only_when_they_want_a_reply()
     {
         await using var server = InProcessServer.Create();
-        var (client, _) = await server.LogInAsync();
+        var (client, _) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
 
         await client.SendAsync(SshWriter.Message(SshMessage.GlobalRequest).WriteString("no-more-sessions@openssh.com").WriteBoolean(false));
@@ -105,7 +105,7 @@ public sealed class ChannelProtocolTests
             await Task.Delay(Timeout.Infinite, ct);
             return 0;
         };
-        var (client, _) = await server.LogInAsync();
+        var (client, _) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
         var first = await client.OpenSessionAsync(clientChannel: 10);
         Assert.Equal(1u, await client.OpenSessionAsync(clientChannel: 11));
@@ -125,7 +125,7 @@ public sealed class ChannelProtocolTests
         await using var server = InProcessServer.Create();
         server.Handlers.Commands["boom"] = (_, _) => throw new InvalidOperationException("boom");
         server.Handlers.Commands["ok"] = TestHandlers.Writes("ok");
-        var (client, _) = await server.LogInAsync();
+        var (client, _) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
         var channel = await client.OpenSessionAsync();
 
@@ -147,7 +147,7 @@ public sealed class ChannelProtocolTests
     {
         await using var server = InProcessServer.Create();
         server.Handlers.Commands["id"] = TestHandlers.Writes("");
-        var (client, _) = await server.LogInAsync();
+        var (client, _) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
         await client.OpenSessionAsync(clientChannel: 40);
         var second = await client.OpenSessionAsync(clientChannel: 41);
@@ -162,7 +162,7 @@ public sealed class ChannelProtocolTests
     public async Task More_channels_than_allowed_get_open_failure()
     {
         await using var server = InProcessServer.Create(configure: options => options.MaxChannelsPerConnection = 2);
-        var (client, _) = await server.LogInAsync();
+        var (client, _) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
         await client.OpenSessionAsync(clientChannel: 0);
         await client.OpenSessionAsync(clientChannel: 1);

@@ -26,7 +26,7 @@ public sealed class FlowControlProtocolTests
             total.SetResult(count);
             return 0;
         };
-        var (client, _) = await server.LogInAsync();
+        var (client, _) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
         var channel = await client.OpenSessionAsync();
         await client.RequestAsync(channel, "exec", "count");
@@ -53,7 +53,7 @@ public sealed class FlowControlProtocolTests
             await Task.Delay(Timeout.Infinite, ct);
             return 0;
         };
-        var (client, served) = await server.LogInAsync();
+        var (client, served) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
         var channel = await client.OpenSessionAsync();
         await client.RequestAsync(channel, "exec", "sleep");
@@ -75,7 +75,7 @@ public sealed class FlowControlProtocolTests
     {
         await using var server = InProcessServer.Create();
         server.Handlers.Commands["flood"] = TestHandlers.Writes(new string('x', 3000));
-        var (client, _) = await server.LogInAsync();
+        var (client, _) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
 
         // A window of 1000 bytes and packets of at most 400.

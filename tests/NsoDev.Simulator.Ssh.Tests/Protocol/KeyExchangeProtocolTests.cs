@@ -14,7 +14,7 @@ public sealed class KeyExchangeProtocolTests
     {
         await using var server = InProcessServer.Create();
         server.Handlers.Commands["cat"] = TestHandlers.Echo;
-        var (client, _) = await server.LogInAsync(new TestSshClient.Choice(cipher, mac, hostKey, strict));
+        var (client, _) = await server.LogInAsync(new TestSshClient.Choice(cipher, mac, hostKey, strict), TestContext.Current.CancellationToken);
         await using var _client = client;
         var channel = await client.OpenSessionAsync();
         await client.RequestAsync(channel, "exec", "cat");
@@ -46,7 +46,7 @@ public sealed class KeyExchangeProtocolTests
 
             return 0;
         };
-        var (client, _) = await server.LogInAsync();
+        var (client, _) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
         var channel = await client.OpenSessionAsync();
         await client.RequestAsync(channel, "exec", "stream");
@@ -70,7 +70,7 @@ public sealed class KeyExchangeProtocolTests
     {
         await using var server = InProcessServer.Create();
         var (stream, served) = server.Connect();
-        var client = await TestSshClient.ExchangeVersionsAsync(stream);
+        var client = await TestSshClient.ExchangeVersionsAsync(stream, TestContext.Current.CancellationToken);
 
         await client.SendAsync(SshWriter.Message(SshMessage.Ignore).WriteString("terrapin"));
         await client.SendRawAsync(client.Frame(new SshWriter().WriteRaw(client.KexInitPayload())));
@@ -86,7 +86,7 @@ public sealed class KeyExchangeProtocolTests
     public async Task Service_messages_in_the_middle_of_a_re_exchange_end_the_connection()
     {
         await using var server = InProcessServer.Create();
-        var (client, served) = await server.LogInAsync();
+        var (client, served) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
 
         await client.SendRawAsync(client.Frame(new SshWriter().WriteRaw(client.KexInitPayload())));
@@ -101,7 +101,7 @@ public sealed class KeyExchangeProtocolTests
     public async Task A_damaged_packet_after_the_keys_are_set_ends_the_connection_with_a_mac_error()
     {
         await using var server = InProcessServer.Create();
-        var (client, served) = await server.ConnectClientAsync();
+        var (client, served) = await server.ConnectClientAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
         var frame = client.Frame(SshWriter.Message(SshMessage.Ignore).WriteString("padding for the test"));
         frame[^40] ^= 0x80;
@@ -118,7 +118,7 @@ public sealed class KeyExchangeProtocolTests
     public async Task An_unknown_message_gets_unimplemented_with_its_sequence_number()
     {
         await using var server = InProcessServer.Create();
-        var (client, _) = await server.LogInAsync();
+        var (client, _) = await server.LogInAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
         var sequence = client.NextSequence;
 
@@ -131,7 +131,7 @@ public sealed class KeyExchangeProtocolTests
     public async Task The_server_names_itself_as_the_simulator()
     {
         await using var server = InProcessServer.Create();
-        var (client, _) = await server.ConnectClientAsync();
+        var (client, _) = await server.ConnectClientAsync(TestContext.Current.CancellationToken);
         await using var _client = client;
 
         Assert.Equal("SSH-2.0-nso-sim_1.0", client.ServerVersion);

@@ -10,10 +10,10 @@ public sealed class SendWindowTests
     {
         var window = new SendWindow(initial: 1000, maxPacket: 400);
 
-        Assert.Equal(400, await window.TakeAsync(5000, CancellationToken.None));
-        Assert.Equal(400, await window.TakeAsync(5000, CancellationToken.None));
-        Assert.Equal(200, await window.TakeAsync(5000, CancellationToken.None));
-        var waiting = window.TakeAsync(5000, CancellationToken.None).AsTask();
+        Assert.Equal(400, await window.TakeAsync(5000, TestContext.Current.CancellationToken));
+        Assert.Equal(400, await window.TakeAsync(5000, TestContext.Current.CancellationToken));
+        Assert.Equal(200, await window.TakeAsync(5000, TestContext.Current.CancellationToken));
+        var waiting = window.TakeAsync(5000, TestContext.Current.CancellationToken).AsTask();
         Assert.False(waiting.IsCompleted);
 
         window.Add(50);
@@ -25,7 +25,7 @@ public sealed class SendWindowTests
     public async Task A_writer_waiting_for_window_learns_that_the_channel_closed()
     {
         var window = new SendWindow(initial: 0, maxPacket: 400);
-        var waiting = window.TakeAsync(10, CancellationToken.None).AsTask();
+        var waiting = window.TakeAsync(10, TestContext.Current.CancellationToken).AsTask();
 
         window.Close();
 

@@ -44,24 +44,30 @@ internal sealed class InProcessServer : IAsyncDisposable
         return (client, served);
     }
 
-    public async Task<(TestSshClient Client, Task Served)> ConnectClientAsync(TestSshClient.Choice? choice = null)
+    /// <summary>A connection with the keys exchanged; the client's reads and writes end when <paramref name="cancellationToken"/> is cancelled.</summary>
+    public Task<(TestSshClient Client, Task Served)> ConnectClientAsync(CancellationToken cancellationToken) => ConnectClientAsync(null, cancellationToken);
+
+    public async Task<(TestSshClient Client, Task Served)> ConnectClientAsync(TestSshClient.Choice? choice, CancellationToken cancellationToken)
     {
         var (stream, served) = Connect();
-        return (await TestSshClient.ConnectAsync(stream, choice), served);
+        return (await TestSshClient.ConnectAsync(stream, choice, cancellationToken), served);
     }
 
-    public async Task<(TestSshClient Client, Task Served)> LogInAsync(TestSshClient.Choice? choice = null)
+    /// <summary>A connection logged in as admin/admin; the client's reads and writes end when <paramref name="cancellationToken"/> is cancelled.</summary>
+    public Task<(TestSshClient Client, Task Served)> LogInAsync(CancellationToken cancellationToken) => LogInAsync(null, cancellationToken);
+
+    public async Task<(TestSshClient Client, Task Served)> LogInAsync(TestSshClient.Choice? choice, CancellationToken cancellationToken)
     {
-        var (client, served) = await ConnectClientAsync(choice);
+        var (client, served) = await ConnectClientAsync(choice, cancellationToken);
         Assert.True(await client.LoginAsync(TestServer.User, TestServer.Password));
         return (client, served);
     }
 
     /// <summary>Everything the server sent on a connection without keys: its version line, then plain packets.</summary>
-    public static async Task<(string Version, List<SshPacket> Packets)> ReadPlainToEndAsync(Stream client)
+    public static async Task<(string Version, List<SshPacket> Packets)> ReadPlainToEndAsync(Stream client, CancellationToken cancellationToken)
     {
         using var all = new MemoryStream();
-        await client.CopyToAsync(all);
+        await client.CopyToAsync(all, cancellationToken);
         var bytes = all.ToArray();
         var newline = Array.IndexOf(bytes, (byte)'\n');
         var buffer = new ReadOnlySequence<byte>(bytes, newline + 1, bytes.Length - newline - 1);

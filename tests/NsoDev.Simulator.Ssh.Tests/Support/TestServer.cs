@@ -48,11 +48,14 @@ internal sealed class TestServer : IAsyncDisposable
     public ConnectionInfo ConnectionInfo(string user = User, string password = Password) =>
         new("127.0.0.1", Port, user, new PasswordAuthenticationMethod(user, password)) { Timeout = TimeSpan.FromSeconds(15) };
 
+    /// <summary>A connected SSH.NET client that trusts any host key, logged in as admin/admin.</summary>
+    public Task<SshClient> ConnectAsync(CancellationToken cancellationToken) => ConnectAsync(null, cancellationToken);
+
     /// <summary>A connected SSH.NET client that trusts any host key.</summary>
-    public async Task<SshClient> ConnectAsync(ConnectionInfo? info = null)
+    public async Task<SshClient> ConnectAsync(ConnectionInfo? info, CancellationToken cancellationToken)
     {
         var client = new SshClient(info ?? ConnectionInfo());
-        await client.ConnectAsync(CancellationToken.None);
+        await client.ConnectAsync(cancellationToken);
         return client;
     }
 

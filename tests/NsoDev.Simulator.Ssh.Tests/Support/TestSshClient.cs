@@ -8,9 +8,10 @@ namespace NsoDev.Simulator.Ssh.Tests.Support;
 /// <summary>
 /// Just enough of an SSH client to drive the server where SSH.NET cannot: re-keying on demand,
 /// and protocol errors on purpose. It speaks over any stream with the server's own packet
-/// code; SSH.NET is the independent check of that code.
+/// code; SSH.NET is the independent check of that code. Its reads and writes end when the
+/// token it was created with is cancelled (the test's, so that a test past its timeout stops waiting).
 /// </summary>
-internal sealed class TestSshClient(Stream stream, TestSshClient.Choice choice) : IAsyncDisposable
+internal sealed class TestSshClient(Stream stream, TestSshClient.Choice choice, CancellationToken cancellationToken) : IAsyncDisposable
 {
     public const string Version = "SSH-2.0-TestSshClient_1.0";
 
@@ -30,23 +31,26 @@ internal sealed class TestSshClient(Stream stream, TestSshClient.Choice choice) 
     /// <summary>The sequence number the next packet sent will have.</summary>
     public uint NextSequence => _writer.Sequence;
 
-    public static async Task<TestSshClient> ConnectAsync(Stream stream, Choice? choice = null)
+    public static async Task<TestSshClient> ConnectAsync(Stream stream, Choice? choice, CancellationToken cancellationToken)
     {
-        var client = await ExchangeVersionsAsync(stream, choice);
+        var client = await ExchangeVersionsAsync(stream, choice, cancellationToken);
         await client.KeyExchangeAsync();
         return client;
     }
 
     /// <summary>Only the identification strings: no key exchange yet.</summary>
-    public static async Task<TestSshClient> ExchangeVersionsAsync(Stream stream, Choice? choice = null)
+    public static Task<TestSshClient> ExchangeVersionsAsync(Stream stream, CancellationToken cancellationToken) =>
+        ExchangeVersionsAsync(stream, null, cancellationToken);
+
+    public static async Task<TestSshClient> ExchangeVersionsAsync(Stream stream, Choice? choice, CancellationToken cancellationToken)
     {
-        var client = new TestSshClient(stream, choice ?? new Choice());
+        var client = new TestSshClient(stream, choice ?? new Choice(), cancellationToken);
         await client.SendRawAsync(Encoding.ASCII.GetBytes(Version + "\r\n"));
-        client.ServerVersion = await VersionExchange.ReadClientVersionAsync(client._input, CancellationToken.None);
+        client.ServerVersion = await VersionExchange.ReadClientVersionAsync(client._input, cancellationToken);
         return client;
     }
 
-    public Task SendRawAsync(byte[] bytes) => stream.WriteAsync(bytes).AsTask();
+    public Task SendRawAsync(byte[] bytes) => stream.WriteAsync(bytes, cancellationToken).AsTask();
 
     public Task SendAsync(SshWriter message) => SendRawAsync(Frame(message));
 
@@ -66,7 +70,7 @@ internal sealed class TestSshClient(Stream stream, TestSshClient.Choice choice) 
     {
         while (true)
         {
-            var result = await _input.ReadAsync();
+            var result = await _input.ReadAsync(cancellationToken);
             var buffer = result.Buffer;
             if (_reader.TryRead(ref buffer, out var packet))
             {

@@ -10,19 +10,19 @@ public sealed class CliExecTests
 {
     private static readonly FixedNcsState State = new("6.4.1", "phase1", []);
 
-    private static async Task<(string Output, int Status)> ExecAsync(string command)
+    private static async Task<(string Output, int Status)> ExecAsync(string command, CancellationToken cancellationToken)
     {
         var channel = new InMemoryChannel();
         var exec = new CliExec(RunningDatastore.InMemory(), State, new RecordingNorthboundLog());
         var status = channel.ServeAsync(stream => exec.RunAsync(command, stream, "admin", CancellationToken.None));
-        var output = await channel.ReadToEndAsync();
+        var output = await channel.ReadToEndAsync(cancellationToken);
         return (Encoding.UTF8.GetString(output), await status);
     }
 
     [Fact(Timeout = 5000)]
     public async Task Show_ncs_state_prints_with_lf_line_ends_and_exits_0()
     {
-        var (output, status) = await ExecAsync("show ncs-state");
+        var (output, status) = await ExecAsync("show ncs-state", TestContext.Current.CancellationToken);
 
         Assert.Equal("ncs-state version 6.4.1\nncs-state daemon-status phase1\n", output);
         Assert.Equal(0, status);
@@ -31,7 +31,7 @@ public sealed class CliExecTests
     [Fact(Timeout = 5000)]
     public async Task An_empty_running_config_says_no_entries_found()
     {
-        var (output, status) = await ExecAsync("show running-config");
+        var (output, status) = await ExecAsync("show running-config", TestContext.Current.CancellationToken);
 
         Assert.Equal("% No entries found.\n", output);
         Assert.Equal(0, status);
@@ -40,7 +40,7 @@ public sealed class CliExecTests
     [Fact(Timeout = 5000)]
     public async Task An_unknown_command_prints_the_error_and_exits_1()
     {
-        var (output, status) = await ExecAsync("reboot now");
+        var (output, status) = await ExecAsync("reboot now", TestContext.Current.CancellationToken);
 
         Assert.Equal("^\nsyntax error: unknown command\n", output);
         Assert.Equal(1, status);
@@ -49,7 +49,7 @@ public sealed class CliExecTests
     [Fact(Timeout = 5000)]
     public async Task A_bad_argument_exits_1()
     {
-        var (output, status) = await ExecAsync("show ncs-state extra");
+        var (output, status) = await ExecAsync("show ncs-state extra", TestContext.Current.CancellationToken);
 
         Assert.Equal("---------------^\nsyntax error: unknown argument\n", output);
         Assert.Equal(1, status);
@@ -58,6 +58,6 @@ public sealed class CliExecTests
     [Fact(Timeout = 5000)]
     public async Task Exit_prints_nothing_and_exits_0()
     {
-        Assert.Equal((string.Empty, 0), await ExecAsync("exit"));
+        Assert.Equal((string.Empty, 0), await ExecAsync("exit", TestContext.Current.CancellationToken));
     }
 }

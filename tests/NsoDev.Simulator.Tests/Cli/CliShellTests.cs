@@ -17,13 +17,13 @@ public sealed class CliShellTests
     private readonly RecordingNorthboundLog _log = new();
 
     /// <summary>Types <paramref name="keys"/>, closes the input, and returns the screen and the exit status.</summary>
-    private async Task<(string Screen, int Status)> SessionAsync(string keys, string user = "admin")
+    private async Task<(string Screen, int Status)> SessionAsync(string keys, CancellationToken cancellationToken, string user = "admin")
     {
         var channel = new InMemoryChannel();
         var shell = new CliShell(_datastore, State, _log);
         var session = channel.ServeAsync(stream => shell.RunAsync(stream, user, CancellationToken.None));
-        var screen = channel.ReadToEndAsync();
-        await channel.ToServer.WriteAsync(Encoding.UTF8.GetBytes(keys));
+        var screen = channel.ReadToEndAsync(cancellationToken);
+        await channel.ToServer.WriteAsync(Encoding.UTF8.GetBytes(keys), cancellationToken);
         await channel.ToServer.CompleteAsync();
         return (Encoding.UTF8.GetString(await screen).Replace("\r\n", "\n", StringComparison.Ordinal), await session);
     }
@@ -31,7 +31,7 @@ public sealed class CliShellTests
     [Fact(Timeout = 5000)]
     public async Task The_prompt_is_the_user_at_ncs()
     {
-        var (screen, status) = await SessionAsync(string.Empty, user: "oper");
+        var (screen, status) = await SessionAsync(string.Empty, TestContext.Current.CancellationToken, user: "oper");
 
         Assert.Equal("oper@ncs# ", screen);
         Assert.Equal(0, status);
@@ -40,7 +40,7 @@ public sealed class CliShellTests
     [Fact(Timeout = 5000)]
     public async Task Show_ncs_state_prints_version_status_and_listeners()
     {
-        var (screen, _) = await SessionAsync("show ncs-state\r");
+        var (screen, _) = await SessionAsync("show ncs-state\r", TestContext.Current.CancellationToken);
 
         Assert.Equal(
             "admin@ncs# show ncs-state\n"
@@ -55,7 +55,7 @@ public sealed class CliShellTests
     [Fact(Timeout = 5000)]
     public async Task Show_running_config_renders_the_configuration_in_c_style()
     {
-        var (screen, _) = await SessionAsync("sh run\r");
+        var (screen, _) = await SessionAsync("sh run\r", TestContext.Current.CancellationToken);
 
         Assert.Equal("admin@ncs# sh run\ndevices device ce0\n address 10.0.0.1\n!\nadmin@ncs# ", screen);
     }
@@ -63,7 +63,7 @@ public sealed class CliShellTests
     [Fact(Timeout = 5000)]
     public async Task An_unknown_command_gets_a_caret_under_it_and_a_new_prompt()
     {
-        var (screen, _) = await SessionAsync("foo\r");
+        var (screen, _) = await SessionAsync("foo\r", TestContext.Current.CancellationToken);
 
         Assert.Equal("admin@ncs# foo\n-----------^\nsyntax error: unknown command\nadmin@ncs# ", screen);
     }
@@ -71,7 +71,7 @@ public sealed class CliShellTests
     [Fact(Timeout = 5000)]
     public async Task A_bad_argument_gets_the_caret_under_the_argument()
     {
-        var (screen, _) = await SessionAsync("show bogus\r");
+        var (screen, _) = await SessionAsync("show bogus\r", TestContext.Current.CancellationToken);
 
         Assert.Contains("\n----------------^\nsyntax error: unknown argument\n", screen, StringComparison.Ordinal);
     }
@@ -79,7 +79,7 @@ public sealed class CliShellTests
     [Fact(Timeout = 5000)]
     public async Task A_blank_line_just_prompts_again()
     {
-        var (screen, _) = await SessionAsync("\r  \r");
+        var (screen, _) = await SessionAsync("\r  \r", TestContext.Current.CancellationToken);
 
         Assert.Equal("admin@ncs# \nadmin@ncs#   \nadmin@ncs# ", screen);
     }
@@ -87,7 +87,7 @@ public sealed class CliShellTests
     [Fact(Timeout = 5000)]
     public async Task Exit_ends_the_session_with_status_0_and_ignores_what_follows()
     {
-        var (screen, status) = await SessionAsync("exit\rshow ncs-state\r");
+        var (screen, status) = await SessionAsync("exit\rshow ncs-state\r", TestContext.Current.CancellationToken);
 
         Assert.Equal("admin@ncs# exit\n", screen);
         Assert.Equal(0, status);
@@ -97,7 +97,7 @@ public sealed class CliShellTests
     [Fact(Timeout = 5000)]
     public async Task Edited_input_runs_as_it_looks_on_the_screen()
     {
-        var (screen, _) = await SessionAsync("shoq\u007fw ncs\u001b[D-state\r");
+        var (screen, _) = await SessionAsync("shoq\u007fw ncs\u001b[D-state\r", TestContext.Current.CancellationToken);
 
         Assert.Contains("ncs-state version 6.5", screen, StringComparison.Ordinal);
     }

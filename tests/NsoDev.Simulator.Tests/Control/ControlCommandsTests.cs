@@ -22,9 +22,9 @@ public sealed class ControlCommandsTests : IAsyncLifetime
     private readonly string _socketDirectory = Directory.CreateTempSubdirectory("nso-sim-ctl-").FullName;
     private ServiceListener? _listener;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_listener is not null)
         {
@@ -39,7 +39,7 @@ public sealed class ControlCommandsTests : IAsyncLifetime
     {
         var control = Listen();
 
-        Assert.Equal(NcsExitCode.Ok, await control.StatusAsync(null));
+        Assert.Equal(NcsExitCode.Ok, await control.StatusAsync(null).WaitAsync(TestContext.Current.CancellationToken));
         Assert.Equal("status: started\n", _stdout.ToString());
     }
 
@@ -50,7 +50,7 @@ public sealed class ControlCommandsTests : IAsyncLifetime
         _daemon.Phases.Enqueue("phase1");
         var control = Listen();
 
-        Assert.Equal(NcsExitCode.Ok, await control.WaitStartedAsync(TimeSpan.FromSeconds(5), null));
+        Assert.Equal(NcsExitCode.Ok, await control.WaitStartedAsync(TimeSpan.FromSeconds(5), null).WaitAsync(TestContext.Current.CancellationToken));
         Assert.Equal(3, _daemon.StatusRequests);
     }
 
@@ -60,7 +60,7 @@ public sealed class ControlCommandsTests : IAsyncLifetime
         _daemon.Stuck = true;
         var control = Listen();
 
-        Assert.Equal(NcsExitCode.Timeout, await control.WaitStartedAsync(TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(NcsExitCode.Timeout, await control.WaitStartedAsync(TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(300)).WaitAsync(TestContext.Current.CancellationToken));
         Assert.Equal("timeout (wait-started)\n", _stderr.ToString());
     }
 
@@ -69,7 +69,7 @@ public sealed class ControlCommandsTests : IAsyncLifetime
     {
         var control = Commands(new TcpIpcEndpoint(new IPEndPoint(IPAddress.Loopback, FreePorts.One())));
 
-        Assert.Equal(NcsExitCode.NoConnection, await control.WaitStartedAsync(TimeSpan.FromMilliseconds(300), null));
+        Assert.Equal(NcsExitCode.NoConnection, await control.WaitStartedAsync(TimeSpan.FromMilliseconds(300), null).WaitAsync(TestContext.Current.CancellationToken));
         Assert.Equal("connection refused (wait-started)\n", _stderr.ToString());
     }
 
@@ -78,7 +78,7 @@ public sealed class ControlCommandsTests : IAsyncLifetime
     {
         var control = Listen(daemonVersion: NsoVersion.Parse("6.4"));
 
-        Assert.Equal(NcsExitCode.InternalError, await control.StatusAsync(null));
+        Assert.Equal(NcsExitCode.InternalError, await control.StatusAsync(null).WaitAsync(TestContext.Current.CancellationToken));
         Assert.Equal("protocol version incompatible: this client speaks 85, the daemon 84 (status)\n", _stderr.ToString());
     }
 
@@ -88,7 +88,7 @@ public sealed class ControlCommandsTests : IAsyncLifetime
         _daemon.ReloadReply = "error: ncs.conf:3: bad";
         var control = Listen();
 
-        Assert.Equal(NcsExitCode.InternalError, await control.ReloadAsync(null));
+        Assert.Equal(NcsExitCode.InternalError, await control.ReloadAsync(null).WaitAsync(TestContext.Current.CancellationToken));
         Assert.Equal("error: ncs.conf:3: bad\n", _stderr.ToString());
     }
 
@@ -97,7 +97,7 @@ public sealed class ControlCommandsTests : IAsyncLifetime
     {
         var control = Listen(check: new IpcAccessCheckOn(Secret), secret: Secret);
 
-        Assert.Equal(NcsExitCode.Ok, await control.StatusAsync(null));
+        Assert.Equal(NcsExitCode.Ok, await control.StatusAsync(null).WaitAsync(TestContext.Current.CancellationToken));
         Assert.Equal("status: started\n", _stdout.ToString());
     }
 
@@ -106,7 +106,7 @@ public sealed class ControlCommandsTests : IAsyncLifetime
     {
         var control = Listen(check: new IpcAccessCheckOn(Secret));
 
-        Assert.Equal(NcsExitCode.InternalError, await control.StatusAsync(null));
+        Assert.Equal(NcsExitCode.InternalError, await control.StatusAsync(null).WaitAsync(TestContext.Current.CancellationToken));
         Assert.StartsWith("Access Rejected (status)\nnso-sim: the daemon answered the hello with byte 3", _stderr.ToString(), StringComparison.Ordinal);
     }
 
@@ -115,7 +115,7 @@ public sealed class ControlCommandsTests : IAsyncLifetime
     {
         var control = Listen(check: new IpcAccessCheckOn(Secret), secret: "control-secret"u8.ToArray());
 
-        Assert.Equal(NcsExitCode.InternalError, await control.StatusAsync(null));
+        Assert.Equal(NcsExitCode.InternalError, await control.StatusAsync(null).WaitAsync(TestContext.Current.CancellationToken));
         Assert.StartsWith("Access Rejected (status)\nnso-sim: the daemon did not accept the answer to its challenge", _stderr.ToString(), StringComparison.Ordinal);
     }
 
@@ -124,7 +124,7 @@ public sealed class ControlCommandsTests : IAsyncLifetime
     {
         var control = Listen(check: new IpcAccessCheckOn(Secret));
 
-        Assert.Equal(NcsExitCode.InternalError, await control.WaitStartedAsync(TimeSpan.FromSeconds(5), null));
+        Assert.Equal(NcsExitCode.InternalError, await control.WaitStartedAsync(TimeSpan.FromSeconds(5), null).WaitAsync(TestContext.Current.CancellationToken));
         Assert.StartsWith("Access Rejected (wait-started)\n", _stderr.ToString(), StringComparison.Ordinal);
     }
 
@@ -136,7 +136,7 @@ public sealed class ControlCommandsTests : IAsyncLifetime
         _listener = UnixSocketListener.Bind(endpoint, "ncs-local-ipc", new IpcConnectionHandler(context), _ => { }, _ => { });
         _listener.StartAccepting();
 
-        Assert.Equal(NcsExitCode.Ok, await Commands(endpoint, Secret).StatusAsync(null));
+        Assert.Equal(NcsExitCode.Ok, await Commands(endpoint, Secret).StatusAsync(null).WaitAsync(TestContext.Current.CancellationToken));
         Assert.Equal("status: started\n", _stdout.ToString());
     }
 

@@ -6,31 +6,31 @@ public sealed class SimControlRequestsTests
 {
     private readonly FakeDaemon _daemon = new();
 
-    private ValueTask<string> HandleAsync(string request) =>
-        new SimControlRequests(_daemon).HandleAsync(request, CancellationToken.None);
+    private ValueTask<string> HandleAsync(string request, CancellationToken cancellationToken) =>
+        new SimControlRequests(_daemon).HandleAsync(request, cancellationToken);
 
     [Fact(Timeout = 5000)]
-    public async Task Status_returns_the_daemons_report() => Assert.Equal("status: started\n", await HandleAsync("status"));
+    public async Task Status_returns_the_daemons_report() => Assert.Equal("status: started\n", await HandleAsync("status", TestContext.Current.CancellationToken));
 
     [Fact(Timeout = 5000)]
     public async Task Stop_asks_for_a_clean_stop_and_says_stopping()
     {
-        Assert.Equal("stopping", await HandleAsync("stop"));
+        Assert.Equal("stopping", await HandleAsync("stop", TestContext.Current.CancellationToken));
         Assert.Equal(StopRequest.ByControl, _daemon.Stop);
     }
 
     [Fact(Timeout = 5000)]
     public async Task Reload_says_ok_or_the_problem()
     {
-        Assert.Equal("ok", await HandleAsync("reload"));
+        Assert.Equal("ok", await HandleAsync("reload", TestContext.Current.CancellationToken));
 
         _daemon.ReloadProblem = "ncs.conf:3: bad";
-        Assert.Equal("error: ncs.conf:3: bad", await HandleAsync("reload"));
+        Assert.Equal("error: ncs.conf:3: bad", await HandleAsync("reload", TestContext.Current.CancellationToken));
     }
 
     [Fact(Timeout = 5000)]
     public async Task An_unknown_request_is_answered_with_an_error_that_lists_the_known_ones() =>
-        Assert.Equal("error: unknown request \"restart\"; nso-sim understands status, stop and reload", await HandleAsync("restart"));
+        Assert.Equal("error: unknown request \"restart\"; nso-sim understands status, stop and reload", await HandleAsync("restart", TestContext.Current.CancellationToken));
 
     private sealed class FakeDaemon : IControlledDaemon
     {

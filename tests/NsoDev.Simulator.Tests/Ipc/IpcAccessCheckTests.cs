@@ -24,9 +24,9 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     private readonly CancellationTokenSource _stop = new();
     private Task _session = Task.CompletedTask;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         await _session.WaitAsync(TimeSpan.FromSeconds(5));
@@ -40,7 +40,7 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     {
         StartSession(new IpcAccessCheckOn(Secret));
 
-        var reply = await ClientAsync(IpcClientId.Maapi, Enum.Parse<IpcChallengeRequest>(kind), Secret);
+        var reply = await ClientAsync(IpcClientId.Maapi, Enum.Parse<IpcChallengeRequest>(kind), Secret, TestContext.Current.CancellationToken);
 
         Assert.Equal(IpcHelloStatus.Ok, reply.Status);
         Assert.Empty(_rejections);
@@ -51,13 +51,13 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     {
         StartSession(new IpcAccessCheckOn(Secret));
 
-        await SendAsync([(byte)IpcClientId.SimControl | 0xC0, 0x00, 0x55, 0x06, 0x05, 0x00, 0x00, 0x00, 0x00]);
-        var challenge = await ReceiveAsync(1 + 32);
+        await SendAsync([(byte)IpcClientId.SimControl | 0xC0, 0x00, 0x55, 0x06, 0x05, 0x00, 0x00, 0x00, 0x00], TestContext.Current.CancellationToken);
+        var challenge = await ReceiveAsync(1 + 32, TestContext.Current.CancellationToken);
         Assert.Equal(11, challenge[0]);
-        await SendAsync([12, .. SHA256.HashData([.. Secret, .. challenge[1..]])]);
-        Assert.Equal(new byte[] { 0 }, await ReceiveAsync(1));
+        await SendAsync([12, .. SHA256.HashData([.. Secret, .. challenge[1..]])], TestContext.Current.CancellationToken);
+        Assert.Equal(new byte[] { 0 }, await ReceiveAsync(1, TestContext.Current.CancellationToken));
 
-        Assert.Equal(IpcHelloReply.For(Daemon, 85).Encode(), await ReceiveAsync(IpcHelloReply.Length));
+        Assert.Equal(IpcHelloReply.For(Daemon, 85).Encode(), await ReceiveAsync(IpcHelloReply.Length, TestContext.Current.CancellationToken));
     }
 
     [Fact(Timeout = 5000)]
@@ -65,12 +65,12 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     {
         StartSession(new IpcAccessCheckOn(Secret));
 
-        await SendAsync([(byte)IpcClientId.Maapi | 0x80, 0x00, 0x52, 0x08, 0x02, 0x05, 0x00, 0x3c]);
-        await Task.Delay(100);
+        await SendAsync([(byte)IpcClientId.Maapi | 0x80, 0x00, 0x52, 0x08, 0x02, 0x05, 0x00, 0x3c], TestContext.Current.CancellationToken);
+        await Task.Delay(100, TestContext.Current.CancellationToken);
         Assert.False(_fromDaemon.Reader.TryRead(out _), "the daemon challenged before the hello's last byte");
-        await SendAsync([0x12]);
+        await SendAsync([0x12], TestContext.Current.CancellationToken);
 
-        Assert.Equal(11, (await ReceiveAsync(1 + 16))[0]);
+        Assert.Equal(11, (await ReceiveAsync(1 + 16, TestContext.Current.CancellationToken))[0]);
     }
 
     [Fact(Timeout = 5000)]
@@ -78,21 +78,21 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     {
         StartSession(new IpcAccessCheckOn(Secret));
 
-        await SendAsync(new IpcHello(IpcClientId.Cdb, IpcChallengeRequest.V1Md5, 85, Daemon.PackedVersion).Encode());
-        var challenge = await ReceiveAsync(1 + 16);
+        await SendAsync(new IpcHello(IpcClientId.Cdb, IpcChallengeRequest.V1Md5, 85, Daemon.PackedVersion).Encode(), TestContext.Current.CancellationToken);
+        var challenge = await ReceiveAsync(1 + 16, TestContext.Current.CancellationToken);
 #pragma warning disable CA5351 // The v1 protocol is MD5.
-        await SendAsync([12, .. MD5.HashData([.. Secret, .. challenge[1..]])]);
+        await SendAsync([12, .. MD5.HashData([.. Secret, .. challenge[1..]])], TestContext.Current.CancellationToken);
 #pragma warning restore CA5351
 
-        Assert.Equal(new byte[] { 0 }, await ReceiveAsync(1));
+        Assert.Equal(new byte[] { 0 }, await ReceiveAsync(1, TestContext.Current.CancellationToken));
     }
 
     [Fact(Timeout = 5000)]
     public async Task The_challenge_is_fresh_for_every_connection()
     {
         var check = new IpcAccessCheckOn(Secret);
-        var first = await ChallengeFromAsync(check);
-        var second = await ChallengeFromAsync(check);
+        var first = await ChallengeFromAsync(check, TestContext.Current.CancellationToken);
+        var second = await ChallengeFromAsync(check, TestContext.Current.CancellationToken);
 
         Assert.NotEqual(first, second);
     }
@@ -104,10 +104,10 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     {
         StartSession(new IpcAccessCheckOn(Secret));
 
-        var error = await Assert.ThrowsAsync<IpcAccessRejectedException>(() => ClientAsync(IpcClientId.Maapi, Enum.Parse<IpcChallengeRequest>(kind), Secret[..^1]));
+        var error = await Assert.ThrowsAsync<IpcAccessRejectedException>(() => ClientAsync(IpcClientId.Maapi, Enum.Parse<IpcChallengeRequest>(kind), Secret[..^1], TestContext.Current.CancellationToken));
 
         Assert.Contains("did not accept the answer", error.Message, StringComparison.Ordinal);
-        await AssertClosedAsync();
+        await AssertClosedAsync(TestContext.Current.CancellationToken);
     }
 
     [Theory(Timeout = 5000)]
@@ -118,7 +118,7 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
         var secret = Secret[..^1];
         StartSession(new IpcAccessCheckOn(secret));
 
-        var reply = await ClientAsync(IpcClientId.Maapi, Enum.Parse<IpcChallengeRequest>(kind), secret);
+        var reply = await ClientAsync(IpcClientId.Maapi, Enum.Parse<IpcChallengeRequest>(kind), secret, TestContext.Current.CancellationToken);
 
         Assert.Equal(IpcHelloStatus.Ok, reply.Status);
         Assert.Empty(_rejections);
@@ -131,9 +131,9 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     {
         StartSession(new IpcAccessCheckOn(Secret));
 
-        await Assert.ThrowsAsync<IpcAccessRejectedException>(() => ClientAsync(IpcClientId.Maapi, Enum.Parse<IpcChallengeRequest>(kind), "guess"u8.ToArray()));
+        await Assert.ThrowsAsync<IpcAccessRejectedException>(() => ClientAsync(IpcClientId.Maapi, Enum.Parse<IpcChallengeRequest>(kind), "guess"u8.ToArray(), TestContext.Current.CancellationToken));
 
-        await AssertClosedAsync();
+        await AssertClosedAsync(TestContext.Current.CancellationToken);
         var rejection = Assert.Single(_rejections);
         Assert.Equal(IpcClientId.Maapi, rejection.ClientId);
         Assert.Contains($"answered the {IpcAccessChallenge.Describe(Enum.Parse<IpcChallengeRequest>(kind))} challenge wrongly", rejection.ToString(), StringComparison.Ordinal);
@@ -145,10 +145,10 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     {
         StartSession(new IpcAccessCheckOn(Secret));
 
-        await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.None, 85, Daemon.PackedVersion).Encode());
+        await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.None, 85, Daemon.PackedVersion).Encode(), TestContext.Current.CancellationToken);
 
-        Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1));
-        await AssertClosedAsync();
+        Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1, TestContext.Current.CancellationToken));
+        await AssertClosedAsync(TestContext.Current.CancellationToken);
         Assert.Contains("asked for no challenge, but ncs-ipc-access-check is on", Assert.Single(_rejections).Reason, StringComparison.Ordinal);
     }
 
@@ -157,7 +157,7 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     {
         StartSession(new IpcAccessCheckOn(Secret));
 
-        var error = await Assert.ThrowsAsync<IpcAccessRejectedException>(() => ClientAsync(IpcClientId.Maapi, IpcChallengeRequest.None, null));
+        var error = await Assert.ThrowsAsync<IpcAccessRejectedException>(() => ClientAsync(IpcClientId.Maapi, IpcChallengeRequest.None, null, TestContext.Current.CancellationToken));
 
         Assert.Contains("its ncs-ipc-access-check is on and this client has no NCS_IPC_ACCESS_FILE", error.Message, StringComparison.Ordinal);
     }
@@ -167,7 +167,7 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     {
         StartSession(IpcAccessCheckOff.Instance);
 
-        var error = await Assert.ThrowsAsync<IpcAccessRejectedException>(() => ClientAsync(IpcClientId.Maapi, IpcChallengeRequest.V2Sha256, Secret));
+        var error = await Assert.ThrowsAsync<IpcAccessRejectedException>(() => ClientAsync(IpcClientId.Maapi, IpcChallengeRequest.V2Sha256, Secret, TestContext.Current.CancellationToken));
 
         Assert.Contains("sent byte 3 instead of a challenge", error.Message, StringComparison.Ordinal);
         Assert.Contains("ncs-ipc-access-check is off", Assert.Single(_rejections).Reason, StringComparison.Ordinal);
@@ -178,11 +178,11 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     {
         StartSession(new IpcAccessCheckOn(Secret));
 
-        await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.V2Sha256, 85, Daemon.PackedVersion).Encode());
-        await ReceiveAsync(33);
-        await SendAsync([0x07, .. new byte[32]]);
+        await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.V2Sha256, 85, Daemon.PackedVersion).Encode(), TestContext.Current.CancellationToken);
+        await ReceiveAsync(33, TestContext.Current.CancellationToken);
+        await SendAsync([0x07, .. new byte[32]], TestContext.Current.CancellationToken);
 
-        await AssertClosedAsync(withNothingMore: true);
+        await AssertClosedAsync(TestContext.Current.CancellationToken, withNothingMore: true);
         Assert.Contains("sent byte 7 where the answer to the v2 (SHA-256) challenge starts with 12; closed without a verdict", Assert.Single(_rejections).Reason, StringComparison.Ordinal);
     }
 
@@ -191,12 +191,12 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     {
         StartSession(new IpcAccessCheckOn(Secret));
 
-        await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.V2Sha256, 85, Daemon.PackedVersion).Encode());
-        await ReceiveAsync(33);
-        await SendAsync([12, 1, 2, 3]);
+        await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.V2Sha256, 85, Daemon.PackedVersion).Encode(), TestContext.Current.CancellationToken);
+        await ReceiveAsync(33, TestContext.Current.CancellationToken);
+        await SendAsync([12, 1, 2, 3], TestContext.Current.CancellationToken);
         await _toDaemon.Writer.CompleteAsync();
 
-        await AssertClosedAsync(withNothingMore: true);
+        await AssertClosedAsync(TestContext.Current.CancellationToken, withNothingMore: true);
         Assert.Empty(_rejections);
     }
 
@@ -205,11 +205,11 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     {
         StartSession(new IpcAccessCheckOn(Secret), preamble: TimeSpan.FromMilliseconds(300));
 
-        await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.V1Md5, 82, 0x08020500, 60, 18).Encode());
-        await ReceiveAsync(17);
-        await SendAsync([12, 0xAA]);
+        await SendAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.V1Md5, 82, 0x08020500, 60, 18).Encode(), TestContext.Current.CancellationToken);
+        await ReceiveAsync(17, TestContext.Current.CancellationToken);
+        await SendAsync([12, 0xAA], TestContext.Current.CancellationToken);
 
-        await AssertClosedAsync(withNothingMore: true);
+        await AssertClosedAsync(TestContext.Current.CancellationToken, withNothingMore: true);
         Assert.Empty(_rejections);
         Assert.Equal("IPC connection from test-peer closed: no answer to the v1 (MD5) challenge within 300 ms; got 2 bytes: 0c aa", Assert.Single(_protocolErrors));
     }
@@ -220,9 +220,9 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
         StartSession(new IpcAccessCheckOn(Secret), preamble: TimeSpan.FromMilliseconds(300));
 
         // An old-order client: its first byte alone, waiting for a challenge that only follows a whole hello.
-        await SendAsync([0x87]);
+        await SendAsync([0x87], TestContext.Current.CancellationToken);
 
-        await AssertClosedAsync(withNothingMore: true);
+        await AssertClosedAsync(TestContext.Current.CancellationToken, withNothingMore: true);
         Assert.Equal("IPC connection from test-peer closed: no complete 9-byte hello within 300 ms; got 1 byte: 87", Assert.Single(_protocolErrors));
     }
 
@@ -236,11 +236,11 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
         var id = (IpcClientId)clientId;
         StartSession(new IpcAccessCheckOn(Secret));
 
-        var challenge = await OpenAsync(id, IpcChallengeRequest.V2Sha256);
-        await SendAsync([12, .. SHA256.HashData([.. "not the secret"u8.ToArray(), .. challenge])]);
+        var challenge = await OpenAsync(id, IpcChallengeRequest.V2Sha256, TestContext.Current.CancellationToken);
+        await SendAsync([12, .. SHA256.HashData([.. "not the secret"u8.ToArray(), .. challenge])], TestContext.Current.CancellationToken);
 
-        Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1));
-        await AssertClosedAsync(withNothingMore: true);
+        Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1, TestContext.Current.CancellationToken));
+        await AssertClosedAsync(TestContext.Current.CancellationToken, withNothingMore: true);
         Assert.Equal(id, Assert.Single(_rejections).ClientId);
     }
 
@@ -251,10 +251,10 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
         var id = (IpcClientId)clientId;
         StartSession(new IpcAccessCheckOn(Secret));
 
-        await OpenAsync(id, IpcChallengeRequest.None);
+        await OpenAsync(id, IpcChallengeRequest.None, TestContext.Current.CancellationToken);
 
-        Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1));
-        await AssertClosedAsync(withNothingMore: true);
+        Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1, TestContext.Current.CancellationToken));
+        await AssertClosedAsync(TestContext.Current.CancellationToken, withNothingMore: true);
         Assert.Equal(id, Assert.Single(_rejections).ClientId);
     }
 
@@ -265,10 +265,10 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
         var id = (IpcClientId)clientId;
         StartSession(IpcAccessCheckOff.Instance);
 
-        await OpenAsync(id, IpcChallengeRequest.V1Md5, expectChallenge: false);
+        await OpenAsync(id, IpcChallengeRequest.V1Md5, TestContext.Current.CancellationToken, expectChallenge: false);
 
-        Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1));
-        await AssertClosedAsync(withNothingMore: true);
+        Assert.Equal(new byte[] { IpcAccessChallenge.Rejected }, await ReceiveAsync(1, TestContext.Current.CancellationToken));
+        await AssertClosedAsync(TestContext.Current.CancellationToken, withNothingMore: true);
         Assert.Contains("asked for a v1 (MD5) challenge, but ncs-ipc-access-check is off", Assert.Single(_rejections).Reason, StringComparison.Ordinal);
     }
 
@@ -286,13 +286,13 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
     /// it: the whole hello (library clients), the first byte then the status byte (ncs_cli), or the
     /// first byte alone (NETCONF subsystem). Returns the challenge when one is expected.
     /// </summary>
-    private async Task<byte[]> OpenAsync(IpcClientId id, IpcChallengeRequest kind, bool expectChallenge = true)
+    private async Task<byte[]> OpenAsync(IpcClientId id, IpcChallengeRequest kind, CancellationToken cancellationToken, bool expectChallenge = true)
     {
         var hello = new IpcHello(id, kind, 82, 0x08020500, 60, 18).Encode();
-        await SendAsync(id is IpcClientId.Cli or IpcClientId.NetconfSubsystem ? hello[..1] : hello);
+        await SendAsync(id is IpcClientId.Cli or IpcClientId.NetconfSubsystem ? hello[..1] : hello, cancellationToken);
         if (id == IpcClientId.Cli)
         {
-            Assert.Equal(new byte[] { 0 }, await ReceiveAsync(1));
+            Assert.Equal(new byte[] { 0 }, await ReceiveAsync(1, cancellationToken));
         }
 
         if (!expectChallenge || kind == IpcChallengeRequest.None)
@@ -300,42 +300,42 @@ public sealed class IpcAccessCheckTests : IAsyncLifetime
             return [];
         }
 
-        var challenge = await ReceiveAsync(1 + IpcAccessChallenge.ChallengeLength(kind));
+        var challenge = await ReceiveAsync(1 + IpcAccessChallenge.ChallengeLength(kind), cancellationToken);
         Assert.Equal(IpcAccessChallenge.ChallengeTag, challenge[0]);
         return challenge[1..];
     }
 
-    private static async Task<byte[]> ChallengeFromAsync(IIpcAccessCheck check)
+    private static async Task<byte[]> ChallengeFromAsync(IIpcAccessCheck check, CancellationToken cancellationToken)
     {
         var toDaemon = new Pipe();
         var fromDaemon = new Pipe();
         var context = new IpcSessionContext(Daemon, check, new NoControl(), _ => { });
         var session = new IpcSession(toDaemon.Reader, fromDaemon.Writer, context).RunAsync(CancellationToken.None);
-        await toDaemon.Writer.WriteAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.V2Sha256, 85, Daemon.PackedVersion).Encode());
-        var challenge = await fromDaemon.Reader.ReadBytesAsync(33, CancellationToken.None);
+        await toDaemon.Writer.WriteAsync(new IpcHello(IpcClientId.Maapi, IpcChallengeRequest.V2Sha256, 85, Daemon.PackedVersion).Encode(), cancellationToken);
+        var challenge = await fromDaemon.Reader.ReadBytesAsync(33, cancellationToken);
         await toDaemon.Writer.CompleteAsync();
-        await session;
+        await session.WaitAsync(cancellationToken);
         return challenge!;
     }
 
-    private Task<IpcHelloReply> ClientAsync(IpcClientId id, IpcChallengeRequest kind, byte[]? secret) =>
+    private Task<IpcHelloReply> ClientAsync(IpcClientId id, IpcChallengeRequest kind, byte[]? secret, CancellationToken cancellationToken) =>
         IpcClientPreamble.RunAsync(
             _fromDaemon.Reader,
             _toDaemon.Writer,
             new IpcHello(id, kind, 85, Daemon.PackedVersion),
             secret,
-            CancellationToken.None);
+            cancellationToken);
 
-    private async Task SendAsync(byte[] bytes) => await _toDaemon.Writer.WriteAsync(bytes);
+    private async Task SendAsync(byte[] bytes, CancellationToken cancellationToken) => await _toDaemon.Writer.WriteAsync(bytes, cancellationToken);
 
-    private async Task<byte[]> ReceiveAsync(int count) =>
-        await _fromDaemon.Reader.ReadBytesAsync(count, CancellationToken.None) ?? throw new EndOfStreamException();
+    private async Task<byte[]> ReceiveAsync(int count, CancellationToken cancellationToken) =>
+        await _fromDaemon.Reader.ReadBytesAsync(count, cancellationToken) ?? throw new EndOfStreamException();
 
     /// <summary>The session ended; with <paramref name="withNothingMore"/>, it sent nothing after what the test read.</summary>
-    private async Task AssertClosedAsync(bool withNothingMore = false)
+    private async Task AssertClosedAsync(CancellationToken cancellationToken, bool withNothingMore = false)
     {
-        await _session;
-        var rest = await _fromDaemon.Reader.ReadAsync();
+        await _session.WaitAsync(cancellationToken);
+        var rest = await _fromDaemon.Reader.ReadAsync(cancellationToken);
         Assert.True(rest.IsCompleted);
         if (withNothingMore)
         {

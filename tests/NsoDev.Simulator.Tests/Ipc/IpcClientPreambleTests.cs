@@ -20,7 +20,7 @@ public sealed class IpcClientPreambleTests
     [InlineData("V2Sha256", 0xC0, 32)]
     public async Task The_client_sends_its_whole_hello_before_any_challenge_and_answers_with_the_hash_of_the_file_and_the_challenge(string kind, byte flag, int length)
     {
-        await using var peer = new ScriptedPeer();
+        await using var peer = new ScriptedPeer(TestContext.Current.CancellationToken);
         var client = peer.RunClientAsync(new IpcHello(IpcClientId.SimControl, Enum.Parse<IpcChallengeRequest>(kind), 85, 0x06050000), Secret);
 
         Assert.Equal(new byte[] { (byte)(0x29 | flag), 0x00, 0x55, 0x06, 0x05, 0x00, 0x00, 0x00, 0x00 }, await peer.ReceiveAsync(9));
@@ -37,7 +37,7 @@ public sealed class IpcClientPreambleTests
     [Fact(Timeout = 5000)]
     public async Task The_hello_arrives_in_one_write()
     {
-        await using var peer = new ScriptedPeer();
+        await using var peer = new ScriptedPeer(TestContext.Current.CancellationToken);
         _ = peer.RunClientAsync(new IpcHello(IpcClientId.SimControl, IpcChallengeRequest.V2Sha256, 85, 0x06050000), Secret);
 
         var first = await peer.ReadOnceAsync();
@@ -48,7 +48,7 @@ public sealed class IpcClientPreambleTests
     [Fact(Timeout = 5000)]
     public async Task A_client_without_a_secret_reads_the_reply_right_after_its_hello()
     {
-        await using var peer = new ScriptedPeer();
+        await using var peer = new ScriptedPeer(TestContext.Current.CancellationToken);
         var client = peer.RunClientAsync(new IpcHello(IpcClientId.SimControl, IpcChallengeRequest.None, 85, 0x06050000), default);
 
         Assert.Equal(0x29, (await peer.ReceiveAsync(9))[0]);
@@ -60,7 +60,7 @@ public sealed class IpcClientPreambleTests
     [Fact(Timeout = 5000)]
     public async Task A_verdict_of_3_is_reported_as_access_rejected()
     {
-        await using var peer = new ScriptedPeer();
+        await using var peer = new ScriptedPeer(TestContext.Current.CancellationToken);
         var client = peer.RunClientAsync(new IpcHello(IpcClientId.SimControl, IpcChallengeRequest.V2Sha256, 85, 0x06050000), Secret);
 
         await peer.ReceiveAsync(9);
@@ -76,7 +76,7 @@ public sealed class IpcClientPreambleTests
     [Fact(Timeout = 5000)]
     public async Task A_close_without_a_verdict_is_reported_as_access_rejected()
     {
-        await using var peer = new ScriptedPeer();
+        await using var peer = new ScriptedPeer(TestContext.Current.CancellationToken);
         var client = peer.RunClientAsync(new IpcHello(IpcClientId.SimControl, IpcChallengeRequest.V1Md5, 85, 0x06050000), Secret);
 
         await peer.ReceiveAsync(9);
@@ -91,7 +91,7 @@ public sealed class IpcClientPreambleTests
     [Fact(Timeout = 5000)]
     public async Task A_rejection_instead_of_a_challenge_says_the_daemons_check_is_off()
     {
-        await using var peer = new ScriptedPeer();
+        await using var peer = new ScriptedPeer(TestContext.Current.CancellationToken);
         var client = peer.RunClientAsync(new IpcHello(IpcClientId.SimControl, IpcChallengeRequest.V2Sha256, 85, 0x06050000), Secret);
 
         await peer.ReceiveAsync(9);
@@ -105,7 +105,7 @@ public sealed class IpcClientPreambleTests
     [Fact(Timeout = 5000)]
     public async Task A_rejection_instead_of_the_reply_says_the_daemons_check_is_on()
     {
-        await using var peer = new ScriptedPeer();
+        await using var peer = new ScriptedPeer(TestContext.Current.CancellationToken);
         var client = peer.RunClientAsync(new IpcHello(IpcClientId.SimControl, IpcChallengeRequest.None, 85, 0x06050000), default);
 
         await peer.ReceiveAsync(9);
@@ -121,29 +121,29 @@ public sealed class IpcClientPreambleTests
         length == 16 ? MD5.HashData(material) : SHA256.HashData(material);
 #pragma warning restore CA5351
 
-    /// <summary>The daemon's end of a pipe pair, played by the test.</summary>
-    private sealed class ScriptedPeer : IAsyncDisposable
+    /// <summary>The daemon's end of a pipe pair, played by the test; its reads, its writes and the client end when <paramref name="cancellationToken"/> is cancelled.</summary>
+    private sealed class ScriptedPeer(CancellationToken cancellationToken) : IAsyncDisposable
     {
         private readonly Pipe _toPeer = new();
         private readonly Pipe _toClient = new();
 
         public Task<IpcHelloReply> RunClientAsync(IpcHello hello, ReadOnlyMemory<byte> secret) =>
-            IpcClientPreamble.RunAsync(_toClient.Reader, _toPeer.Writer, hello, secret, CancellationToken.None);
+            IpcClientPreamble.RunAsync(_toClient.Reader, _toPeer.Writer, hello, secret, cancellationToken);
 
         /// <summary>Exactly <paramref name="count"/> bytes, no more.</summary>
         public async Task<byte[]> ReceiveAsync(int count) =>
-            await _toPeer.Reader.ReadBytesAsync(count, CancellationToken.None) ?? throw new EndOfStreamException();
+            await _toPeer.Reader.ReadBytesAsync(count, cancellationToken) ?? throw new EndOfStreamException();
 
         /// <summary>Whatever the first read brings: one write's worth.</summary>
         public async Task<byte[]> ReadOnceAsync()
         {
-            var result = await _toPeer.Reader.ReadAsync();
+            var result = await _toPeer.Reader.ReadAsync(cancellationToken);
             var bytes = result.Buffer.ToArray();
             _toPeer.Reader.AdvanceTo(result.Buffer.End);
             return bytes;
         }
 
-        public async Task SendAsync(byte[] bytes) => await _toClient.Writer.WriteAsync(bytes);
+        public async Task SendAsync(byte[] bytes) => await _toClient.Writer.WriteAsync(bytes, cancellationToken);
 
         public void Close() => _toClient.Writer.Complete();
 

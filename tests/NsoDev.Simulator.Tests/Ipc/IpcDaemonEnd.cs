@@ -63,7 +63,7 @@ internal sealed class IpcDaemonEnd : IAsyncDisposable
 
     public static IpcDaemonEnd Start(string transport, IIpcAccessCheck check, bool cliSsh = true) => new(transport, check, cliSsh);
 
-    public async Task<Stream> ConnectAsync()
+    public async Task<Stream> ConnectAsync(CancellationToken cancellationToken)
     {
         if (_listener is null)
         {
@@ -74,7 +74,7 @@ internal sealed class IpcDaemonEnd : IAsyncDisposable
                 {
                     await _handler.HandleAsync(server, "pipe", _stop.Token);
                 }
-            }));
+            }, cancellationToken));
             return client;
         }
 
@@ -82,12 +82,12 @@ internal sealed class IpcDaemonEnd : IAsyncDisposable
             ? new TcpIpcEndpoint(new IPEndPoint(IPAddress.Loopback, tcp.LocalEndPoint.Port))
             : new LocalIpcEndpoint(_listener.Address);
         var socket = endpoint.NewSocket();
-        await socket.ConnectAsync(endpoint.SocketEndPoint);
+        await socket.ConnectAsync(endpoint.SocketEndPoint, cancellationToken);
         return new NetworkStream(socket, ownsSocket: true);
     }
 
     /// <summary>A log line containing <paramref name="text"/>, waited for briefly: over a socket it may land just after the close.</summary>
-    public async Task<string> LogLineAsync(string text)
+    public async Task<string> LogLineAsync(string text, CancellationToken cancellationToken)
     {
         var waited = Stopwatch.StartNew();
         while (true)
@@ -98,7 +98,7 @@ internal sealed class IpcDaemonEnd : IAsyncDisposable
             }
 
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(2), $"no log line containing \"{text}\"; the log:\n{string.Join('\n', Log)}");
-            await Task.Delay(20);
+            await Task.Delay(20, cancellationToken);
         }
     }
 
@@ -132,19 +132,19 @@ internal static class RawIpc
     /// <summary>Parses a trace as docs/NSO-NOTES.md §4 writes it: <c>85 0052 08020500 3c 12</c>.</summary>
     public static byte[] Hex(string trace) => Convert.FromHexString(trace.Replace(" ", string.Empty, StringComparison.Ordinal));
 
-    public static async Task SendAsync(this Stream stream, string trace) => await stream.SendAsync(Hex(trace));
+    public static async Task SendAsync(this Stream stream, string trace, CancellationToken cancellationToken) => await stream.SendAsync(Hex(trace), cancellationToken);
 
     /// <summary>One write, as NSO's libraries send their hello.</summary>
-    public static async Task SendAsync(this Stream stream, byte[] bytes)
+    public static async Task SendAsync(this Stream stream, byte[] bytes, CancellationToken cancellationToken)
     {
-        await stream.WriteAsync(bytes);
-        await stream.FlushAsync();
+        await stream.WriteAsync(bytes, cancellationToken);
+        await stream.FlushAsync(cancellationToken);
     }
 
-    public static async Task<byte[]> ReceiveAsync(this Stream stream, int count)
+    public static async Task<byte[]> ReceiveAsync(this Stream stream, int count, CancellationToken cancellationToken)
     {
         var bytes = new byte[count];
-        await stream.ReadExactlyAsync(bytes);
+        await stream.ReadExactlyAsync(bytes, cancellationToken);
         return bytes;
     }
 
@@ -152,12 +152,13 @@ internal static class RawIpc
     /// Waits for the daemon to close the connection by itself, and says how long it took and what came
     /// before the close. Fails when nothing closes within <paramref name="within"/> plus a margin for a
     /// loaded machine: the sub-second figure itself follows from the session's timeouts, which
-    /// <c>IpcSessionTests</c> checks, not from a wall clock here.
+    /// <c>IpcSessionTests</c> checks, not from a wall clock here. <paramref name="cancellationToken"/> ends the wait early.
     /// </summary>
-    public static async Task<(byte[] Received, TimeSpan Elapsed)> ReadToCloseAsync(this Stream stream, TimeSpan within)
+    public static async Task<(byte[] Received, TimeSpan Elapsed)> ReadToCloseAsync(this Stream stream, TimeSpan within, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        using var timeout = new CancellationTokenSource(within + TimeSpan.FromSeconds(4));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(within + TimeSpan.FromSeconds(4));
         var rest = new List<byte>();
         var buffer = new byte[256];
         try
@@ -171,7 +172,7 @@ internal static class RawIpc
         {
             // Reset instead of closed: closed all the same.
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Assert.Fail($"the daemon did not close the connection within {within + TimeSpan.FromSeconds(4)}");
         }

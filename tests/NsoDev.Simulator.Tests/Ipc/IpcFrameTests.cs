@@ -65,12 +65,12 @@ public sealed class IpcFrameTests
     public async Task A_frame_arriving_byte_by_byte_is_read_once_complete()
     {
         var pipe = new Pipe();
-        var read = pipe.Reader.ReadFrameAsync(CancellationToken.None).AsTask();
+        var read = pipe.Reader.ReadFrameAsync(TestContext.Current.CancellationToken).AsTask();
 
         foreach (var b in StatusFrame)
         {
             Assert.False(read.IsCompleted);
-            await pipe.Writer.WriteAsync(new[] { b });
+            await pipe.Writer.WriteAsync(new[] { b }, TestContext.Current.CancellationToken);
         }
 
         Assert.Equal("status"u8.ToArray(), await read);
@@ -80,21 +80,21 @@ public sealed class IpcFrameTests
     public async Task Two_frames_in_one_write_are_read_one_at_a_time()
     {
         var pipe = new Pipe();
-        await pipe.Writer.WriteAsync(StatusFrame.Concat(StatusFrame).ToArray());
+        await pipe.Writer.WriteAsync(StatusFrame.Concat(StatusFrame).ToArray(), TestContext.Current.CancellationToken);
         await pipe.Writer.CompleteAsync();
 
-        Assert.Equal("status"u8.ToArray(), await pipe.Reader.ReadFrameAsync(CancellationToken.None));
-        Assert.Equal("status"u8.ToArray(), await pipe.Reader.ReadFrameAsync(CancellationToken.None));
-        Assert.Null(await pipe.Reader.ReadFrameAsync(CancellationToken.None));
+        Assert.Equal("status"u8.ToArray(), await pipe.Reader.ReadFrameAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("status"u8.ToArray(), await pipe.Reader.ReadFrameAsync(TestContext.Current.CancellationToken));
+        Assert.Null(await pipe.Reader.ReadFrameAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact(Timeout = 5000)]
     public async Task A_peer_closing_in_the_middle_of_a_frame_reads_as_closed()
     {
         var pipe = new Pipe();
-        await pipe.Writer.WriteAsync(StatusFrame.AsMemory(0, 7));
+        await pipe.Writer.WriteAsync(StatusFrame.AsMemory(0, 7), TestContext.Current.CancellationToken);
         await pipe.Writer.CompleteAsync();
 
-        Assert.Null(await pipe.Reader.ReadFrameAsync(CancellationToken.None));
+        Assert.Null(await pipe.Reader.ReadFrameAsync(TestContext.Current.CancellationToken));
     }
 }

@@ -35,7 +35,7 @@ public sealed class IpcSessionFuzzTests
             while (offset < input.Length)
             {
                 var slice = Math.Min(input.Length - offset, 1 + random.Next(16));
-                await toDaemon.Writer.WriteAsync(input.AsMemory(offset, slice));
+                await toDaemon.Writer.WriteAsync(input.AsMemory(offset, slice), TestContext.Current.CancellationToken);
                 offset += slice;
             }
 

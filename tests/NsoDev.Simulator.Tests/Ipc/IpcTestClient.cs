@@ -9,10 +9,12 @@ internal sealed class IpcTestClient : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
+    private readonly CancellationToken _cancellationToken;
 
-    private IpcTestClient(Socket socket)
+    private IpcTestClient(Socket socket, CancellationToken cancellationToken)
     {
         _socket = socket;
+        _cancellationToken = cancellationToken;
         _stream = new NetworkStream(socket, ownsSocket: true);
         Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
         Output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
@@ -22,18 +24,19 @@ internal sealed class IpcTestClient : IAsyncDisposable
 
     public PipeWriter Output { get; }
 
-    public static async Task<IpcTestClient> ConnectAsync(IpcEndpoint endpoint)
+    /// <summary>Connects; the client's reads and writes end when <paramref name="cancellationToken"/> is cancelled.</summary>
+    public static async Task<IpcTestClient> ConnectAsync(IpcEndpoint endpoint, CancellationToken cancellationToken)
     {
         var socket = endpoint.NewSocket();
-        await socket.ConnectAsync(endpoint.SocketEndPoint);
-        return new IpcTestClient(socket);
+        await socket.ConnectAsync(endpoint.SocketEndPoint, cancellationToken);
+        return new IpcTestClient(socket, cancellationToken);
     }
 
     /// <exception cref="IpcAccessRejectedException">The daemon turned this client away.</exception>
     public Task<IpcHelloReply> HelloAsync(IpcClientId id, IpcChallengeRequest challenge, byte[]? secret, NsoVersion version) =>
-        IpcClientPreamble.RunAsync(Input, Output, new IpcHello(id, challenge, version.ProtocolVersion, version.PackedVersion), secret, CancellationToken.None);
+        IpcClientPreamble.RunAsync(Input, Output, new IpcHello(id, challenge, version.ProtocolVersion, version.PackedVersion), secret, _cancellationToken);
 
-    public async Task SendAsync(byte[] bytes) => await Output.WriteAsync(bytes);
+    public async Task SendAsync(byte[] bytes) => await Output.WriteAsync(bytes, _cancellationToken);
 
     /// <summary>Everything the daemon sends until it closes the connection.</summary>
     public async Task<byte[]> ReadToEndAsync()
@@ -43,7 +46,7 @@ internal sealed class IpcTestClient : IAsyncDisposable
         {
             while (true)
             {
-                var result = await Input.ReadAsync();
+                var result = await Input.ReadAsync(_cancellationToken);
                 foreach (var segment in result.Buffer)
                 {
                     bytes.AddRange(segment.Span);

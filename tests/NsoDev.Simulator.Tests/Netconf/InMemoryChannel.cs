@@ -34,12 +34,12 @@ internal sealed class InMemoryChannel
     }
 
     /// <summary>Everything the server sends until it closes its end.</summary>
-    public async Task<byte[]> ReadToEndAsync()
+    public async Task<byte[]> ReadToEndAsync(CancellationToken cancellationToken)
     {
         var all = new MemoryStream();
         while (true)
         {
-            var result = await FromServer.ReadAsync();
+            var result = await FromServer.ReadAsync(cancellationToken);
             foreach (var segment in result.Buffer)
             {
                 all.Write(segment.Span);

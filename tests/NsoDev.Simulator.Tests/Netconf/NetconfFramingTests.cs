@@ -10,7 +10,7 @@ public sealed class NetconfFramingTests
     private static readonly NetconfLimits Limits = new() { MaxMessageBytes = 1024, MaxChunkBytes = 256 };
 
     /// <summary>Writes each piece separately (a reader waiting meanwhile) and collects the messages read, then null at the close.</summary>
-    private static async Task<List<string?>> ReadAllAsync(NetconfFraming framing, params string[] writes)
+    private static async Task<List<string?>> ReadAllAsync(NetconfFraming framing, CancellationToken cancellationToken, params string[] writes)
     {
         var pipe = new Pipe();
         var reader = new NetconfMessageReader(pipe.Reader, Limits) { Framing = framing };
@@ -20,16 +20,16 @@ public sealed class NetconfFramingTests
             string? message;
             do
             {
-                message = Decode(await reader.ReadAsync(CancellationToken.None));
+                message = Decode(await reader.ReadAsync(cancellationToken));
                 messages.Add(message);
             }
             while (message is not null);
 
             return messages;
-        });
+        }, cancellationToken);
         foreach (var write in writes)
         {
-            await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(write));
+            await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(write), cancellationToken);
             await Task.Yield();
         }
 
@@ -42,7 +42,7 @@ public sealed class NetconfFramingTests
     [Fact(Timeout = 5000)]
     public async Task End_of_message_framing_waits_for_a_marker_split_across_writes()
     {
-        var messages = await ReadAllAsync(NetconfFraming.EndOfMessage, "<a/>]]", ">]]", "><b/>]]>]]>");
+        var messages = await ReadAllAsync(NetconfFraming.EndOfMessage, TestContext.Current.CancellationToken, "<a/>]]", ">]]", "><b/>]]>]]>");
 
         Assert.Equal(["<a/>", "<b/>", null], messages);
     }
@@ -50,7 +50,7 @@ public sealed class NetconfFramingTests
     [Fact(Timeout = 5000)]
     public async Task Chunked_framing_joins_the_chunks_of_one_message()
     {
-        var messages = await ReadAllAsync(NetconfFraming.Chunked, "\n#4\n<rpc\n#8\n message\n", "#3\n/>x\n##\n");
+        var messages = await ReadAllAsync(NetconfFraming.Chunked, TestContext.Current.CancellationToken, "\n#4\n<rpc\n#8\n message\n", "#3\n/>x\n##\n");
 
         Assert.Equal(["<rpc message/>x", null], messages);
     }
@@ -58,7 +58,7 @@ public sealed class NetconfFramingTests
     [Fact(Timeout = 5000)]
     public async Task Chunked_framing_waits_for_a_header_split_anywhere()
     {
-        var messages = await ReadAllAsync(NetconfFraming.Chunked, "\n", "#", "1", "2", "\n<a>12345</a>", "\n", "#", "#", "\n");
+        var messages = await ReadAllAsync(NetconfFraming.Chunked, TestContext.Current.CancellationToken, "\n", "#", "1", "2", "\n<a>12345</a>", "\n", "#", "#", "\n");
 
         Assert.Equal(["<a>12345</a>", null], messages);
     }
@@ -66,8 +66,8 @@ public sealed class NetconfFramingTests
     [Fact(Timeout = 5000)]
     public async Task A_message_cut_short_by_the_close_is_dropped()
     {
-        Assert.Equal([null], await ReadAllAsync(NetconfFraming.Chunked, "\n#10\n<rpc"));
-        Assert.Equal([null], await ReadAllAsync(NetconfFraming.EndOfMessage, "<rpc/>]]>]"));
+        Assert.Equal([null], await ReadAllAsync(NetconfFraming.Chunked, TestContext.Current.CancellationToken, "\n#10\n<rpc"));
+        Assert.Equal([null], await ReadAllAsync(NetconfFraming.EndOfMessage, TestContext.Current.CancellationToken, "<rpc/>]]>]"));
     }
 
     [Theory(Timeout = 5000)]
@@ -82,7 +82,7 @@ public sealed class NetconfFramingTests
     [InlineData("\n#99999999999999999999\n", "over nso-sim's limit")]
     public async Task A_bad_chunk_header_is_a_framing_error(string input, string expected)
     {
-        var error = await Assert.ThrowsAsync<NetconfFramingException>(() => ReadAllAsync(NetconfFraming.Chunked, input));
+        var error = await Assert.ThrowsAsync<NetconfFramingException>(() => ReadAllAsync(NetconfFraming.Chunked, TestContext.Current.CancellationToken, input));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
@@ -92,7 +92,7 @@ public sealed class NetconfFramingTests
     {
         var chunk = "\n#200\n" + new string('x', 200);
 
-        var error = await Assert.ThrowsAsync<NetconfFramingException>(() => ReadAllAsync(NetconfFraming.Chunked, string.Concat(Enumerable.Repeat(chunk, 6))));
+        var error = await Assert.ThrowsAsync<NetconfFramingException>(() => ReadAllAsync(NetconfFraming.Chunked, TestContext.Current.CancellationToken, string.Concat(Enumerable.Repeat(chunk, 6))));
 
         Assert.Contains("past 1024 bytes", error.Message, StringComparison.Ordinal);
     }
@@ -100,7 +100,7 @@ public sealed class NetconfFramingTests
     [Fact(Timeout = 5000)]
     public async Task An_unterminated_message_past_the_limit_is_a_framing_error()
     {
-        var error = await Assert.ThrowsAsync<NetconfFramingException>(() => ReadAllAsync(NetconfFraming.EndOfMessage, new string('x', 2000)));
+        var error = await Assert.ThrowsAsync<NetconfFramingException>(() => ReadAllAsync(NetconfFraming.EndOfMessage, TestContext.Current.CancellationToken, new string('x', 2000)));
 
         Assert.Contains("no ]]>]]> within 1024 bytes", error.Message, StringComparison.Ordinal);
     }
@@ -109,10 +109,10 @@ public sealed class NetconfFramingTests
     public async Task A_reply_is_cut_into_chunks_of_the_buffer_size()
     {
         var output = new MemoryStream();
-        var frame = new FramedMessageStream(output, NetconfFraming.Chunked, 4, CancellationToken.None);
+        var frame = new FramedMessageStream(output, NetconfFraming.Chunked, 4, TestContext.Current.CancellationToken);
 
-        await frame.WriteAsync(Encoding.UTF8.GetBytes("<ok/>abc"));
-        await frame.WriteAsync(Encoding.UTF8.GetBytes("d"));
+        await frame.WriteAsync(Encoding.UTF8.GetBytes("<ok/>abc"), TestContext.Current.CancellationToken);
+        await frame.WriteAsync(Encoding.UTF8.GetBytes("d"), TestContext.Current.CancellationToken);
         await frame.CompleteAsync();
 
         Assert.Equal("\n#4\n<ok/\n#4\n>abc\n#1\nd\n##\n", Encoding.UTF8.GetString(output.ToArray()));
@@ -122,9 +122,9 @@ public sealed class NetconfFramingTests
     public async Task An_end_of_message_reply_ends_with_the_marker()
     {
         var output = new MemoryStream();
-        var frame = new FramedMessageStream(output, NetconfFraming.EndOfMessage, 4, CancellationToken.None);
+        var frame = new FramedMessageStream(output, NetconfFraming.EndOfMessage, 4, TestContext.Current.CancellationToken);
 
-        await frame.WriteAsync(Encoding.UTF8.GetBytes("<ok/>"));
+        await frame.WriteAsync(Encoding.UTF8.GetBytes("<ok/>"), TestContext.Current.CancellationToken);
         await frame.CompleteAsync();
 
         Assert.Equal("<ok/>]]>]]>", Encoding.UTF8.GetString(output.ToArray()));

@@ -35,7 +35,7 @@ public sealed class NetconfLargeReplyTests
         var devices = LargeDevices();
         Assert.True(devices.Length > 5_000_000, $"the test data is only {devices.Length} bytes");
         var server = new NetconfServer(RunningDatastore.InMemory(), new FixedNcsState("6.5", "started", []), NullNorthboundLog.Instance);
-        await using var client = await NetconfTestClient.ConnectAsync(server, base11);
+        await using var client = await NetconfTestClient.ConnectAsync(server, base11, cancellationToken: TestContext.Current.CancellationToken);
 
         var edit = await client.RpcAsync($"<edit-config><target><running/></target><config>{devices}</config></edit-config>", "1");
         var reply = await client.RpcAsync("<get-config><source><running/></source></get-config>", "2");
@@ -53,7 +53,7 @@ public sealed class NetconfLargeReplyTests
     {
         var datastore = RunningDatastore.InMemory(XElement.Parse(LargeDevices()));
         var server = new NetconfServer(datastore, new FixedNcsState("6.5", "started", []), NullNorthboundLog.Instance);
-        await using var client = await NetconfTestClient.ConnectAsync(server, base11: true);
+        await using var client = await NetconfTestClient.ConnectAsync(server, base11: true, cancellationToken: TestContext.Current.CancellationToken);
 
         await client.SendAsync($"<rpc xmlns=\"{NetconfXml.Base}\" message-id=\"1\"><get-config><source><running/></source></get-config></rpc>");
         var raw = await client.ReadRawAsync("\n##\n");

@@ -17,13 +17,13 @@ public sealed class NetconfRobustnessTests
     public async Task An_unterminated_message_past_the_limit_ends_the_session_before_the_flood_is_read()
     {
         var server = Server(new NetconfLimits { MaxMessageBytes = 1024 * 1024 });
-        await using var client = await NetconfTestClient.ConnectAsync(server, base11: false);
-        var drain = client.Channel.ReadToEndAsync();
+        await using var client = await NetconfTestClient.ConnectAsync(server, base11: false, cancellationToken: TestContext.Current.CancellationToken);
+        var drain = client.Channel.ReadToEndAsync(TestContext.Current.CancellationToken);
         var piece = new byte[64 * 1024];
         Array.Fill(piece, (byte)'a');
 
         long sent = 0;
-        while (sent < 64L * 1024 * 1024 && !(await client.Channel.ToServer.WriteAsync(piece)).IsCompleted)
+        while (sent < 64L * 1024 * 1024 && !(await client.Channel.ToServer.WriteAsync(piece, TestContext.Current.CancellationToken)).IsCompleted)
         {
             sent += piece.Length;
         }
@@ -36,7 +36,7 @@ public sealed class NetconfRobustnessTests
     [Fact(Timeout = 10000)]
     public async Task Elements_nested_past_the_depth_limit_get_malformed_message()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(Server(NetconfLimits.Default));
+        await using var client = await NetconfTestClient.ConnectAsync(Server(NetconfLimits.Default), cancellationToken: TestContext.Current.CancellationToken);
         var deep = string.Concat(Enumerable.Repeat("<a>", 100_000)) + string.Concat(Enumerable.Repeat("</a>", 100_000));
 
         var reply = await client.RpcAsync($"<edit-config><target><running/></target><config>{deep}</config></edit-config>");
@@ -47,7 +47,7 @@ public sealed class NetconfRobustnessTests
     [Fact(Timeout = 10000)]
     public async Task A_dtd_is_refused_as_malformed()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(Server(NetconfLimits.Default));
+        await using var client = await NetconfTestClient.ConnectAsync(Server(NetconfLimits.Default), cancellationToken: TestContext.Current.CancellationToken);
 
         await client.SendAsync("<?xml version=\"1.0\"?><!DOCTYPE rpc [<!ENTITY x \"boom\">]><rpc message-id=\"1\">&x;</rpc>");
 
@@ -95,13 +95,13 @@ public sealed class NetconfRobustnessTests
                 }
             }
 
-            var client = NetconfTestClient.Start(server);
-            var output = client.Channel.ReadToEndAsync();
+            var client = NetconfTestClient.Start(server, cancellationToken: TestContext.Current.CancellationToken);
+            var output = client.Channel.ReadToEndAsync(TestContext.Current.CancellationToken);
             await client.SendRawAsync(input.ToArray());
             await client.CloseOutputAsync();
 
-            var status = await client.Session.WaitAsync(TimeSpan.FromSeconds(10));
-            var sent = Encoding.UTF8.GetString(await output.WaitAsync(TimeSpan.FromSeconds(10)));
+            var status = await client.Session.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+            var sent = Encoding.UTF8.GetString(await output.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
 
             Assert.InRange(status, 0, 1);
             Assert.StartsWith("<?xml version=\"1.0\" encoding=\"utf-8\"?><hello", sent, StringComparison.Ordinal);

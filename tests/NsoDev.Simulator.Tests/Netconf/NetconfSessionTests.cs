@@ -49,7 +49,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task The_server_sends_its_hello_first_with_a_session_id_and_only_what_it_honours()
     {
-        await using var client = NetconfTestClient.Start(_server);
+        await using var client = NetconfTestClient.Start(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         var hello = XElement.Parse((await client.ReadRawAsync("]]>]]>"))[..^6]);
 
@@ -63,8 +63,8 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task Every_session_gets_its_own_session_id()
     {
-        await using var first = await NetconfTestClient.ConnectAsync(_server);
-        await using var second = await NetconfTestClient.ConnectAsync(_server);
+        await using var first = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
+        await using var second = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.NotEqual(first.SessionId, second.SessionId);
         Assert.NotEqual(0u, second.SessionId);
@@ -73,7 +73,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task When_both_sides_advertise_base_1_1_replies_use_chunked_framing()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server, base11: true);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, base11: true, cancellationToken: TestContext.Current.CancellationToken);
 
         await client.SendAsync($"<rpc xmlns=\"{NetconfXml.Base}\" message-id=\"1\">{GetConfig}</rpc>");
         var raw = await client.ReadRawAsync("\n##\n");
@@ -85,7 +85,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task A_base_1_0_client_keeps_end_of_message_framing()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server, base11: false);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, base11: false, cancellationToken: TestContext.Current.CancellationToken);
 
         await client.SendAsync($"<rpc xmlns=\"{NetconfXml.Base}\" message-id=\"1\">{GetConfig}</rpc>");
         var raw = await client.ReadRawAsync("]]>]]>");
@@ -97,7 +97,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task Edit_config_then_get_config_returns_the_new_data()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         AssertOk(await client.RpcAsync(EditConfig(Device("ce0", "<address>10.0.0.1</address>"))));
         var reply = await client.RpcAsync(GetConfig, "2");
@@ -109,7 +109,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task Every_reply_copies_all_attributes_of_the_rpc()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         var ok = await client.RpcAsync(GetConfig, "101", " xmlns:ex=\"urn:example\" ex:trace=\"t-7\" user-tag=\"abc\"");
         var error = await client.RpcAsync("<commit/>", "102", " user-tag=\"def\"");
@@ -127,7 +127,7 @@ public sealed class NetconfSessionTests
     [InlineData("<get-schema xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring\"><identifier>x</identifier></get-schema>")]
     public async Task An_unknown_operation_gets_an_operation_not_supported_error_not_an_echo(string operation)
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         var reply = await client.RpcAsync(operation, "7");
 
@@ -139,7 +139,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task An_rpc_without_a_message_id_gets_a_missing_attribute_error()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         await client.SendAsync($"<rpc xmlns=\"{NetconfXml.Base}\">{GetConfig}</rpc>");
         var reply = (await client.ReadAsync())!;
@@ -151,7 +151,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task Malformed_xml_gets_a_malformed_message_error_and_the_session_goes_on()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         await client.SendAsync("<rpc message-id=\"1\"><get-config>");
         var error = (await client.ReadAsync())!;
@@ -164,7 +164,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task Get_includes_ncs_state_with_version_status_and_listeners()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         var reply = await client.RpcAsync("<get/>");
 
@@ -178,7 +178,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task Get_config_does_not_include_ncs_state()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         var reply = await client.RpcAsync(GetConfig);
 
@@ -188,7 +188,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task A_subtree_filter_narrows_get_config()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
         AssertOk(await client.RpcAsync(EditConfig(Device("ce0", "<port>22</port>") + Device("ce1", "<port>830</port>"))));
 
         var reply = await client.RpcAsync(
@@ -200,7 +200,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task An_xpath_filter_is_operation_not_supported()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         var reply = await client.RpcAsync("<get><filter type=\"xpath\" select=\"/devices\"/></get>");
 
@@ -214,7 +214,7 @@ public sealed class NetconfSessionTests
     [InlineData("<lock><target><candidate/></target></lock>")]
     public async Task A_datastore_other_than_running_is_an_invalid_value(string operation)
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         var reply = await client.RpcAsync(operation);
 
@@ -225,7 +225,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task Create_of_an_existing_entry_is_data_exists_with_an_error_path()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
         AssertOk(await client.RpcAsync(EditConfig(Device("ce0"))));
 
         var reply = await client.RpcAsync(EditConfig(
@@ -238,7 +238,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task A_bad_default_operation_is_an_invalid_value()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         var reply = await client.RpcAsync(EditConfig(Device("ce0"), "<default-operation>upsert</default-operation>"));
 
@@ -248,7 +248,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task Test_option_and_error_option_are_accepted()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         AssertOk(await client.RpcAsync(EditConfig(Device("ce0"), "<test-option>test-then-set</test-option><error-option>rollback-on-error</error-option>")));
     }
@@ -256,8 +256,8 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task A_lock_held_by_one_session_is_denied_to_another_with_the_holders_session_id()
     {
-        await using var holder = await NetconfTestClient.ConnectAsync(_server);
-        await using var other = await NetconfTestClient.ConnectAsync(_server);
+        await using var holder = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
+        await using var other = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         AssertOk(await holder.RpcAsync(LockRunning));
         var denied = await other.RpcAsync(LockRunning);
@@ -269,8 +269,8 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task Edits_from_another_session_are_in_use_while_running_is_locked()
     {
-        await using var holder = await NetconfTestClient.ConnectAsync(_server);
-        await using var other = await NetconfTestClient.ConnectAsync(_server);
+        await using var holder = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
+        await using var other = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
         AssertOk(await holder.RpcAsync(LockRunning));
 
         AssertError(await other.RpcAsync(EditConfig(Device("ce1"))), "protocol", "in-use");
@@ -282,8 +282,8 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task Kill_session_ends_the_other_session_and_releases_its_lock()
     {
-        await using var victim = await NetconfTestClient.ConnectAsync(_server);
-        await using var killer = await NetconfTestClient.ConnectAsync(_server);
+        await using var victim = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
+        await using var killer = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
         AssertOk(await victim.RpcAsync(LockRunning));
 
         AssertOk(await killer.RpcAsync($"<kill-session><session-id>{victim.SessionId}</session-id></kill-session>"));
@@ -297,7 +297,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task Kill_session_of_the_own_session_is_an_invalid_value()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         var reply = await client.RpcAsync($"<kill-session><session-id>{client.SessionId}</session-id></kill-session>");
 
@@ -308,7 +308,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task Kill_session_of_an_unknown_session_is_an_invalid_value()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         AssertError(await client.RpcAsync("<kill-session><session-id>999</session-id></kill-session>"), "protocol", "invalid-value");
     }
@@ -316,7 +316,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task Close_session_replies_ok_then_ends_the_session()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         AssertOk(await client.RpcAsync("<close-session/>"));
 
@@ -328,12 +328,12 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task A_session_that_ends_releases_its_lock()
     {
-        var holder = await NetconfTestClient.ConnectAsync(_server);
+        var holder = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
         AssertOk(await holder.RpcAsync(LockRunning));
 
         await holder.CloseOutputAsync();
         await holder.Session;
-        await using var other = await NetconfTestClient.ConnectAsync(_server);
+        await using var other = await NetconfTestClient.ConnectAsync(_server, cancellationToken: TestContext.Current.CancellationToken);
 
         AssertOk(await other.RpcAsync(LockRunning));
         await holder.DisposeAsync();
@@ -342,7 +342,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task A_client_hello_without_a_base_capability_ends_the_session()
     {
-        await using var client = NetconfTestClient.Start(_server);
+        await using var client = NetconfTestClient.Start(_server, cancellationToken: TestContext.Current.CancellationToken);
         await client.ReadAsync();
 
         await client.SendRawAsync($"<hello xmlns=\"{NetconfXml.Base}\"><capabilities><capability>urn:example:only</capability></capabilities></hello>]]>]]>");
@@ -355,7 +355,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task A_message_arriving_one_byte_at_a_time_is_answered_once_whole()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server, base11: true);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, base11: true, cancellationToken: TestContext.Current.CancellationToken);
         var message = $"<rpc xmlns=\"{NetconfXml.Base}\" message-id=\"9\">{GetConfig}</rpc>";
         var framed = $"\n#{message.Length}\n{message}\n##\n";
 
@@ -370,7 +370,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task A_broken_chunk_header_gets_malformed_message_and_ends_the_session()
     {
-        await using var client = await NetconfTestClient.ConnectAsync(_server, base11: true);
+        await using var client = await NetconfTestClient.ConnectAsync(_server, base11: true, cancellationToken: TestContext.Current.CancellationToken);
 
         await client.SendRawAsync("\n#12x\n");
 
@@ -381,7 +381,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task The_log_names_user_session_operation_and_message_id_but_no_content()
     {
-        await using (var client = await NetconfTestClient.ConnectAsync(_server, user: "oper"))
+        await using (var client = await NetconfTestClient.ConnectAsync(_server, user: "oper", cancellationToken: TestContext.Current.CancellationToken))
         {
             await client.RpcAsync(EditConfig("<users xmlns=\"urn:x\"><user><name>bob</name><password>s3cret-value</password></user></users>"), "55");
             await client.RpcAsync("<close-session/>", "56");
@@ -397,7 +397,7 @@ public sealed class NetconfSessionTests
     [Fact(Timeout = 10000)]
     public async Task A_stopping_daemon_ends_open_sessions()
     {
-        using var stop = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var client = await NetconfTestClient.ConnectAsync(_server, cancellationToken: stop.Token);
 
         await stop.CancelAsync();

@@ -9,7 +9,8 @@ namespace NsoDev.Simulator.Tests.Netconf;
 
 /// <summary>
 /// A NETCONF client over an <see cref="InMemoryChannel"/>: it reads the server's hello, sends its
-/// own (advertising :base:1.1 or only :base:1.0) and then frames like the server chose.
+/// own (advertising :base:1.1 or only :base:1.0) and then frames like the server chose. The token it
+/// is started with ends the server's session (as a stopping daemon does) and the client's own reads and writes.
 /// </summary>
 internal sealed class NetconfTestClient : IAsyncDisposable
 {
@@ -17,11 +18,13 @@ internal sealed class NetconfTestClient : IAsyncDisposable
 
     private readonly InMemoryChannel _channel;
     private readonly NetconfMessageReader _reader;
+    private readonly CancellationToken _cancellationToken;
 
-    private NetconfTestClient(InMemoryChannel channel, Task<int> session, NetconfLimits limits)
+    private NetconfTestClient(InMemoryChannel channel, Task<int> session, NetconfLimits limits, CancellationToken cancellationToken)
     {
         _channel = channel;
         Session = session;
+        _cancellationToken = cancellationToken;
         _reader = new NetconfMessageReader(channel.FromServer, limits with { MaxMessageBytes = int.MaxValue / 2, MaxChunkBytes = int.MaxValue / 2 });
     }
 
@@ -57,7 +60,7 @@ internal sealed class NetconfTestClient : IAsyncDisposable
     {
         var channel = new InMemoryChannel();
         var session = channel.ServeAsync(stream => server.RunAsync(stream, user, cancellationToken));
-        return new NetconfTestClient(channel, session, server.Limits);
+        return new NetconfTestClient(channel, session, server.Limits, cancellationToken);
     }
 
     /// <summary>Sends <c>&lt;rpc&gt;</c> around <paramref name="operation"/> and waits for the reply.</summary>
@@ -70,18 +73,18 @@ internal sealed class NetconfTestClient : IAsyncDisposable
     /// <summary>Sends one message in the current framing.</summary>
     public async Task SendAsync(string xml)
     {
-        var frame = new FramedMessageStream(_channel.ToServer.AsStream(leaveOpen: true), Framing, 4096, CancellationToken.None);
-        await frame.WriteAsync(Encoding.UTF8.GetBytes(xml));
+        var frame = new FramedMessageStream(_channel.ToServer.AsStream(leaveOpen: true), Framing, 4096, _cancellationToken);
+        await frame.WriteAsync(Encoding.UTF8.GetBytes(xml), _cancellationToken);
         await frame.CompleteAsync();
     }
 
     public async Task SendRawAsync(string text) => await SendRawAsync(Encoding.UTF8.GetBytes(text));
 
-    public async Task SendRawAsync(byte[] bytes) => await _channel.ToServer.WriteAsync(bytes);
+    public async Task SendRawAsync(byte[] bytes) => await _channel.ToServer.WriteAsync(bytes, _cancellationToken);
 
     /// <summary>The next message from the server, or null when it closed the channel.</summary>
     public async Task<XElement?> ReadAsync() =>
-        await _reader.ReadAsync(CancellationToken.None) is { } bytes ? XmlInput.Load(bytes) : null;
+        await _reader.ReadAsync(_cancellationToken) is { } bytes ? XmlInput.Load(bytes) : null;
 
     /// <summary>The raw bytes of the next message, framing included, up to and including <paramref name="terminator"/>.</summary>
     public async Task<string> ReadRawAsync(string terminator)
@@ -89,7 +92,7 @@ internal sealed class NetconfTestClient : IAsyncDisposable
         var marker = Encoding.UTF8.GetBytes(terminator);
         while (true)
         {
-            var result = await _channel.FromServer.ReadAsync();
+            var result = await _channel.FromServer.ReadAsync(_cancellationToken);
             var reader = new SequenceReader<byte>(result.Buffer);
             if (reader.TryReadTo(out ReadOnlySequence<byte> before, marker))
             {

@@ -13,9 +13,9 @@ public abstract class DaemonProcessTest : IAsyncLifetime
 
     internal NsoSimProcess? Daemon { get; set; }
 
-    public virtual Task InitializeAsync() => Task.CompletedTask;
+    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Daemon is not null)
         {
@@ -23,9 +23,13 @@ public abstract class DaemonProcessTest : IAsyncLifetime
         }
 
         Run.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Starts <see cref="Daemon"/> in <see cref="Run"/> as the orchestrator does, and waits until it has started.</summary>
-    internal async Task StartAsync(SimDaemonOptions? options = null) =>
-        Daemon = (await SimDaemon.StartAsync(Run, options)).Process;
+    internal Task StartAsync(CancellationToken cancellationToken) => StartAsync(null, cancellationToken);
+
+    /// <inheritdoc cref="StartAsync(CancellationToken)"/>
+    internal async Task StartAsync(SimDaemonOptions? options, CancellationToken cancellationToken) =>
+        Daemon = (await SimDaemon.StartAsync(Run, options, cancellationToken)).Process;
 }

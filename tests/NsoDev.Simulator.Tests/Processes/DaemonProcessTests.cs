@@ -10,12 +10,12 @@ public sealed class DaemonProcessTests : DaemonProcessTest
     [Fact(Timeout = 90_000)]
     public async Task A_started_daemon_accepts_connections_on_its_ipc_netconf_and_cli_ports()
     {
-        await StartAsync();
+        await StartAsync(TestContext.Current.CancellationToken);
 
         foreach (var port in new[] { Run.IpcPort, Run.NetconfPort, Run.CliPort })
         {
             using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, port);
+            await client.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
             Assert.True(client.Connected, $"port {port}");
         }
     }
@@ -23,7 +23,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
     [Fact(Timeout = 90_000)]
     public async Task Garbage_on_ipc_costs_only_its_own_connection()
     {
-        await StartAsync();
+        await StartAsync(TestContext.Current.CancellationToken);
         byte[][] garbage =
         [
             [0x87, 0x00, 0x55],                                         // asks for a challenge while the check is off
@@ -35,13 +35,13 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         foreach (var bytes in garbage)
         {
             using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, Run.IpcPort);
+            await client.ConnectAsync(IPAddress.Loopback, Run.IpcPort, TestContext.Current.CancellationToken);
             var stream = client.GetStream();
-            await stream.WriteAsync(bytes);
+            await stream.WriteAsync(bytes, TestContext.Current.CancellationToken);
             client.Client.Shutdown(SocketShutdown.Send);
             try
             {
-                while (await stream.ReadAsync(new byte[64]) > 0)
+                while (await stream.ReadAsync(new byte[64], TestContext.Current.CancellationToken) > 0)
                 {
                 }
             }
@@ -51,7 +51,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
             }
         }
 
-        var status = await ControlAsync("--status");
+        var status = await ControlAsync(TestContext.Current.CancellationToken, "--status");
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("status: started", status.Stdout, StringComparison.Ordinal);
         Assert.Contains("is over the 4096-byte limit", Run.NcsLog, StringComparison.Ordinal);
@@ -60,9 +60,9 @@ public sealed class DaemonProcessTests : DaemonProcessTest
     [Fact(Timeout = 90_000)]
     public async Task Status_prints_started_and_where_the_daemon_listens()
     {
-        await StartAsync();
+        await StartAsync(TestContext.Current.CancellationToken);
 
-        var status = await ControlAsync("--status");
+        var status = await ControlAsync(TestContext.Current.CancellationToken, "--status");
 
         Assert.Equal(0, status.ExitCode);
         Assert.Equal(
@@ -84,7 +84,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
     [Fact(Timeout = 90_000)]
     public async Task Ncs_log_lists_the_endpoints_and_says_started()
     {
-        await StartAsync();
+        await StartAsync(TestContext.Current.CancellationToken);
 
         var log = Run.NcsLog;
 
@@ -95,18 +95,18 @@ public sealed class DaemonProcessTests : DaemonProcessTest
         Assert.EndsWith("- Started\n", log, StringComparison.Ordinal);
 
         // -v echoes every ncs.log line to stdout.
-        Assert.True(await Daemon!.WaitForStdoutAsync("- Started", ExitWait));
+        Assert.True(await Daemon!.WaitForStdoutAsync("- Started", ExitWait, TestContext.Current.CancellationToken));
     }
 
     [Fact(Timeout = 90_000)]
     public async Task Stop_returns_once_the_daemon_has_stopped_cleanly()
     {
-        await StartAsync();
+        await StartAsync(TestContext.Current.CancellationToken);
 
-        var stop = await ControlAsync("--stop");
+        var stop = await ControlAsync(TestContext.Current.CancellationToken, "--stop");
 
         Assert.Equal(0, stop.ExitCode);
-        Assert.Equal(0, await Daemon!.WaitForExitAsync(ExitWait));
+        Assert.Equal(0, await Daemon!.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken));
         var log = Run.NcsLog;
         Assert.Contains("- Stopping (clean shutdown: --stop)\n", log, StringComparison.Ordinal);
         Assert.EndsWith("- Stopped\n", log, StringComparison.Ordinal);
@@ -116,11 +116,11 @@ public sealed class DaemonProcessTests : DaemonProcessTest
     [Fact(Timeout = 90_000)]
     public async Task Eof_on_stdin_stops_the_daemon_cleanly()
     {
-        await StartAsync();
+        await StartAsync(TestContext.Current.CancellationToken);
 
         Daemon!.CloseStandardInput();
 
-        Assert.Equal(0, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal(0, await Daemon.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken));
         Assert.Contains("- Stopping (clean shutdown: EOF on stdin)\n", Run.NcsLog, StringComparison.Ordinal);
     }
 
@@ -129,24 +129,24 @@ public sealed class DaemonProcessTests : DaemonProcessTest
     [InlineData("INT", "unclean shutdown (SIGINT)", 130)]
     public async Task A_signal_is_an_unclean_shutdown_written_to_ncs_log(string signal, string message, int exitCode)
     {
-        await StartAsync();
+        await StartAsync(TestContext.Current.CancellationToken);
 
         await Daemon!.SignalAsync(signal);
 
-        Assert.Equal(exitCode, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal(exitCode, await Daemon.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken));
         Assert.Matches($@"<CRIT> .* - Stopping \({message.Replace("(", @"\(", StringComparison.Ordinal).Replace(")", @"\)", StringComparison.Ordinal)}\)\n$", Run.NcsLog);
     }
 
     [Fact(Timeout = 90_000)]
     public async Task Reload_rereads_ncs_conf_and_reopens_every_log()
     {
-        await StartAsync();
+        await StartAsync(TestContext.Current.CancellationToken);
         foreach (var name in new[] { "ncs.log", "devel.log", "audit.log" })
         {
             File.Move(Run.LogPath(name), Run.LogPath(name) + ".1");
         }
 
-        var reload = await ControlAsync("--reload");
+        var reload = await ControlAsync(TestContext.Current.CancellationToken, "--reload");
 
         Assert.Equal(0, reload.ExitCode);
         Assert.Contains($"- Reloaded {Run.ConfPath}\n", Run.NcsLog, StringComparison.Ordinal);
@@ -165,7 +165,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
             </logs>
             """);
 
-        await StartAsync();
+        await StartAsync(TestContext.Current.CancellationToken);
 
         Assert.True(File.Exists(Path.Combine(Run.Path, "trace", "dev.log")));
         Assert.True(File.Exists(Path.Combine(Run.Path, "trace", "who.log")));
@@ -176,7 +176,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
     [Fact(Timeout = 90_000)]
     public async Task Netconf_log_is_not_written_by_default()
     {
-        await StartAsync();
+        await StartAsync(TestContext.Current.CancellationToken);
 
         Assert.True(File.Exists(Run.LogPath("audit.log")));
         Assert.False(File.Exists(Run.LogPath("netconf.log")));
@@ -186,10 +186,10 @@ public sealed class DaemonProcessTests : DaemonProcessTest
     public async Task Nolog_writes_no_log_files_but_verbose_still_echoes_ncs_log()
     {
         Daemon = NsoSimProcess.Start([.. Run.DaemonArgs, "--nolog"]);
-        var wait = await ControlAsync("--wait-started", NsoSimProcess.WaitStartedSeconds);
+        var wait = await ControlAsync(TestContext.Current.CancellationToken, "--wait-started", NsoSimProcess.WaitStartedSeconds);
 
         Assert.Equal(0, wait.ExitCode);
-        Assert.True(await Daemon.WaitForStdoutAsync("- Started", ExitWait));
+        Assert.True(await Daemon.WaitForStdoutAsync("- Started", ExitWait, TestContext.Current.CancellationToken));
         Assert.False(Directory.Exists(Path.Combine(Run.Path, "logs")));
     }
 
@@ -201,7 +201,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
 
         Daemon = NsoSimProcess.Start(Run.DaemonArgs);
 
-        Assert.Equal(20, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal(20, await Daemon.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken));
         Assert.Equal($"nso-sim: cannot bind cli/ssh on 127.0.0.1:{Run.CliPort}: address already in use; stop what holds it or pick another port in ncs.conf\n", Daemon.Stderr);
         Assert.Contains($"<ERR> ", Run.NcsLog, StringComparison.Ordinal);
         holder.Stop();
@@ -215,7 +215,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
 
         Daemon = NsoSimProcess.Start(Run.DaemonArgs);
 
-        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken));
         Assert.Equal($"nso-sim: Bad configuration: {Run.ConfPath}:10: /ncs-config/cli/ssh/port: \"twenty\" is not a port number (0..65535)\n", Daemon.Stderr);
     }
 
@@ -228,7 +228,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
 
         Daemon = NsoSimProcess.Start(Run.DaemonArgs);
 
-        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken));
         Assert.Contains(problem, Daemon.Stderr, StringComparison.Ordinal);
     }
 
@@ -239,11 +239,11 @@ public sealed class DaemonProcessTests : DaemonProcessTest
 
         Daemon = NsoSimProcess.Start(Run.DaemonArgs);
 
-        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken));
         Assert.StartsWith($"nso-sim: Bad configuration: {Run.ConfPath}: cannot read the file", Daemon.Stderr, StringComparison.Ordinal);
     }
 
-    private Task<CommandResult> ControlAsync(params string[] args) => NsoSimProcess.RunAsync(args, Run.ClientEnvironment);
+    private Task<CommandResult> ControlAsync(CancellationToken cancellationToken, params string[] args) => NsoSimProcess.RunAsync(args, Run.ClientEnvironment, cancellationToken);
 
     private void AssertPortsAreFree()
     {

@@ -28,13 +28,13 @@ public sealed class InstanceTemplateProcessTests : IDisposable
         Listen(conf.Root!, ["webui", "transport", "tcp"], _run.WebuiPort);
         conf.Save(_run.ConfPath);
 
-        await using var daemon = await SimDaemon.StartAsync(_run, new SimDaemonOptions { Environment = new Dictionary<string, string> { ["NCS_DIR"] = AppContext.BaseDirectory } });
+        await using var daemon = await SimDaemon.StartAsync(_run, new SimDaemonOptions { Environment = new Dictionary<string, string> { ["NCS_DIR"] = AppContext.BaseDirectory } }, TestContext.Current.CancellationToken);
 
-        var status = await NsoSimProcess.RunAsync(["--status"], _run.ClientEnvironment);
+        var status = await NsoSimProcess.RunAsync(["--status"], _run.ClientEnvironment, TestContext.Current.CancellationToken);
         Assert.Contains($"  webui: 127.0.0.1:{_run.WebuiPort}\n", status.Stdout, StringComparison.Ordinal);
 
-        Assert.Equal(0, (await NsoSimProcess.RunAsync(["--stop"], _run.ClientEnvironment)).ExitCode);
-        Assert.Equal(0, await daemon.Process.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, (await NsoSimProcess.RunAsync(["--stop"], _run.ClientEnvironment, TestContext.Current.CancellationToken)).ExitCode);
+        Assert.Equal(0, await daemon.Process.WaitForExitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
         Assert.Contains("- Stopping (clean shutdown: --stop)", File.ReadAllText(_run.NcsLogPath), StringComparison.Ordinal);
     }
 

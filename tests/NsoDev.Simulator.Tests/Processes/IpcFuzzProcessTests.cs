@@ -28,25 +28,25 @@ public sealed class IpcFuzzProcessTests : DaemonProcessTest
     [Fact(Timeout = 90000)]
     public async Task Random_and_truncated_bytes_on_the_ipc_port_never_stop_the_daemon_from_serving_a_normal_client()
     {
-        await StartAsync(new SimDaemonOptions { Secret = Encoding.UTF8.GetString(Secret) });
+        await StartAsync(new SimDaemonOptions { Secret = Encoding.UTF8.GetString(Secret) }, TestContext.Current.CancellationToken);
         var environment = new Dictionary<string, string>(Run.ClientEnvironment) { ["NCS_IPC_ACCESS_FILE"] = Run.SecretPath };
         var endpoint = new TcpIpcEndpoint(new IPEndPoint(IPAddress.Loopback, Run.IpcPort));
 
         await System.Threading.Tasks.Parallel.ForEachAsync(
             Enumerable.Range(0, Connections),
-            new ParallelOptions { MaxDegreeOfParallelism = Parallel },
-            async (i, _) =>
+            new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = TestContext.Current.CancellationToken },
+            async (i, cancellationToken) =>
             {
-                await FuzzOneAsync(endpoint, new Random(Seed + i));
+                await FuzzOneAsync(endpoint, new Random(Seed + i), cancellationToken);
                 if (i == Connections / 2)
                 {
                     // In the middle of the storm, a well-behaved client is served.
-                    await using var client = await SimControlClient.ConnectAsync(endpoint, Version, Secret, CancellationToken.None);
-                    Assert.Contains("status: started", await client.RequestAsync("status", CancellationToken.None), StringComparison.Ordinal);
+                    await using var client = await SimControlClient.ConnectAsync(endpoint, Version, Secret, cancellationToken);
+                    Assert.Contains("status: started", await client.RequestAsync("status", cancellationToken), StringComparison.Ordinal);
                 }
             });
 
-        var status = await NsoSimProcess.RunAsync(["--status"], environment);
+        var status = await NsoSimProcess.RunAsync(["--status"], environment, TestContext.Current.CancellationToken);
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("status: started", status.Stdout, StringComparison.Ordinal);
         Assert.False(Daemon!.HasExited);
@@ -56,9 +56,9 @@ public sealed class IpcFuzzProcessTests : DaemonProcessTest
         }
     }
 
-    private static async Task FuzzOneAsync(IpcEndpoint endpoint, Random random)
+    private static async Task FuzzOneAsync(IpcEndpoint endpoint, Random random, CancellationToken cancellationToken)
     {
-        await using var client = await IpcTestClient.ConnectAsync(endpoint);
+        await using var client = await IpcTestClient.ConnectAsync(endpoint, cancellationToken);
         var kind = random.Next(6);
         if (kind is 2 or 3)
         {
@@ -75,7 +75,7 @@ public sealed class IpcFuzzProcessTests : DaemonProcessTest
                     await client.SendAsync(Noise(random, 128));
                     break;
                 case 1:
-                    await PartialAnswerAsync(client, random);
+                    await PartialAnswerAsync(client, random, cancellationToken);
                     break;
                 case 2:
                     await client.SendAsync([.. FrameHeader(random.Next(0, IpcFrame.MaxPayloadLength)), .. Noise(random, 256)]);
@@ -97,11 +97,11 @@ public sealed class IpcFuzzProcessTests : DaemonProcessTest
     }
 
     /// <summary>Sends a hello that asks for a challenge, then part of an answer (right or wrong), and leaves.</summary>
-    private static async Task PartialAnswerAsync(IpcTestClient client, Random random)
+    private static async Task PartialAnswerAsync(IpcTestClient client, Random random, CancellationToken cancellationToken)
     {
         var kind = Kind(random);
         await client.SendAsync(new IpcHello(IpcClientId.Maapi, kind, Version.ProtocolVersion, Version.PackedVersion).Encode());
-        if (await client.Input.ReadBytesAsync(1 + IpcAccessChallenge.ChallengeLength(kind), CancellationToken.None) is not { } challenge)
+        if (await client.Input.ReadBytesAsync(1 + IpcAccessChallenge.ChallengeLength(kind), cancellationToken) is not { } challenge)
         {
             return;
         }

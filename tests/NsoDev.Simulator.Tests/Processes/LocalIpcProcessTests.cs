@@ -13,9 +13,9 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
     private NsoSimProcess? _daemon;
     private NsoSimProcess? _second;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var daemon in new[] { _daemon, _second })
         {
@@ -31,8 +31,8 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
     [Fact(Timeout = 90_000)]
     public async Task The_daemon_binds_the_socket_creating_its_directory_and_status_via_ncs_ipc_path_shows_it()
     {
-        await StartAsync();
-        var status = await NsoSimProcess.RunAsync(["--status"], _run.LocalClientEnvironment);
+        await StartAsync(TestContext.Current.CancellationToken);
+        var status = await NsoSimProcess.RunAsync(["--status"], _run.LocalClientEnvironment, TestContext.Current.CancellationToken);
 
         Assert.Equal(0, status.ExitCode);
         Assert.Contains($"  ipc: local {_run.SocketPath}\n", status.Stdout, StringComparison.Ordinal);
@@ -43,32 +43,32 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
     [Fact(Timeout = 90_000)]
     public async Task With_local_ipc_on_tcp_ipc_is_off()
     {
-        await StartAsync();
+        await StartAsync(TestContext.Current.CancellationToken);
 
         using var client = new TcpClient();
-        await Assert.ThrowsAsync<SocketException>(() => client.ConnectAsync(IPAddress.Loopback, _run.IpcPort));
+        await Assert.ThrowsAsync<SocketException>(() => client.ConnectAsync(IPAddress.Loopback, _run.IpcPort, TestContext.Current.CancellationToken).AsTask());
     }
 
     [Fact(Timeout = 90_000)]
     public async Task The_socket_file_is_removed_on_a_clean_stop()
     {
-        await StartAsync();
+        await StartAsync(TestContext.Current.CancellationToken);
 
-        var stop = await NsoSimProcess.RunAsync(["--stop"], _run.LocalClientEnvironment);
+        var stop = await NsoSimProcess.RunAsync(["--stop"], _run.LocalClientEnvironment, TestContext.Current.CancellationToken);
 
         Assert.Equal(0, stop.ExitCode);
-        Assert.Equal(0, await _daemon!.WaitForExitAsync(ExitWait));
+        Assert.Equal(0, await _daemon!.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken));
         Assert.False(File.Exists(_run.SocketPath));
     }
 
     [Fact(Timeout = 90_000)]
     public async Task A_stale_socket_left_by_a_killed_daemon_is_removed_and_bound_again()
     {
-        await StartAsync();
+        await StartAsync(TestContext.Current.CancellationToken);
         await _daemon!.KillAsync();
         Assert.True(File.Exists(_run.SocketPath), "SIGKILL leaves the socket file behind");
 
-        _second = (await SimDaemon.StartAsync(_run, new SimDaemonOptions { UnixSocket = true })).Process;
+        _second = (await SimDaemon.StartAsync(_run, new SimDaemonOptions { UnixSocket = true }, TestContext.Current.CancellationToken)).Process;
 
         Assert.Contains($"Removed the stale IPC socket {_run.SocketPath}: no daemon answered on it", _run.NcsLog, StringComparison.Ordinal);
     }
@@ -76,17 +76,17 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
     [Fact(Timeout = 90_000)]
     public async Task A_second_daemon_on_the_same_path_exits_20_naming_the_path_and_the_first_keeps_serving()
     {
-        await StartAsync();
+        await StartAsync(TestContext.Current.CancellationToken);
         using var other = new SimRunDirectory();
         other.WriteConf(_run.LocalIpc);
 
         _second = NsoSimProcess.Start(other.DaemonArgs);
 
-        Assert.Equal(20, await _second.WaitForExitAsync(ExitWait));
+        Assert.Equal(20, await _second.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken));
         Assert.Equal(
             $"nso-sim: cannot bind ncs-local-ipc on {_run.SocketPath}: another daemon is listening there; stop it (NCS_IPC_PATH={_run.SocketPath} ncs --stop) or choose another path\n",
             _second.Stderr);
-        Assert.Equal(0, (await NsoSimProcess.RunAsync(["--status"], _run.LocalClientEnvironment)).ExitCode);
+        Assert.Equal(0, (await NsoSimProcess.RunAsync(["--status"], _run.LocalClientEnvironment, TestContext.Current.CancellationToken)).ExitCode);
     }
 
     [Fact(Timeout = 90_000)]
@@ -97,13 +97,13 @@ public sealed class LocalIpcProcessTests : IAsyncLifetime
 
         _daemon = NsoSimProcess.Start(_run.DaemonArgs);
 
-        Assert.Equal(21, await _daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal(21, await _daemon.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken));
         Assert.Equal(
             $"nso-sim: Bad configuration: {_run.ConfPath}:12: /ncs-config/ncs-local-ipc/path: \"{path}\" is 115 bytes; a Unix socket path holds at most 107; choose a shorter path\n",
             _daemon.Stderr);
     }
 
     /// <summary>A daemon with local IPC on the run directory's socket.</summary>
-    private async Task StartAsync() =>
-        _daemon = (await SimDaemon.StartAsync(_run, new SimDaemonOptions { UnixSocket = true })).Process;
+    private async Task StartAsync(CancellationToken cancellationToken) =>
+        _daemon = (await SimDaemon.StartAsync(_run, new SimDaemonOptions { UnixSocket = true }, cancellationToken)).Process;
 }

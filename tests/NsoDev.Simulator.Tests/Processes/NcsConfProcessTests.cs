@@ -14,7 +14,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
     {
         WriteFragment("ipc.conf", Run.LocalIpc);
 
-        var status = await StartThenStatusAsync(null, Run.LocalClientEnvironment);
+        var status = await StartThenStatusAsync(null, Run.LocalClientEnvironment, TestContext.Current.CancellationToken);
 
         Assert.Contains($"  ipc: local {Run.SocketPath}\n", status, StringComparison.Ordinal);
     }
@@ -26,7 +26,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
 
         Daemon = NsoSimProcess.Start(Run.DaemonArgs);
 
-        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken));
         Assert.Equal($"nso-sim: Bad configuration: {fragment}:3: /ncs-config/cli/ssh/port: \"x\" is not a port number (0..65535)\n", Daemon.Stderr);
     }
 
@@ -37,7 +37,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
 
         Daemon = NsoSimProcess.Start(Run.DaemonArgs);
 
-        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken));
         Assert.Equal(
             $"nso-sim: Bad configuration: {Run.ConfPath}:12: /ncs-config/webui/transport/tcp/prot: unknown element in NSO 6.5; no NSO release (6.1 to 6.7) has it in ncs.conf; check the name against ncs.conf(5) or remove it\n",
             Daemon.Stderr);
@@ -50,7 +50,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
 
         Daemon = NsoSimProcess.Start(Run.DaemonArgs, Version("6.3"));
 
-        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken));
         Assert.Contains("/ncs-config/ncs-local-ipc: unknown element in NSO 6.3 (it came in 6.4)", Daemon.Stderr, StringComparison.Ordinal);
     }
 
@@ -65,14 +65,14 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
 
         Daemon = NsoSimProcess.Start(Run.DaemonArgs, Version(version));
 
-        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait));
+        Assert.Equal(21, await Daemon.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken));
         Assert.Contains($": {path}: unknown element in NSO {version}; no NSO release (6.1 to 6.7) has it in ncs.conf", Daemon.Stderr, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 90_000)]
     public async Task A_release_nso_sim_cannot_simulate_is_refused_naming_those_it_can()
     {
-        var result = await NsoSimProcess.RunAsync(["--version"], Version("6.8"));
+        var result = await NsoSimProcess.RunAsync(["--version"], Version("6.8"), TestContext.Current.CancellationToken);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("NSO_SIM_VERSION=\"6.8\": nso-sim simulates NSO 6.1, 6.2, 6.3, 6.4, 6.5, 6.6, 6.7", result.Stderr, StringComparison.Ordinal);
@@ -84,7 +84,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
         // Only the path is given, so the 6.7 default decides; a 6.5 daemon would use TCP.
         Run.WriteConf($"<ncs-local-ipc><path>{Run.SocketPath}</path></ncs-local-ipc>");
 
-        var status = await StartThenStatusAsync(Version("6.7"), Run.LocalClientEnvironment);
+        var status = await StartThenStatusAsync(Version("6.7"), Run.LocalClientEnvironment, TestContext.Current.CancellationToken);
 
         Assert.Contains($"  ipc: local {Run.SocketPath}\n", status, StringComparison.Ordinal);
     }
@@ -97,7 +97,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
     {
         var environment = new Dictionary<string, string>(Version(version)) { ["NCS_IPC_PATH"] = Run.SocketPath };
 
-        var status = await StartThenStatusAsync(environment, Run.LocalClientEnvironment);
+        var status = await StartThenStatusAsync(environment, Run.LocalClientEnvironment, TestContext.Current.CancellationToken);
 
         Assert.Contains($"  ipc: local {Run.SocketPath}\n", status, StringComparison.Ordinal);
         Assert.Contains($"for ipc (NCS_IPC_PATH)", Run.NcsLog, StringComparison.Ordinal);
@@ -108,7 +108,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
     {
         var environment = new Dictionary<string, string>(Version("6.4")) { ["NCS_IPC_PATH"] = Run.SocketPath };
 
-        var status = await StartThenStatusAsync(environment, new Dictionary<string, string>(Run.ClientEnvironment) { ["NSO_SIM_VERSION"] = "6.4" });
+        var status = await StartThenStatusAsync(environment, new Dictionary<string, string>(Run.ClientEnvironment) { ["NSO_SIM_VERSION"] = "6.4" }, TestContext.Current.CancellationToken);
 
         Assert.Contains($"  ipc: tcp 127.0.0.1:{Run.IpcPort}\n", status, StringComparison.Ordinal);
         Assert.False(File.Exists(Run.SocketPath));
@@ -122,7 +122,7 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
         var environment = new Dictionary<string, string>(Version("6.7")) { ["NCS_IPC_PORT"] = port.ToString(CultureInfo.InvariantCulture) };
 
         var client = new Dictionary<string, string>(Version("6.7")) { ["NCS_IPC_PORT"] = port.ToString(CultureInfo.InvariantCulture) };
-        var status = await StartThenStatusAsync(environment, client);
+        var status = await StartThenStatusAsync(environment, client, TestContext.Current.CancellationToken);
 
         Assert.Contains($"  ipc: tcp 127.0.0.1:{port}\n", status, StringComparison.Ordinal);
         Assert.False(File.Exists(Run.SocketPath));
@@ -139,10 +139,10 @@ public sealed class NcsConfProcessTests : DaemonProcessTest
         return file;
     }
 
-    private async Task<string> StartThenStatusAsync(IReadOnlyDictionary<string, string>? environment, IReadOnlyDictionary<string, string> client)
+    private async Task<string> StartThenStatusAsync(IReadOnlyDictionary<string, string>? environment, IReadOnlyDictionary<string, string> client, CancellationToken cancellationToken)
     {
-        await StartAsync(new SimDaemonOptions { Environment = environment, ClientEnvironment = client });
-        var status = await NsoSimProcess.RunAsync(["--status"], client);
+        await StartAsync(new SimDaemonOptions { Environment = environment, ClientEnvironment = client }, cancellationToken);
+        var status = await NsoSimProcess.RunAsync(["--status"], client, cancellationToken);
         Assert.Equal(0, status.ExitCode);
         return status.Stdout;
     }

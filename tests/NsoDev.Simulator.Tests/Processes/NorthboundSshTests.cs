@@ -12,7 +12,7 @@ public sealed class NorthboundSshTests : DaemonProcessTest
 {
     private const string Base = "urn:ietf:params:xml:ns:netconf:base:1.0";
 
-    public override async Task InitializeAsync() => await StartAsync();
+    public override async ValueTask InitializeAsync() => await StartAsync(TestContext.Current.CancellationToken);
 
     [Fact(Timeout = 60_000)]
     public Task Netconf_edit_config_then_get_config_round_trips_with_message_ids_echoed() => Task.Run(() =>
@@ -26,7 +26,7 @@ public sealed class NorthboundSshTests : DaemonProcessTest
         Assert.NotNull(edit.GetElementsByTagName("ok", Base)[0]);
         Assert.Equal("202", read.DocumentElement!.GetAttribute("message-id"));
         Assert.Contains("<name>ce0</name>", read.OuterXml, StringComparison.Ordinal);
-    });
+    }, TestContext.Current.CancellationToken);
 
     [Fact(Timeout = 60_000)]
     public Task An_unknown_operation_gets_operation_not_supported_not_an_echo() => Task.Run(() =>
@@ -39,7 +39,7 @@ public sealed class NorthboundSshTests : DaemonProcessTest
         Assert.Equal("operation-not-supported", reply.GetElementsByTagName("error-tag", Base)[0]?.InnerText);
         Assert.DoesNotContain("<frobnicate", reply.OuterXml, StringComparison.Ordinal);
         Assert.NotNull(reply.GetElementsByTagName("rpc-error", Base)[0]);
-    });
+    }, TestContext.Current.CancellationToken);
 
     [Fact(Timeout = 60_000)]
     public Task Get_reports_ncs_state_with_the_version_and_status() => Task.Run(() =>
@@ -51,7 +51,7 @@ public sealed class NorthboundSshTests : DaemonProcessTest
         Assert.Contains("ncs-state", reply.OuterXml, StringComparison.Ordinal);
         Assert.Contains("6.5", reply.OuterXml, StringComparison.Ordinal);
         Assert.Contains("started", reply.OuterXml, StringComparison.Ordinal);
-    });
+    }, TestContext.Current.CancellationToken);
 
     [Fact(Timeout = 60_000)]
     public async Task Configuration_survives_a_clean_restart_and_a_kill_9()
@@ -62,15 +62,15 @@ public sealed class NorthboundSshTests : DaemonProcessTest
         }
 
         Daemon!.CloseStandardInput();
-        Assert.Equal(0, await Daemon.WaitForExitAsync(ExitWait));
-        await StartAsync();
+        Assert.Equal(0, await Daemon.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken));
+        await StartAsync(TestContext.Current.CancellationToken);
         using (var client = Netconf())
         {
             Assert.Contains("<name>pe7</name>", client.SendReceiveRpc(Rpc("502", "<get-config><source><running/></source></get-config>")).OuterXml, StringComparison.Ordinal);
         }
 
         await Daemon.KillAsync();
-        await StartAsync();
+        await StartAsync(TestContext.Current.CancellationToken);
         using var after = Netconf();
         Assert.Contains("<name>pe7</name>", after.SendReceiveRpc(Rpc("503", "<get-config><source><running/></source></get-config>")).OuterXml, StringComparison.Ordinal);
     }
@@ -88,7 +88,7 @@ public sealed class NorthboundSshTests : DaemonProcessTest
         Assert.Contains("6.5", state.Result, StringComparison.Ordinal);
         Assert.Equal(1, unknown.ExitStatus);
         Assert.Contains("syntax error", unknown.Result + unknown.Error, StringComparison.Ordinal);
-    });
+    }, TestContext.Current.CancellationToken);
 
     [Fact(Timeout = 60_000)]
     public Task The_cli_shell_prompts_like_nso_answers_and_ends_on_exit() => Task.Run(() =>
@@ -103,14 +103,14 @@ public sealed class NorthboundSshTests : DaemonProcessTest
         shell.WriteLine("bogus");
         Assert.Contains("syntax error", shell.Expect("admin@ncs# ", TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
         shell.WriteLine("exit");
-    });
+    }, TestContext.Current.CancellationToken);
 
     [Fact(Timeout = 60_000)]
     public Task A_wrong_password_is_refused_and_the_default_admin_is_accepted() => Task.Run(() =>
     {
         using var wrong = new SshClient("127.0.0.1", Run.CliPort, "admin", "nimda");
         Assert.ThrowsAny<Renci.SshNet.Common.SshAuthenticationException>(wrong.Connect);
-    });
+    }, TestContext.Current.CancellationToken);
 
     [Fact(Timeout = 60_000)]
     public async Task The_host_key_is_generated_once_in_the_key_directory_and_kept_across_restarts()
@@ -126,8 +126,8 @@ public sealed class NorthboundSshTests : DaemonProcessTest
 
         var before = First();
         Daemon!.CloseStandardInput();
-        await Daemon.WaitForExitAsync(ExitWait);
-        await StartAsync();
+        await Daemon.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken);
+        await StartAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(before, First());
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(Run.Path, "ssh"), "ssh_host_*_key"));
