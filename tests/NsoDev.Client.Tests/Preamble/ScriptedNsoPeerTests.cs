@@ -26,26 +26,26 @@ public sealed class ScriptedNsoPeerTests
     [InlineData("local", true)]
     public async Task The_client_sends_its_whole_hello_in_one_write_then_answers_the_challenge_and_gets_in(string transport, bool useV1)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         await using var peer = ScriptedPeer.Listen(transport);
         var length = useV1 ? 16 : 32;
         var script = peer.RunAsync(
             async connection =>
             {
                 // One read, one write's worth: all 9 bytes, before any challenge.
-                var hello = await connection.ReadOnceAsync(cts.Token);
+                var hello = await connection.ReadOnceAsync(cancellationToken);
                 // Protocol 85 and the library version of ConfD 8.5, the one NSO 6.5 embeds (NSO-NOTES §4).
                 Assert.Equal(new byte[] { (byte)(0x07 | (useV1 ? 0x80 : 0xC0)), 0x00, 0x55, 0x08, 0x05, 0x00, 0x00, 0x00, 0x00 }, hello);
                 var challenge = RandomNumberGenerator.GetBytes(length);
-                await connection.SendAsync([0x0b, .. challenge], cts.Token);
-                var answer = await connection.ReceiveAsync(1 + length, cts.Token);
+                await connection.SendAsync([0x0b, .. challenge], cancellationToken);
+                var answer = await connection.ReceiveAsync(1 + length, cancellationToken);
                 Assert.Equal(0x0c, answer[0]);
                 Assert.Equal(Hash(useV1, [.. Secret, .. challenge]), answer[1..]);
-                await connection.SendAsync([0x00, .. Reply], cts.Token);
+                await connection.SendAsync([0x00, .. Reply], cancellationToken);
             },
-            cts.Token);
+            cancellationToken);
 
-        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret, UseV1 = useV1 }, cts.Token);
+        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret, UseV1 = useV1 }, cancellationToken);
 
         await script;
         Assert.True(socket.Connected);
@@ -55,17 +55,17 @@ public sealed class ScriptedNsoPeerTests
     [MemberData(nameof(Transports))]
     public async Task A_client_without_a_secret_asks_for_no_challenge_and_reads_the_reply_right_after_its_hello(string transport)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         await using var peer = ScriptedPeer.Listen(transport);
         var script = peer.RunAsync(
             async connection =>
             {
-                Assert.Equal(new byte[] { 0x05, 0x00, 0x52, 0x08, 0x02, 0x05, 0x00, 0x00, 0x00 }, await connection.ReceiveAsync(9, cts.Token));
-                await connection.SendAsync(Reply, cts.Token);
+                Assert.Equal(new byte[] { 0x05, 0x00, 0x52, 0x08, 0x02, 0x05, 0x00, 0x00, 0x00 }, await connection.ReceiveAsync(9, cancellationToken));
+                await connection.SendAsync(Reply, cancellationToken);
             },
-            cts.Token);
+            cancellationToken);
 
-        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Cdb, new NsoRelease(6, 2)) { LibraryVersion = 0x08020500 }, cts.Token);
+        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Cdb, new NsoRelease(6, 2)) { LibraryVersion = 0x08020500 }, cancellationToken);
 
         await script;
         Assert.True(socket.Connected);
@@ -75,21 +75,21 @@ public sealed class ScriptedNsoPeerTests
     [MemberData(nameof(Transports))]
     public async Task A_wrong_answer_gets_03_and_a_close_and_is_reported_as_access_rejected(string transport)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         await using var peer = ScriptedPeer.Listen(transport);
         var script = peer.RunAsync(
             async connection =>
             {
-                await connection.ReceiveAsync(9, cts.Token);
+                await connection.ReceiveAsync(9, cancellationToken);
                 var challenge = RandomNumberGenerator.GetBytes(32);
-                await connection.SendAsync([0x0b, .. challenge], cts.Token);
-                var answer = await connection.ReceiveAsync(33, cts.Token);
+                await connection.SendAsync([0x0b, .. challenge], cancellationToken);
+                var answer = await connection.ReceiveAsync(33, cancellationToken);
                 Assert.NotEqual(Hash(false, [.. Secret, .. challenge]), answer[1..]);
-                await connection.SendAsync([0x03], cts.Token);
+                await connection.SendAsync([0x03], cancellationToken);
             },
-            cts.Token);
+            cancellationToken);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = [.. "not-the-secret\n"u8] }, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = [.. "not-the-secret\n"u8] }, cancellationToken));
 
         await script;
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
@@ -100,21 +100,21 @@ public sealed class ScriptedNsoPeerTests
     [MemberData(nameof(Transports))]
     public async Task A_client_that_strips_the_files_trailing_newline_is_refused(string transport)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         await using var peer = ScriptedPeer.Listen(transport);
         var script = peer.RunAsync(
             async connection =>
             {
-                await connection.ReceiveAsync(9, cts.Token);
+                await connection.ReceiveAsync(9, cancellationToken);
                 var challenge = RandomNumberGenerator.GetBytes(16);
-                await connection.SendAsync([0x0b, .. challenge], cts.Token);
-                var answer = await connection.ReceiveAsync(17, cts.Token);
+                await connection.SendAsync([0x0b, .. challenge], cancellationToken);
+                var answer = await connection.ReceiveAsync(17, cancellationToken);
                 var right = answer.AsSpan(1).SequenceEqual(Hash(true, [.. Secret, .. challenge]));
-                await connection.SendAsync(right ? [0x00, .. Reply] : [0x03], cts.Token);
+                await connection.SendAsync(right ? [0x00, .. Reply] : [0x03], cancellationToken);
             },
-            cts.Token);
+            cancellationToken);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret[..^1], UseV1 = true }, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret[..^1], UseV1 = true }, cancellationToken));
 
         await script;
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
@@ -124,18 +124,18 @@ public sealed class ScriptedNsoPeerTests
     [MemberData(nameof(Transports))]
     public async Task A_close_without_a_verdict_is_reported_as_access_rejected(string transport)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         await using var peer = ScriptedPeer.Listen(transport);
         var script = peer.RunAsync(
             async connection =>
             {
-                await connection.ReceiveAsync(9, cts.Token);
-                await connection.SendAsync([0x0b, .. RandomNumberGenerator.GetBytes(32)], cts.Token);
-                await connection.ReceiveAsync(33, cts.Token);
+                await connection.ReceiveAsync(9, cancellationToken);
+                await connection.SendAsync([0x0b, .. RandomNumberGenerator.GetBytes(32)], cancellationToken);
+                await connection.ReceiveAsync(33, cancellationToken);
             },
-            cts.Token);
+            cancellationToken);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret }, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret }, cancellationToken));
 
         await script;
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
@@ -146,17 +146,17 @@ public sealed class ScriptedNsoPeerTests
     [MemberData(nameof(Transports))]
     public async Task A_client_without_a_secret_refused_by_a_daemon_whose_check_is_on_reports_the_rejection_byte(string transport)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         await using var peer = ScriptedPeer.Listen(transport);
         var script = peer.RunAsync(
             async connection =>
             {
-                Assert.Equal(0x07, (await connection.ReceiveAsync(9, cts.Token))[0]);
-                await connection.SendAsync([0x03], cts.Token);
+                Assert.Equal(0x07, (await connection.ReceiveAsync(9, cancellationToken))[0]);
+                await connection.SendAsync([0x03], cancellationToken);
             },
-            cts.Token);
+            cancellationToken);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)), cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)), cancellationToken));
 
         await script;
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
@@ -167,17 +167,17 @@ public sealed class ScriptedNsoPeerTests
     [MemberData(nameof(Transports))]
     public async Task A_client_with_a_secret_refused_by_a_daemon_whose_check_is_off_is_told_to_unset_the_access_file(string transport)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         await using var peer = ScriptedPeer.Listen(transport);
         var script = peer.RunAsync(
             async connection =>
             {
-                Assert.Equal(0xC7, (await connection.ReceiveAsync(9, cts.Token))[0]);
-                await connection.SendAsync([0x03], cts.Token);
+                Assert.Equal(0xC7, (await connection.ReceiveAsync(9, cancellationToken))[0]);
+                await connection.SendAsync([0x03], cancellationToken);
             },
-            cts.Token);
+            cancellationToken);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret }, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret }, cancellationToken));
 
         await script;
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
@@ -190,7 +190,7 @@ public sealed class ScriptedNsoPeerTests
     [InlineData(40, true)]
     public async Task An_md5_client_reads_the_access_file_as_the_c_library_does_at_most_1007_bytes_up_to_a_nul(int fileLength, bool nulAt20)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         var file = RandomNumberGenerator.GetBytes(fileLength).Select(b => (byte)('a' + (b % 26))).ToArray();
         if (nulAt20)
         {
@@ -202,15 +202,15 @@ public sealed class ScriptedNsoPeerTests
         var script = peer.RunAsync(
             async connection =>
             {
-                await connection.ReceiveAsync(9, cts.Token);
+                await connection.ReceiveAsync(9, cancellationToken);
                 var challenge = RandomNumberGenerator.GetBytes(16);
-                await connection.SendAsync([0x0b, .. challenge], cts.Token);
-                Assert.Equal(Hash(true, [.. used, .. challenge]), (await connection.ReceiveAsync(17, cts.Token))[1..]);
-                await connection.SendAsync([0x00, .. Reply], cts.Token);
+                await connection.SendAsync([0x0b, .. challenge], cancellationToken);
+                Assert.Equal(Hash(true, [.. used, .. challenge]), (await connection.ReceiveAsync(17, cancellationToken))[1..]);
+                await connection.SendAsync([0x00, .. Reply], cancellationToken);
             },
-            cts.Token);
+            cancellationToken);
 
-        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Cdb, new NsoRelease(6, 2)) { Secret = file, UseV1 = true, LibraryVersion = 0x08020500 }, cts.Token);
+        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Cdb, new NsoRelease(6, 2)) { Secret = file, UseV1 = true, LibraryVersion = 0x08020500 }, cancellationToken);
 
         await script;
     }

@@ -15,7 +15,7 @@ public sealed class LoggingTests(TcpWithAccessCheckSimFixture fixture) : IClassF
     [Fact(Timeout = 30_000)]
     public async Task A_rejected_connect_is_a_warning_naming_the_instance_endpoint_and_reason_and_no_secret_reaches_the_log()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         using var wrong = new TempSecret("wrong-secret-never-logged\n");
         var variables = ClientHost.Variables(
             ("ConnectionStrings:cfs", Daemon.ConnectionString),
@@ -26,12 +26,12 @@ public sealed class LoggingTests(TcpWithAccessCheckSimFixture fixture) : IClassF
         builder.AddKeyedNsoIpcClient("rfs");
         using var host = builder.Build();
 
-        using (await host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs").ConnectAsync(NsoClientType.Maapi, cts.Token))
+        using (await host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs").ConnectAsync(NsoClientType.Maapi, cancellationToken))
         {
         }
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => host.Services.GetRequiredKeyedService<NsoIpcClient>("rfs").ConnectAsync(NsoClientType.Maapi, cts.Token));
-        var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(cts.Token);
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => host.Services.GetRequiredKeyedService<NsoIpcClient>("rfs").ConnectAsync(NsoClientType.Maapi, cancellationToken));
+        var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(cancellationToken);
 
         var logged = host.Services.GetFakeLogCollector().GetSnapshot();
         var warning = Assert.Single(logged, r => r.Level == LogLevel.Warning);
