@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Plan;
 using NsoDev.Ipc;
 
@@ -22,6 +23,27 @@ internal static class AppHostRun
     {
         RecordedPorts.Seed(Path.Combine(runRoot, "nso-1"));
         return AppHostProcess.Start(Path.Combine(AppContext.BaseDirectory, "AppHost"), runRoot, args, environment: new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Development" });
+    }
+
+    /// <summary>Polls `nso-sim --status` with the instance's env.sh until it reports started; fails at once when the app host exits.</summary>
+    public static async Task WaitUntilStartedAsync(this AppHostProcess appHost, string name, CancellationToken cancellationToken)
+    {
+        var runDirectory = new RunDirectory(Path.Combine(appHost.RunRoot, name));
+        while (true)
+        {
+            appHost.ThrowIfExited($"before {name} started");
+            if (runDirectory.ReadState() is { Pid: not null } state)
+            {
+                var environment = state.Environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!);
+                var status = await NsoSimProcess.RunAsync(["--status"], environment, cancellationToken);
+                if (status.Stdout.Contains("status: started", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
     }
 
     /// <summary>Builds and starts the app, then waits until the named instances (all, when none is named) are healthy.</summary>

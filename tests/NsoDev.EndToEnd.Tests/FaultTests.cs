@@ -25,8 +25,8 @@ public sealed class FaultTests : IDisposable
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var appHost = AppHostRun.StartProcess(_runRoot, "--Nso:Count=2");
-        await WaitUntilStartedAsync(appHost, "nso-1", cancellationToken);
-        await WaitUntilStartedAsync(appHost, "nso-2", cancellationToken);
+        await appHost.WaitUntilStartedAsync("nso-1", cancellationToken);
+        await appHost.WaitUntilStartedAsync("nso-2", cancellationToken);
         var pids = TwoInstances.Select(Pid).ToList();
         var netconf = NetconfPort("nso-1");
         EditConfig(netconf, "survivor");
@@ -179,8 +179,8 @@ public sealed class FaultTests : IDisposable
 
         // Disposed last, it kills whatever daemon of the killed app host still runs, so none holds a port afterwards.
         await using var appHost = AppHostRun.StartProcess(_runRoot, "--Nso:Count=2", "--Nso:Clients=false");
-        await WaitUntilStartedAsync(appHost, "nso-1", cancellationToken);
-        await WaitUntilStartedAsync(appHost, "nso-2", cancellationToken);
+        await appHost.WaitUntilStartedAsync("nso-1", cancellationToken);
+        await appHost.WaitUntilStartedAsync("nso-2", cancellationToken);
 
         // The other process's lease: named by its pid, holding the ports its daemons listen on.
         var lease = Assert.Single(Directory.GetFiles(leases.Directory, $"{appHost.Id}-*.lease"));
@@ -220,27 +220,6 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(16, instances.Count);
         Assert.DoesNotContain(pids, ProcessTable.IsAlive);
         Assert.All(instances, r => Assert.Contains("clean shutdown", File.ReadAllText(Path.Combine(r.RequirePlan().RunDirectory.LogsDirectory, "ncs.log")), StringComparison.Ordinal));
-    }
-
-    /// <summary>Polls `nso-sim --status` with the instance's env.sh until it reports started; fails at once when the app host exits.</summary>
-    private async Task WaitUntilStartedAsync(AppHostProcess appHost, string name, CancellationToken cancellationToken)
-    {
-        var runDirectory = new RunDirectory(Path.Combine(_runRoot, name));
-        while (true)
-        {
-            appHost.ThrowIfExited($"before {name} started");
-            if (runDirectory.ReadState() is { Pid: not null } state)
-            {
-                var environment = state.Environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!);
-                var status = await NsoSimProcess.RunAsync(["--status"], environment, cancellationToken);
-                if (status.Stdout.Contains("status: started", StringComparison.Ordinal))
-                {
-                    return;
-                }
-            }
-
-            await Task.Delay(200, cancellationToken);
-        }
     }
 
     private int Pid(string name) => new RunDirectory(Path.Combine(_runRoot, name)).ReadState()?.Pid ?? throw new InvalidOperationException($"{name} records no running daemon.");
