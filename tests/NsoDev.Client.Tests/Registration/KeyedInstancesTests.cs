@@ -82,9 +82,7 @@ public sealed class KeyedInstancesTests(TwoReleasesSimFixture fixture) : IClassF
     {
         var hello = await connection.ReceiveAsync(9, cancellationToken);
         Assert.Equal(new byte[] { 0xC7, 0x00, (byte)expectedProtocol, 0x08, expectedConfdMinor, 0x00, 0x00, 0x00, 0x00 }, hello);
-        var challenge = RandomNumberGenerator.GetBytes(32);
-        await connection.SendAsync([0x0b, .. challenge], cancellationToken);
-        var answer = await connection.ReceiveAsync(33, cancellationToken);
+        var (challenge, answer) = await connection.ChallengeAsync(32, cancellationToken);
         Assert.Equal(SHA256.HashData([.. secret, .. challenge]), answer[1..]);
         await connection.SendAsync([0x00, 0x00, 0x00, (byte)expectedProtocol, 0x06, expectedConfdMinor, 0x00, 0x00, 0x14, 0x09], cancellationToken);
     }
