@@ -11,16 +11,12 @@ public sealed class AccessCheckOverUnixSocketTests(UnixSocketWithAccessCheckSimF
 public sealed class AccessCheckOverTcpTests(TcpWithAccessCheckSimFixture fixture) : AccessCheckTests(fixture), IClassFixture<TcpWithAccessCheckSimFixture>;
 
 /// <summary>The client against a real nso-sim whose access check is on; each derived class picks the transport.</summary>
-public abstract class AccessCheckTests
+public abstract class AccessCheckTests : SimDaemonTests
 {
-    private readonly SimDaemonFixture _fixture;
-
     private protected AccessCheckTests(SimDaemonFixture fixture)
+        : base(fixture)
     {
-        _fixture = fixture;
     }
-
-    private SimDaemon Daemon => _fixture.Daemon;
 
     [Fact(Timeout = 30_000)]
     public async Task A_client_given_the_daemons_access_file_answers_the_v2_challenge_and_gets_in()
@@ -86,21 +82,13 @@ public abstract class AccessCheckTests
     public async Task A_client_with_a_wrong_secret_is_rejected_and_told_to_use_the_daemons_own_file()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var wrong = Path.GetTempFileName();
-        try
-        {
-            await File.WriteAllTextAsync(wrong, "not-the-secret\n", cancellationToken);
-            var client = ClientHost.Client(Daemon.ClientVariables.With("NCS_IPC_ACCESS_FILE", wrong), retries: 3);
+        using var wrong = new TempSecret("not-the-secret\n");
+        var client = ClientHost.Client(Daemon.ClientVariables.With("NCS_IPC_ACCESS_FILE", wrong.Path), retries: 3);
 
-            var error = await Assert.ThrowsAsync<IpcPreambleException>(() => client.ConnectAsync(NsoClientType.Maapi, cancellationToken));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => client.ConnectAsync(NsoClientType.Maapi, cancellationToken));
 
-            Assert.Equal(IpcFailure.AccessRejected, error.Failure);
-            Assert.Equal($"Access Rejected: {Daemon.Endpoint} refused the answer to its challenge. NCS_IPC_ACCESS_FILE must name the daemon's own secret file.", error.Message);
-        }
-        finally
-        {
-            File.Delete(wrong);
-        }
+        Assert.Equal(IpcFailure.AccessRejected, error.Failure);
+        Assert.Equal($"Access Rejected: {Daemon.Endpoint} refused the answer to its challenge. NCS_IPC_ACCESS_FILE must name the daemon's own secret file.", error.Message);
     }
 
     [Fact(Timeout = 30_000)]

@@ -5,10 +5,8 @@ using NsoDev.Client.Tests.Sim;
 namespace NsoDev.Client.Tests.Preamble;
 
 /// <summary>The client against a real nso-sim on TCP IPC whose access check is off.</summary>
-public sealed class PreambleOverTcpTests(TcpSimFixture fixture) : IClassFixture<TcpSimFixture>
+public sealed class PreambleOverTcpTests(TcpSimFixture fixture) : SimDaemonTests(fixture), IClassFixture<TcpSimFixture>
 {
-    private SimDaemon Daemon => fixture.Daemon;
-
     [Fact(Timeout = 30_000)]
     public async Task A_client_bound_from_the_injected_variables_completes_the_preamble_over_tcp()
     {
@@ -38,21 +36,13 @@ public sealed class PreambleOverTcpTests(TcpSimFixture fixture) : IClassFixture<
     public async Task A_client_holding_a_secret_is_rejected_by_a_daemon_whose_check_is_off_and_told_to_unset_the_access_file()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var secret = Path.GetTempFileName();
-        try
-        {
-            await File.WriteAllTextAsync(secret, "a-secret-the-daemon-does-not-expect\n", cancellationToken);
-            var client = ClientHost.Client(Daemon.ClientVariables.With("NCS_IPC_ACCESS_FILE", secret));
+        using var secret = new TempSecret("a-secret-the-daemon-does-not-expect\n");
+        var client = ClientHost.Client(Daemon.ClientVariables.With("NCS_IPC_ACCESS_FILE", secret.Path));
 
-            var error = await Assert.ThrowsAsync<IpcPreambleException>(() => client.ConnectAsync(NsoClientType.Maapi, cancellationToken));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => client.ConnectAsync(NsoClientType.Maapi, cancellationToken));
 
-            Assert.Equal(IpcFailure.AccessRejected, error.Failure);
-            Assert.Contains("access check is off while this client has a secret. Unset NCS_IPC_ACCESS_FILE, or turn the daemon's check on.", error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(secret);
-        }
+        Assert.Equal(IpcFailure.AccessRejected, error.Failure);
+        Assert.Contains("access check is off while this client has a secret. Unset NCS_IPC_ACCESS_FILE, or turn the daemon's check on.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 30_000)]
@@ -110,19 +100,11 @@ public sealed class PreambleOverTcpTests(TcpSimFixture fixture) : IClassFixture<
     public async Task The_nso_ipc_health_check_is_unhealthy_with_the_reason_when_the_client_holds_a_secret_the_daemon_does_not_check()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var secret = Path.GetTempFileName();
-        try
-        {
-            await File.WriteAllTextAsync(secret, "unexpected\n", cancellationToken);
+        using var secret = new TempSecret("unexpected\n");
 
-            var health = await ClientHost.CheckAsync(Daemon.ClientVariables.With("NCS_IPC_ACCESS_FILE", secret), cancellationToken);
+        var health = await ClientHost.CheckAsync(Daemon.ClientVariables.With("NCS_IPC_ACCESS_FILE", secret.Path), cancellationToken);
 
-            Assert.Equal(HealthStatus.Unhealthy, health.Status);
-            Assert.StartsWith($"IPC preamble on {Daemon.Endpoint} failed: Access Rejected", health.Description, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(secret);
-        }
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.StartsWith($"IPC preamble on {Daemon.Endpoint} failed: Access Rejected", health.Description, StringComparison.Ordinal);
     }
 }

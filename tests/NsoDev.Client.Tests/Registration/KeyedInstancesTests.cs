@@ -21,10 +21,11 @@ public sealed class KeyedInstancesTests(TwoReleasesSimFixture fixture) : IClassF
 
         // A 6.7 client is refused by a 6.5 daemon, so a client that reached the other's daemon would fail.
         var variables = fixture.Nso65.ConnectionVariables("cfs").With("ConnectionStrings:rfs", fixture.Nso67.ConnectionString);
-        var builder = ClientHost.Builder(variables);
-        builder.AddKeyedNsoIpcClient("cfs");
-        builder.AddKeyedNsoIpcClient("rfs");
-        using var host = builder.Build();
+        using var host = ClientHost.Build(variables, b =>
+        {
+            b.AddKeyedNsoIpcClient("cfs");
+            b.AddKeyedNsoIpcClient("rfs");
+        });
         var cfs = host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs");
         var rfs = host.Services.GetRequiredKeyedService<NsoIpcClient>("rfs");
 
@@ -43,9 +44,7 @@ public sealed class KeyedInstancesTests(TwoReleasesSimFixture fixture) : IClassF
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var variables = fixture.Nso65.ConnectionVariables("cfs").With("ConnectionStrings:cfs", fixture.Nso65.ConnectionString.Replace("Release=6.5", "Release=6.7", StringComparison.Ordinal));
-        var builder = ClientHost.Builder(variables);
-        builder.AddKeyedNsoIpcClient("cfs", s => s.ConnectRetries = 0);
-        using var host = builder.Build();
+        using var host = ClientHost.Build(variables, b => b.AddKeyedNsoIpcClient("cfs", s => s.ConnectRetries = 0));
 
         var error = await Assert.ThrowsAsync<IpcPreambleException>(() => host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs").ConnectAsync(NsoClientType.Maapi, cancellationToken));
 
@@ -64,12 +63,14 @@ public sealed class KeyedInstancesTests(TwoReleasesSimFixture fixture) : IClassF
         var rfsScript = rfsPeer.RunAsync(c => PlayAsync(c, expectedProtocol: 87, expectedConfdMinor: 7, File.ReadAllBytes(rfsSecret.Path), cancellationToken), cancellationToken);
         var tcp = (NsoIpcEndpoint.Tcp)cfsPeer.Endpoint;
         var unix = (NsoIpcEndpoint.UnixSocket)rfsPeer.Endpoint;
-        var builder = ClientHost.Builder(ClientHost.Variables(
+        var variables = ClientHost.Variables(
             ("ConnectionStrings:cfs", $"Host={tcp.Address};Port={tcp.Port};Release=6.5;AccessFile={cfsSecret.Path}"),
-            ("ConnectionStrings:rfs", $"path={unix.Path};accessfile={rfsSecret.Path};release=6.7")));
-        builder.AddKeyedNsoIpcClient("cfs");
-        builder.AddKeyedNsoIpcClient("rfs");
-        using var host = builder.Build();
+            ("ConnectionStrings:rfs", $"path={unix.Path};accessfile={rfsSecret.Path};release=6.7"));
+        using var host = ClientHost.Build(variables, b =>
+        {
+            b.AddKeyedNsoIpcClient("cfs");
+            b.AddKeyedNsoIpcClient("rfs");
+        });
 
         using var toCfs = await host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs").ConnectAsync(NsoClientType.Maapi, cancellationToken);
         using var toRfs = await host.Services.GetRequiredKeyedService<NsoIpcClient>("rfs").ConnectAsync(NsoClientType.Maapi, cancellationToken);

@@ -12,10 +12,8 @@ namespace NsoDev.Client.Tests.Telemetry;
 /// unique per test) and a measurement of the meter "NsoDev.Client" that each host makes from its own
 /// IMeterFactory, so these tests run alongside the others.
 /// </summary>
-public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : IClassFixture<TcpSimFixture>
+public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : SimDaemonTests(fixture), IClassFixture<TcpSimFixture>
 {
-    private SimDaemon Daemon => fixture.Daemon;
-
     [Fact(Timeout = 30_000)]
     public async Task A_connect_is_a_client_activity_of_the_NsoDev_Client_source_tagged_with_instance_endpoint_client_type_access_check_and_release()
     {
@@ -77,7 +75,7 @@ public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : IClassFixture<
     public async Task A_successful_connect_counts_once_with_outcome_ok_and_the_instance_and_records_its_duration_in_seconds()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        using var host = Host(Daemon.ConnectionVariables("cfs"), b => b.AddKeyedNsoIpcClient("cfs"));
+        using var host = ClientHost.Build(Daemon.ConnectionVariables("cfs"), b => b.AddKeyedNsoIpcClient("cfs"));
         using var connects = Collector<long>(host, "nsodev.ipc.connects");
         using var durations = Collector<double>(host, "nsodev.ipc.connect.duration");
 
@@ -98,7 +96,7 @@ public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : IClassFixture<
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var port = FreeTcpPort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var host = Host(ClientHost.Variables(("NCS_IPC_PORT", port), ("NsoDev:Ipc:ConnectRetries", "1")), b => b.AddNsoIpcClient());
+        using var host = ClientHost.Build(ClientHost.Variables(("NCS_IPC_PORT", port), ("NsoDev:Ipc:ConnectRetries", "1")), b => b.AddNsoIpcClient());
         using var connects = Collector<long>(host, "nsodev.ipc.connects");
 
         await Assert.ThrowsAsync<IpcPreambleException>(() => host.Services.GetRequiredService<NsoIpcClient>().ConnectAsync(NsoClientType.Maapi, cancellationToken));
@@ -112,8 +110,8 @@ public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : IClassFixture<
     public async Task Each_host_counts_only_its_own_connects()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        using var one = Host(Daemon.ConnectionVariables("cfs"), b => b.AddKeyedNsoIpcClient("cfs"));
-        using var other = Host(Daemon.ConnectionVariables("cfs"), b => b.AddKeyedNsoIpcClient("cfs"));
+        using var one = ClientHost.Build(Daemon.ConnectionVariables("cfs"), b => b.AddKeyedNsoIpcClient("cfs"));
+        using var other = ClientHost.Build(Daemon.ConnectionVariables("cfs"), b => b.AddKeyedNsoIpcClient("cfs"));
         using var oneConnects = Collector<long>(one, "nsodev.ipc.connects");
         using var otherConnects = Collector<long>(other, "nsodev.ipc.connects");
 
@@ -130,7 +128,7 @@ public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : IClassFixture<
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var variables = Daemon.ConnectionVariables("cfs").With("ConnectionStrings:rfs", Daemon.ConnectionString).With("NsoDev:Ipc:cfs:DisableMetrics", "true");
-        using var host = Host(variables, b =>
+        using var host = ClientHost.Build(variables, b =>
         {
             b.AddKeyedNsoIpcClient("cfs");
             b.AddKeyedNsoIpcClient("rfs");
@@ -145,13 +143,6 @@ public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : IClassFixture<
         }
 
         Assert.Equal(["rfs"], connects.GetMeasurementSnapshot().Select(m => m.Tags["nso.instance"]));
-    }
-
-    private static IHost Host(IEnumerable<KeyValuePair<string, string?>> variables, Action<HostApplicationBuilder> register)
-    {
-        var builder = ClientHost.Builder(variables);
-        register(builder);
-        return builder.Build();
     }
 
     private static MetricCollector<T> Collector<T>(IHost host, string instrument)
