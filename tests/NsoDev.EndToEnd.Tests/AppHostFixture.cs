@@ -18,6 +18,13 @@ internal static class AppHostRun
             cancellationToken);
     }
 
+    /// <summary>The default AppHost with one instance, started, once nso-1 is healthy (<see cref="Nso(DistributedApplication, string)"/> gives it).</summary>
+    public static async Task<DistributedApplication> StartOneHealthyAsync(string runRoot, CancellationToken cancellationToken)
+    {
+        var builder = await CreateAsync(runRoot, cancellationToken, "--Nso:Count=1");
+        return await builder.StartHealthyAsync(cancellationToken, "nso-1");
+    }
+
     /// <summary>The default AppHost as a process of its own (the apphost beside this assembly), nso-1 seeded as in <see cref="CreateAsync"/>.</summary>
     public static AppHostProcess StartProcess(string runRoot, params string[] args)
     {
@@ -58,6 +65,16 @@ internal static class AppHostRun
 
     public static NsoResource Nso(this IDistributedApplicationTestingBuilder builder, string name) =>
         (NsoResource)builder.Resources.Single(r => r.Name == name);
+
+    public static NsoResource Nso(this DistributedApplication app, string name) =>
+        (NsoResource)app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == name);
+
+    /// <summary>After <paramref name="pid"/> died: waits until the instance runs again, as another process, and is healthy.</summary>
+    public static async Task WaitUntilBackAsync(DistributedApplication app, NsoResource nso, int pid, CancellationToken cancellationToken)
+    {
+        await app.ResourceNotifications.WaitForResourceAsync(nso.Name, e => e.Snapshot.State?.Text == KnownResourceStates.Running && Pid(nso) != pid, cancellationToken);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync(nso.Name, cancellationToken);
+    }
 
     /// <summary>The real IPC preamble as a MAAPI client, answering the challenge with the instance's secret when its check is on.</summary>
     public static async Task<string?> HandshakeAsync(NsoResource nso, CancellationToken cancellationToken, byte[]? secret = null)

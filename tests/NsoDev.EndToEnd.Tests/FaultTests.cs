@@ -60,16 +60,14 @@ public sealed class FaultTests : IDisposable
     public async Task A_daemon_killed_with_9_comes_back_with_the_configuration_committed_before()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var builder = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=1");
-        var nso = builder.Nso("nso-1");
-        await using var app = await builder.StartHealthyAsync(cancellationToken, "nso-1");
+        await using var app = await AppHostRun.StartOneHealthyAsync(_runRoot, cancellationToken);
+        var nso = app.Nso("nso-1");
         var netconf = nso.RequirePlan().Ports[NsoPortKind.Netconf];
         EditConfig(netconf, "before-kill");
         var pid = AppHostRun.Pid(nso);
 
         Process.GetProcessById(pid).Kill();
-        await app.ResourceNotifications.WaitForResourceAsync("nso-1", e => e.Snapshot.State?.Text == KnownResourceStates.Running && AppHostRun.Pid(nso) != pid, cancellationToken);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cancellationToken);
+        await AppHostRun.WaitUntilBackAsync(app, nso, pid, cancellationToken);
 
         Assert.Contains("<name>before-kill</name>", GetConfig(netconf), StringComparison.Ordinal);
     }
