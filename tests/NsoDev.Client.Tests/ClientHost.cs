@@ -19,24 +19,32 @@ internal static class ClientHost
         return builder;
     }
 
+    /// <summary>A built host of <paramref name="variables"/> with what <paramref name="register"/> adds to it (the client integration's calls).</summary>
+    public static IHost Build(IEnumerable<KeyValuePair<string, string?>> variables, Action<HostApplicationBuilder> register)
+    {
+        var builder = Builder(variables);
+        register(builder);
+        return builder.Build();
+    }
+
     /// <summary>
     /// Runs one registered health check, as the host's health service would: the plain form's
     /// <c>nso-ipc</c>, or with <paramref name="connectionName"/> the keyed client's <c>nso-ipc-NAME</c>.
     /// </summary>
     public static async Task<HealthReportEntry> CheckAsync(IEnumerable<KeyValuePair<string, string?>> variables, CancellationToken cancellationToken, string? connectionName = null)
     {
-        var builder = Builder(variables);
-        if (connectionName is null)
+        using var host = Build(variables, builder =>
         {
-            builder.AddNsoIpcClient();
-        }
-        else
-        {
-            builder.AddKeyedNsoIpcClient(connectionName);
-        }
-
+            if (connectionName is null)
+            {
+                builder.AddNsoIpcClient();
+            }
+            else
+            {
+                builder.AddKeyedNsoIpcClient(connectionName);
+            }
+        });
         var checkName = connectionName is null ? "nso-ipc" : $"nso-ipc-{connectionName}";
-        using var host = builder.Build();
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == checkName, cancellationToken);
         return Assert.Single(report.Entries, e => e.Key == checkName).Value;
     }

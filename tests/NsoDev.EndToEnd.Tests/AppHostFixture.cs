@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Plan;
 using NsoDev.Ipc;
 
@@ -17,11 +18,39 @@ internal static class AppHostRun
             cancellationToken);
     }
 
+    /// <summary>The default AppHost with one instance, started, once nso-1 is healthy (<see cref="Nso(DistributedApplication, string)"/> gives it).</summary>
+    public static async Task<DistributedApplication> StartOneHealthyAsync(string runRoot, CancellationToken cancellationToken)
+    {
+        var builder = await CreateAsync(runRoot, cancellationToken, "--Nso:Count=1");
+        return await builder.StartHealthyAsync(cancellationToken, "nso-1");
+    }
+
     /// <summary>The default AppHost as a process of its own (the apphost beside this assembly), nso-1 seeded as in <see cref="CreateAsync"/>.</summary>
     public static AppHostProcess StartProcess(string runRoot, params string[] args)
     {
         RecordedPorts.Seed(Path.Combine(runRoot, "nso-1"));
         return AppHostProcess.Start(Path.Combine(AppContext.BaseDirectory, "AppHost"), runRoot, args, environment: new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Development" });
+    }
+
+    /// <summary>Polls `nso-sim --status` with the instance's env.sh until it reports started; fails at once when the app host exits.</summary>
+    public static async Task WaitUntilStartedAsync(this AppHostProcess appHost, string name, CancellationToken cancellationToken)
+    {
+        var runDirectory = new RunDirectory(Path.Combine(appHost.RunRoot, name));
+        while (true)
+        {
+            appHost.ThrowIfExited($"before {name} started");
+            if (runDirectory.ReadState() is { Pid: not null } state)
+            {
+                var environment = state.Environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!);
+                var status = await NsoSimProcess.RunAsync(["--status"], environment, cancellationToken);
+                if (status.Stdout.Contains("status: started", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
     }
 
     /// <summary>Builds and starts the app, then waits until the named instances (all, when none is named) are healthy.</summary>
@@ -36,6 +65,16 @@ internal static class AppHostRun
 
     public static NsoResource Nso(this IDistributedApplicationTestingBuilder builder, string name) =>
         (NsoResource)builder.Resources.Single(r => r.Name == name);
+
+    public static NsoResource Nso(this DistributedApplication app, string name) =>
+        (NsoResource)app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == name);
+
+    /// <summary>After <paramref name="pid"/> died: waits until the instance runs again, as another process, and is healthy.</summary>
+    public static async Task WaitUntilBackAsync(DistributedApplication app, NsoResource nso, int pid, CancellationToken cancellationToken)
+    {
+        await app.ResourceNotifications.WaitForResourceAsync(nso.Name, e => e.Snapshot.State?.Text == KnownResourceStates.Running && Pid(nso) != pid, cancellationToken);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync(nso.Name, cancellationToken);
+    }
 
     /// <summary>The real IPC preamble as a MAAPI client, answering the challenge with the instance's secret when its check is on.</summary>
     public static async Task<string?> HandshakeAsync(NsoResource nso, CancellationToken cancellationToken, byte[]? secret = null)

@@ -111,25 +111,27 @@ public sealed class BadInputTests : IDisposable
 
     private static async Task<string> FakeNcsAsync(string runRoot, CancellationToken cancellationToken)
     {
-        var ncsDir = Path.Combine(runRoot, "fake-nso");
-        Directory.CreateDirectory(Path.Combine(ncsDir, "bin"));
-        var ncs = Path.Combine(ncsDir, "bin", "ncs");
-        await File.WriteAllTextAsync(ncs, "#!/bin/sh\necho hello from a script\n", cancellationToken);
-        File.SetUnixFileMode(ncs, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var ncsDir = await FakeInstallationAsync(Path.Combine(runRoot, "fake-nso"), "hello from a script", cancellationToken);
         return await FailureAtStartAsync(runRoot, b => b.AddNso("nso-1").WithNsoInstallation(ncsDir), cancellationToken);
     }
 
     /// <summary>An <c>ncs</c> that says it is NSO 6.3: the version is learnt at start, and the socket refused before any daemon runs.</summary>
     private static async Task<string> FakeNso63WithUnixSocketAsync(string runRoot, CancellationToken cancellationToken)
     {
-        var ncsDir = Path.Combine(runRoot, "nso-6.3");
-        Directory.CreateDirectory(Path.Combine(ncsDir, "bin"));
-        var ncs = Path.Combine(ncsDir, "bin", "ncs");
-        await File.WriteAllTextAsync(ncs, "#!/bin/sh\necho 6.3\n", cancellationToken);
-        File.SetUnixFileMode(ncs, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var ncsDir = await FakeInstallationAsync(Path.Combine(runRoot, "nso-6.3"), "6.3", cancellationToken);
         var message = await FailureAtStartAsync(runRoot, b => b.AddNso("nso-1").WithNsoInstallation(ncsDir).WithUnixSocketIpc(), cancellationToken);
         Assert.Null(new Hosting.Materialize.RunDirectory(Path.Combine(runRoot, "nso-1")).ReadState()?.Pid);
         return message;
+    }
+
+    /// <summary>An NSO installation at <paramref name="ncsDir"/> that is only bin/ncs, a script that prints <paramref name="output"/>.</summary>
+    private static async Task<string> FakeInstallationAsync(string ncsDir, string output, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.Combine(ncsDir, "bin"));
+        var ncs = Path.Combine(ncsDir, "bin", "ncs");
+        await File.WriteAllTextAsync(ncs, $"#!/bin/sh\necho {output}\n", cancellationToken);
+        File.SetUnixFileMode(ncs, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return ncsDir;
     }
 
     private static Task<string> ClientAsync(Dictionary<string, string?> environment)

@@ -25,8 +25,8 @@ public sealed class FaultTests : IDisposable
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var appHost = AppHostRun.StartProcess(_runRoot, "--Nso:Count=2");
-        await WaitUntilStartedAsync(appHost, "nso-1", cancellationToken);
-        await WaitUntilStartedAsync(appHost, "nso-2", cancellationToken);
+        await appHost.WaitUntilStartedAsync("nso-1", cancellationToken);
+        await appHost.WaitUntilStartedAsync("nso-2", cancellationToken);
         var pids = TwoInstances.Select(Pid).ToList();
         var netconf = NetconfPort("nso-1");
         EditConfig(netconf, "survivor");
@@ -60,16 +60,14 @@ public sealed class FaultTests : IDisposable
     public async Task A_daemon_killed_with_9_comes_back_with_the_configuration_committed_before()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var builder = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=1");
-        var nso = builder.Nso("nso-1");
-        await using var app = await builder.StartHealthyAsync(cancellationToken, "nso-1");
+        await using var app = await AppHostRun.StartOneHealthyAsync(_runRoot, cancellationToken);
+        var nso = app.Nso("nso-1");
         var netconf = nso.RequirePlan().Ports[NsoPortKind.Netconf];
         EditConfig(netconf, "before-kill");
         var pid = AppHostRun.Pid(nso);
 
         Process.GetProcessById(pid).Kill();
-        await app.ResourceNotifications.WaitForResourceAsync("nso-1", e => e.Snapshot.State?.Text == KnownResourceStates.Running && AppHostRun.Pid(nso) != pid, cancellationToken);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cancellationToken);
+        await AppHostRun.WaitUntilBackAsync(app, nso, pid, cancellationToken);
 
         Assert.Contains("<name>before-kill</name>", GetConfig(netconf), StringComparison.Ordinal);
     }
@@ -179,8 +177,8 @@ public sealed class FaultTests : IDisposable
 
         // Disposed last, it kills whatever daemon of the killed app host still runs, so none holds a port afterwards.
         await using var appHost = AppHostRun.StartProcess(_runRoot, "--Nso:Count=2", "--Nso:Clients=false");
-        await WaitUntilStartedAsync(appHost, "nso-1", cancellationToken);
-        await WaitUntilStartedAsync(appHost, "nso-2", cancellationToken);
+        await appHost.WaitUntilStartedAsync("nso-1", cancellationToken);
+        await appHost.WaitUntilStartedAsync("nso-2", cancellationToken);
 
         // The other process's lease: named by its pid, holding the ports its daemons listen on.
         var lease = Assert.Single(Directory.GetFiles(leases.Directory, $"{appHost.Id}-*.lease"));
@@ -220,27 +218,6 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(16, instances.Count);
         Assert.DoesNotContain(pids, ProcessTable.IsAlive);
         Assert.All(instances, r => Assert.Contains("clean shutdown", File.ReadAllText(Path.Combine(r.RequirePlan().RunDirectory.LogsDirectory, "ncs.log")), StringComparison.Ordinal));
-    }
-
-    /// <summary>Polls `nso-sim --status` with the instance's env.sh until it reports started; fails at once when the app host exits.</summary>
-    private async Task WaitUntilStartedAsync(AppHostProcess appHost, string name, CancellationToken cancellationToken)
-    {
-        var runDirectory = new RunDirectory(Path.Combine(_runRoot, name));
-        while (true)
-        {
-            appHost.ThrowIfExited($"before {name} started");
-            if (runDirectory.ReadState() is { Pid: not null } state)
-            {
-                var environment = state.Environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!);
-                var status = await NsoSimProcess.RunAsync(["--status"], environment, cancellationToken);
-                if (status.Stdout.Contains("status: started", StringComparison.Ordinal))
-                {
-                    return;
-                }
-            }
-
-            await Task.Delay(200, cancellationToken);
-        }
     }
 
     private int Pid(string name) => new RunDirectory(Path.Combine(_runRoot, name)).ReadState()?.Pid ?? throw new InvalidOperationException($"{name} records no running daemon.");

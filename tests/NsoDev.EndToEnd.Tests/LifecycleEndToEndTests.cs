@@ -68,9 +68,8 @@ public sealed class LifecycleEndToEndTests : IDisposable
     public async Task Restart_and_reset_commands_work_through_the_command_api_and_reset_wipes_the_logs()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var builder = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=1");
-        var nso = builder.Nso("nso-1");
-        await using var app = await builder.StartHealthyAsync(cancellationToken, "nso-1");
+        await using var app = await AppHostRun.StartOneHealthyAsync(_runRoot, cancellationToken);
+        var nso = app.Nso("nso-1");
         var commands = app.Services.GetRequiredService<ResourceCommandService>();
 
         var firstPid = AppHostRun.Pid(nso);
@@ -96,9 +95,8 @@ public sealed class LifecycleEndToEndTests : IDisposable
     public async Task A_killed_daemon_is_shown_as_exited_and_brought_back_by_the_restart_policy()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var builder = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=1");
-        var nso = builder.Nso("nso-1");
-        await using var app = await builder.StartHealthyAsync(cancellationToken, "nso-1");
+        await using var app = await AppHostRun.StartOneHealthyAsync(_runRoot, cancellationToken);
+        var nso = app.Nso("nso-1");
         var pid = AppHostRun.Pid(nso);
         var exited = app.ResourceNotifications.WaitForResourceAsync("nso-1", e => e.Snapshot.State?.Text == KnownResourceStates.Exited, cancellationToken);
 
@@ -106,8 +104,7 @@ public sealed class LifecycleEndToEndTests : IDisposable
 
         var exit = await exited;
         Assert.Equal(137, exit.Snapshot.ExitCode);
-        await app.ResourceNotifications.WaitForResourceAsync("nso-1", e => e.Snapshot.State?.Text == KnownResourceStates.Running && AppHostRun.Pid(nso) != pid, cancellationToken);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cancellationToken);
+        await AppHostRun.WaitUntilBackAsync(app, nso, pid, cancellationToken);
         Assert.Null(await AppHostRun.HandshakeAsync(nso, cancellationToken));
     }
 

@@ -2,13 +2,16 @@ using System.Globalization;
 
 namespace NsoDev.Tests;
 
-/// <summary>Shared by the test projects (linked, not referenced). The machine's processes as /proc shows them: pid and argv.</summary>
+/// <summary>Shared by the test projects (linked, not referenced). The machine's processes as /proc shows them: pid, parent pid and argv.</summary>
 internal static class ProcessTable
 {
-    /// <summary>Every process but this one with an argument that contains <paramref name="text"/>; zombies (empty cmdline) are dead and not listed.</summary>
-    public static IReadOnlyList<(int Pid, string[] Argv)> WithArgumentContaining(string text)
+    /// <summary>
+    /// Every process but this one: pid, parent pid and argv. One that exits while it is read is left out,
+    /// and so is a zombie (empty cmdline): it is dead.
+    /// </summary>
+    public static IReadOnlyList<(int Pid, int Parent, string[] Argv)> All()
     {
-        var found = new List<(int, string[])>();
+        var found = new List<(int, int, string[])>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
@@ -16,9 +19,13 @@ internal static class ProcessTable
                 continue;
             }
 
+            int parent;
             string[] argv;
             try
             {
+                // stat is "pid (comm) state ppid ...", and comm may hold spaces and parentheses.
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
                 argv = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -26,14 +33,18 @@ internal static class ProcessTable
                 continue; // It exited while we looked.
             }
 
-            if (argv.Any(a => a.Contains(text, StringComparison.Ordinal)))
+            if (argv.Length > 0)
             {
-                found.Add((pid, argv));
+                found.Add((pid, parent, argv));
             }
         }
 
         return found;
     }
+
+    /// <summary>Every process but this one with an argument that contains <paramref name="text"/>.</summary>
+    public static IReadOnlyList<(int Pid, string[] Argv)> WithArgumentContaining(string text) =>
+        [.. All().Where(p => p.Argv.Any(a => a.Contains(text, StringComparison.Ordinal))).Select(p => (p.Pid, p.Argv))];
 
     /// <summary>The nso-sim processes (daemons or commands) whose arguments name <paramref name="text"/>, such as a run root.</summary>
     public static IReadOnlyList<(int Pid, string[] Argv)> NsoSimWithArgumentContaining(string text) =>

@@ -10,26 +10,26 @@ public sealed class ClosedWithoutReplyTests
     [Fact(Timeout = 30_000)]
     public async Task A_close_without_a_reply_names_both_likely_causes_and_the_fix()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var endpoint = new NsoIpcEndpoint.Tcp("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port);
         var peer = Task.Run(
             async () =>
             {
-                using var accepted = await listener.AcceptSocketAsync(cts.Token);
+                using var accepted = await listener.AcceptSocketAsync(cancellationToken);
                 var hello = new byte[9];
                 var read = 0;
                 while (read < hello.Length)
                 {
-                    read += await accepted.ReceiveAsync(hello.AsMemory(read), cts.Token);
+                    read += await accepted.ReceiveAsync(hello.AsMemory(read), cancellationToken);
                 }
 
                 return hello;
             },
-            cts.Token);
+            cancellationToken);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)), cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)), cancellationToken));
 
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
         Assert.Equal($"Access Rejected: {endpoint} closed the connection without a reply: its access check is probably on, or the daemon is stopping. Set NCS_IPC_ACCESS_FILE to its secret file if the check is on.", error.Message);

@@ -10,12 +10,12 @@ public sealed class NothingListeningTests
     [Fact(Timeout = 30_000)]
     public async Task A_refused_tcp_connect_is_retried_and_then_reported_as_refused_with_the_fix()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         var endpoint = new NsoIpcEndpoint.Tcp("127.0.0.1", FreeTcpPort.Next());
         using var attempts = new ConnectActivities(endpoint);
         var client = ClientHost.Client(Variables(endpoint), retries: 2);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => client.ConnectAsync(NsoClientType.Maapi, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => client.ConnectAsync(NsoClientType.Maapi, cancellationToken));
 
         Assert.Equal(IpcFailure.Refused, error.Failure);
         Assert.Equal($"connection refused on {endpoint}: is the daemon running, and do NCS_IPC_* point at it?", error.Message);
@@ -25,11 +25,11 @@ public sealed class NothingListeningTests
     [Fact(Timeout = 30_000)]
     public async Task A_unix_socket_that_does_not_exist_is_reported_as_refused()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         var endpoint = new NsoIpcEndpoint.UnixSocket(Path.Combine(Path.GetTempPath(), $"nsodev-{Guid.NewGuid():N}.sock"));
         var client = ClientHost.Client(Variables(endpoint));
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => client.ConnectAsync(NsoClientType.Maapi, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => client.ConnectAsync(NsoClientType.Maapi, cancellationToken));
 
         Assert.Equal(IpcFailure.Refused, error.Failure);
         Assert.Contains(endpoint.Path, error.Message, StringComparison.Ordinal);
@@ -38,7 +38,7 @@ public sealed class NothingListeningTests
     [Fact(Timeout = 30_000)]
     public async Task A_cancelled_connect_ends_at_once_instead_of_retrying()
     {
-        using var cancelled = new CancellationTokenSource();
+        using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         await cancelled.CancelAsync();
         var endpoint = new NsoIpcEndpoint.Tcp("127.0.0.1", FreeTcpPort.Next());
         using var attempts = new ConnectActivities(endpoint);
@@ -52,10 +52,10 @@ public sealed class NothingListeningTests
     [Fact(Timeout = 30_000)]
     public async Task The_nso_ipc_health_check_is_unhealthy_when_nothing_listens()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         var endpoint = new NsoIpcEndpoint.Tcp("127.0.0.1", FreeTcpPort.Next());
 
-        var health = await ClientHost.CheckAsync(Variables(endpoint), cts.Token);
+        var health = await ClientHost.CheckAsync(Variables(endpoint), cancellationToken);
 
         Assert.Equal(HealthStatus.Unhealthy, health.Status);
         Assert.Equal($"IPC preamble on {endpoint} failed: connection refused on {endpoint}: is the daemon running, and do NCS_IPC_* point at it?", health.Description);

@@ -14,10 +14,10 @@ public sealed class ProtocolVersionTests(TwoReleasesSimFixture fixture) : IClass
     [Fact(Timeout = 30_000)]
     public async Task A_6_7_client_is_refused_by_a_6_5_daemon_as_a_protocol_mismatch_naming_both_versions()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         var client = ClientHost.Client(fixture.Nso65.ClientVariables.With("NsoDev:Ipc:Release", "6.7"), retries: 3);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => client.ConnectAsync(NsoClientType.Maapi, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => client.ConnectAsync(NsoClientType.Maapi, cancellationToken));
 
         Assert.Equal(IpcFailure.ProtocolMismatch, error.Failure);
         Assert.Equal($"protocol version incompatible: this client speaks 87, the daemon on {fixture.Nso65.Endpoint} 85. Use the client library of the daemon's NSO release.", error.Message);
@@ -26,9 +26,9 @@ public sealed class ProtocolVersionTests(TwoReleasesSimFixture fixture) : IClass
     [Fact(Timeout = 30_000)]
     public async Task A_client_announcing_a_protocol_newer_than_the_daemons_is_refused_as_a_protocol_mismatch()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(fixture.Nso67.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 7)) { ProtocolVersion = 99 }, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(fixture.Nso67.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 7)) { ProtocolVersion = 99 }, cancellationToken));
 
         Assert.Equal(IpcFailure.ProtocolMismatch, error.Failure);
         Assert.Contains("this client speaks 99", error.Message, StringComparison.Ordinal);
@@ -37,10 +37,10 @@ public sealed class ProtocolVersionTests(TwoReleasesSimFixture fixture) : IClass
     [Fact(Timeout = 30_000)]
     public async Task A_6_2_5_c_library_client_with_protocol_82_and_confds_library_version_is_admitted_by_a_6_5_daemon()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
 
         // What ncs_cmd from 6.2.5 announces: protocol 82, library version 8.2.5 (the embedded ConfD release).
-        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(fixture.Nso65.Endpoint, NsoClientType.Cdb, new NsoRelease(6, 2)) { LibraryVersion = 0x08020500 }, cts.Token);
+        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(fixture.Nso65.Endpoint, NsoClientType.Cdb, new NsoRelease(6, 2)) { LibraryVersion = 0x08020500 }, cancellationToken);
 
         Assert.True(socket.Connected);
     }
@@ -48,10 +48,10 @@ public sealed class ProtocolVersionTests(TwoReleasesSimFixture fixture) : IClass
     [Fact(Timeout = 30_000)]
     public async Task A_6_5_client_is_served_by_a_6_7_daemon_because_daemons_talk_to_older_clients()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         var client = ClientHost.Client(fixture.Nso67.ClientVariables.With("NsoDev:Ipc:Release", "6.5"));
 
-        using var socket = await client.ConnectAsync(NsoClientType.Maapi, cts.Token);
+        using var socket = await client.ConnectAsync(NsoClientType.Maapi, cancellationToken);
 
         Assert.True(socket.Connected);
     }
@@ -59,9 +59,9 @@ public sealed class ProtocolVersionTests(TwoReleasesSimFixture fixture) : IClass
     [Fact(Timeout = 30_000)]
     public async Task A_client_older_than_the_oldest_protocol_the_daemon_serves_is_refused_as_a_protocol_mismatch()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(fixture.Nso67.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 7)) { ProtocolVersion = 59 }, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(fixture.Nso67.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 7)) { ProtocolVersion = 59 }, cancellationToken));
 
         Assert.Equal(IpcFailure.ProtocolMismatch, error.Failure);
         Assert.Equal($"protocol version incompatible: this client speaks 59, the daemon on {fixture.Nso67.Endpoint} 87. Use the client library of the daemon's NSO release.", error.Message);
@@ -70,10 +70,10 @@ public sealed class ProtocolVersionTests(TwoReleasesSimFixture fixture) : IClass
     [Fact(Timeout = 30_000)]
     public async Task The_nso_ipc_health_check_speaks_the_configured_releases_protocol_and_is_unhealthy_on_a_mismatch()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
 
-        var matching = await ClientHost.CheckAsync(fixture.Nso67.ClientVariables.With("NsoDev:Ipc:Release", "6.7"), cts.Token);
-        var newer = await ClientHost.CheckAsync(fixture.Nso65.ClientVariables.With("NsoDev:Ipc:Release", "6.7"), cts.Token);
+        var matching = await ClientHost.CheckAsync(fixture.Nso67.ClientVariables.With("NsoDev:Ipc:Release", "6.7"), cancellationToken);
+        var newer = await ClientHost.CheckAsync(fixture.Nso65.ClientVariables.With("NsoDev:Ipc:Release", "6.7"), cancellationToken);
 
         Assert.Equal(HealthStatus.Healthy, matching.Status);
         Assert.Equal(HealthStatus.Unhealthy, newer.Status);

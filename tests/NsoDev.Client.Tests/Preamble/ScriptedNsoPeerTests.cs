@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using NsoDev.Ipc;
 
@@ -26,28 +27,23 @@ public sealed class ScriptedNsoPeerTests
     [InlineData("local", true)]
     public async Task The_client_sends_its_whole_hello_in_one_write_then_answers_the_challenge_and_gets_in(string transport, bool useV1)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using var peer = ScriptedPeer.Listen(transport);
-        var length = useV1 ? 16 : 32;
-        var script = peer.RunAsync(
-            async connection =>
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var socket = await ConnectAsync(
+            transport,
+            async nso =>
             {
                 // One read, one write's worth: all 9 bytes, before any challenge.
-                var hello = await connection.ReadOnceAsync(cts.Token);
+                var hello = await nso.ReadOnceAsync(cancellationToken);
                 // Protocol 85 and the library version of ConfD 8.5, the one NSO 6.5 embeds (NSO-NOTES §4).
                 Assert.Equal(new byte[] { (byte)(0x07 | (useV1 ? 0x80 : 0xC0)), 0x00, 0x55, 0x08, 0x05, 0x00, 0x00, 0x00, 0x00 }, hello);
-                var challenge = RandomNumberGenerator.GetBytes(length);
-                await connection.SendAsync([0x0b, .. challenge], cts.Token);
-                var answer = await connection.ReceiveAsync(1 + length, cts.Token);
+                var (challenge, answer) = await nso.ChallengeAsync(useV1 ? 16 : 32, cancellationToken);
                 Assert.Equal(0x0c, answer[0]);
                 Assert.Equal(Hash(useV1, [.. Secret, .. challenge]), answer[1..]);
-                await connection.SendAsync([0x00, .. Reply], cts.Token);
+                await nso.SendAsync([0x00, .. Reply], cancellationToken);
             },
-            cts.Token);
+            peer => new IpcConnectOptions(peer, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret, UseV1 = useV1 },
+            cancellationToken);
 
-        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret, UseV1 = useV1 }, cts.Token);
-
-        await script;
         Assert.True(socket.Connected);
     }
 
@@ -55,19 +51,17 @@ public sealed class ScriptedNsoPeerTests
     [MemberData(nameof(Transports))]
     public async Task A_client_without_a_secret_asks_for_no_challenge_and_reads_the_reply_right_after_its_hello(string transport)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using var peer = ScriptedPeer.Listen(transport);
-        var script = peer.RunAsync(
-            async connection =>
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var socket = await ConnectAsync(
+            transport,
+            async nso =>
             {
-                Assert.Equal(new byte[] { 0x05, 0x00, 0x52, 0x08, 0x02, 0x05, 0x00, 0x00, 0x00 }, await connection.ReceiveAsync(9, cts.Token));
-                await connection.SendAsync(Reply, cts.Token);
+                Assert.Equal(new byte[] { 0x05, 0x00, 0x52, 0x08, 0x02, 0x05, 0x00, 0x00, 0x00 }, await nso.ReceiveAsync(9, cancellationToken));
+                await nso.SendAsync(Reply, cancellationToken);
             },
-            cts.Token);
+            peer => new IpcConnectOptions(peer, NsoClientType.Cdb, new NsoRelease(6, 2)) { LibraryVersion = 0x08020500 },
+            cancellationToken);
 
-        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Cdb, new NsoRelease(6, 2)) { LibraryVersion = 0x08020500 }, cts.Token);
-
-        await script;
         Assert.True(socket.Connected);
     }
 
@@ -75,48 +69,40 @@ public sealed class ScriptedNsoPeerTests
     [MemberData(nameof(Transports))]
     public async Task A_wrong_answer_gets_03_and_a_close_and_is_reported_as_access_rejected(string transport)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using var peer = ScriptedPeer.Listen(transport);
-        var script = peer.RunAsync(
-            async connection =>
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var (error, endpoint) = await RefusedAsync(
+            transport,
+            async nso =>
             {
-                await connection.ReceiveAsync(9, cts.Token);
-                var challenge = RandomNumberGenerator.GetBytes(32);
-                await connection.SendAsync([0x0b, .. challenge], cts.Token);
-                var answer = await connection.ReceiveAsync(33, cts.Token);
+                await nso.ReceiveAsync(9, cancellationToken);
+                var (challenge, answer) = await nso.ChallengeAsync(32, cancellationToken);
                 Assert.NotEqual(Hash(false, [.. Secret, .. challenge]), answer[1..]);
-                await connection.SendAsync([0x03], cts.Token);
+                await nso.SendAsync([0x03], cancellationToken);
             },
-            cts.Token);
+            peer => new IpcConnectOptions(peer, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = [.. "not-the-secret\n"u8] },
+            cancellationToken);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = [.. "not-the-secret\n"u8] }, cts.Token));
-
-        await script;
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
-        Assert.Equal($"Access Rejected: {peer.Endpoint} refused the answer to its challenge. NCS_IPC_ACCESS_FILE must name the daemon's own secret file.", error.Message);
+        Assert.Equal($"Access Rejected: {endpoint} refused the answer to its challenge. NCS_IPC_ACCESS_FILE must name the daemon's own secret file.", error.Message);
     }
 
     [Theory(Timeout = 30_000)]
     [MemberData(nameof(Transports))]
     public async Task A_client_that_strips_the_files_trailing_newline_is_refused(string transport)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using var peer = ScriptedPeer.Listen(transport);
-        var script = peer.RunAsync(
-            async connection =>
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var (error, _) = await RefusedAsync(
+            transport,
+            async nso =>
             {
-                await connection.ReceiveAsync(9, cts.Token);
-                var challenge = RandomNumberGenerator.GetBytes(16);
-                await connection.SendAsync([0x0b, .. challenge], cts.Token);
-                var answer = await connection.ReceiveAsync(17, cts.Token);
+                await nso.ReceiveAsync(9, cancellationToken);
+                var (challenge, answer) = await nso.ChallengeAsync(16, cancellationToken);
                 var right = answer.AsSpan(1).SequenceEqual(Hash(true, [.. Secret, .. challenge]));
-                await connection.SendAsync(right ? [0x00, .. Reply] : [0x03], cts.Token);
+                await nso.SendAsync(right ? [0x00, .. Reply] : [0x03], cancellationToken);
             },
-            cts.Token);
+            peer => new IpcConnectOptions(peer, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret[..^1], UseV1 = true },
+            cancellationToken);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret[..^1], UseV1 = true }, cts.Token));
-
-        await script;
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
     }
 
@@ -124,62 +110,39 @@ public sealed class ScriptedNsoPeerTests
     [MemberData(nameof(Transports))]
     public async Task A_close_without_a_verdict_is_reported_as_access_rejected(string transport)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using var peer = ScriptedPeer.Listen(transport);
-        var script = peer.RunAsync(
-            async connection =>
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var (error, endpoint) = await RefusedAsync(
+            transport,
+            async nso =>
             {
-                await connection.ReceiveAsync(9, cts.Token);
-                await connection.SendAsync([0x0b, .. RandomNumberGenerator.GetBytes(32)], cts.Token);
-                await connection.ReceiveAsync(33, cts.Token);
+                await nso.ReceiveAsync(9, cancellationToken);
+                await nso.ChallengeAsync(32, cancellationToken);
             },
-            cts.Token);
+            peer => new IpcConnectOptions(peer, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret },
+            cancellationToken);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret }, cts.Token));
-
-        await script;
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
-        Assert.Equal($"Access Rejected: {peer.Endpoint} closed the connection without a verdict on the answer to its challenge.", error.Message);
+        Assert.Equal($"Access Rejected: {endpoint} closed the connection without a verdict on the answer to its challenge.", error.Message);
     }
 
     [Theory(Timeout = 30_000)]
     [MemberData(nameof(Transports))]
     public async Task A_client_without_a_secret_refused_by_a_daemon_whose_check_is_on_reports_the_rejection_byte(string transport)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using var peer = ScriptedPeer.Listen(transport);
-        var script = peer.RunAsync(
-            async connection =>
-            {
-                Assert.Equal(0x07, (await connection.ReceiveAsync(9, cts.Token))[0]);
-                await connection.SendAsync([0x03], cts.Token);
-            },
-            cts.Token);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var (error, endpoint) = await RefusedAsync(transport, RejectsTheHello(0x07, cancellationToken), peer => new IpcConnectOptions(peer, NsoClientType.Maapi, new NsoRelease(6, 5)), cancellationToken);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)), cts.Token));
-
-        await script;
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
-        Assert.Equal($"Access Rejected by {peer.Endpoint} (status 3): the daemon's access check is on. Set NCS_IPC_ACCESS_FILE to its secret file.", error.Message);
+        Assert.Equal($"Access Rejected by {endpoint} (status 3): the daemon's access check is on. Set NCS_IPC_ACCESS_FILE to its secret file.", error.Message);
     }
 
     [Theory(Timeout = 30_000)]
     [MemberData(nameof(Transports))]
     public async Task A_client_with_a_secret_refused_by_a_daemon_whose_check_is_off_is_told_to_unset_the_access_file(string transport)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using var peer = ScriptedPeer.Listen(transport);
-        var script = peer.RunAsync(
-            async connection =>
-            {
-                Assert.Equal(0xC7, (await connection.ReceiveAsync(9, cts.Token))[0]);
-                await connection.SendAsync([0x03], cts.Token);
-            },
-            cts.Token);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var (error, _) = await RefusedAsync(transport, RejectsTheHello(0xC7, cancellationToken), peer => new IpcConnectOptions(peer, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret }, cancellationToken);
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)) { Secret = Secret }, cts.Token));
-
-        await script;
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
         Assert.Contains("access check is off while this client has a secret", error.Message, StringComparison.Ordinal);
     }
@@ -190,7 +153,7 @@ public sealed class ScriptedNsoPeerTests
     [InlineData(40, true)]
     public async Task An_md5_client_reads_the_access_file_as_the_c_library_does_at_most_1007_bytes_up_to_a_nul(int fileLength, bool nulAt20)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         var file = RandomNumberGenerator.GetBytes(fileLength).Select(b => (byte)('a' + (b % 26))).ToArray();
         if (nulAt20)
         {
@@ -198,22 +161,49 @@ public sealed class ScriptedNsoPeerTests
         }
 
         var used = nulAt20 ? file[..20] : file[..Math.Min(fileLength, 1007)];
-        await using var peer = ScriptedPeer.Listen("tcp");
-        var script = peer.RunAsync(
-            async connection =>
+        using var socket = await ConnectAsync(
+            "tcp",
+            async nso =>
             {
-                await connection.ReceiveAsync(9, cts.Token);
-                var challenge = RandomNumberGenerator.GetBytes(16);
-                await connection.SendAsync([0x0b, .. challenge], cts.Token);
-                Assert.Equal(Hash(true, [.. used, .. challenge]), (await connection.ReceiveAsync(17, cts.Token))[1..]);
-                await connection.SendAsync([0x00, .. Reply], cts.Token);
+                await nso.ReceiveAsync(9, cancellationToken);
+                var (challenge, answer) = await nso.ChallengeAsync(16, cancellationToken);
+                Assert.Equal(Hash(true, [.. used, .. challenge]), answer[1..]);
+                await nso.SendAsync([0x00, .. Reply], cancellationToken);
             },
-            cts.Token);
-
-        using var socket = await IpcPreamble.ConnectAsync(new IpcConnectOptions(peer.Endpoint, NsoClientType.Cdb, new NsoRelease(6, 2)) { Secret = file, UseV1 = true, LibraryVersion = 0x08020500 }, cts.Token);
-
-        await script;
+            peer => new IpcConnectOptions(peer, NsoClientType.Cdb, new NsoRelease(6, 2)) { Secret = file, UseV1 = true, LibraryVersion = 0x08020500 },
+            cancellationToken);
     }
+
+    /// <summary>
+    /// A peer of <paramref name="transport"/> plays NSO's side by <paramref name="nso"/> while the client
+    /// connects with the options <paramref name="client"/> makes for the peer's endpoint. The socket, once
+    /// the script has played to its end too: an assertion that failed in it fails the test.
+    /// </summary>
+    private static async Task<Socket> ConnectAsync(string transport, Func<Connection, Task> nso, Func<NsoIpcEndpoint, IpcConnectOptions> client, CancellationToken cancellationToken) =>
+        (await PlayAsync(transport, nso, endpoint => IpcPreamble.ConnectAsync(client(endpoint), cancellationToken), cancellationToken)).Result;
+
+    /// <summary>As <see cref="ConnectAsync"/>, for a client that must fail: its error, and the peer's endpoint that the message names.</summary>
+    private static async Task<(IpcPreambleException Error, NsoIpcEndpoint Endpoint)> RefusedAsync(string transport, Func<Connection, Task> nso, Func<NsoIpcEndpoint, IpcConnectOptions> client, CancellationToken cancellationToken) =>
+        await PlayAsync(transport, nso, endpoint => Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(client(endpoint), cancellationToken)), cancellationToken);
+
+    private static async Task<(T Result, NsoIpcEndpoint Endpoint)> PlayAsync<T>(string transport, Func<Connection, Task> nso, Func<NsoIpcEndpoint, Task<T>> client, CancellationToken cancellationToken)
+    {
+        await using var peer = ScriptedPeer.Listen(transport);
+        var script = peer.RunAsync(nso, cancellationToken);
+        var result = await client(peer.Endpoint);
+        await script;
+        return (result, peer.Endpoint);
+    }
+
+    /// <summary>
+    /// NSO refusing a hello at once with 03, as a daemon does whose check is on to a client without a
+    /// secret, or off to one with: the hello's first byte, <paramref name="clientId"/>, says which it asked.
+    /// </summary>
+    private static Func<Connection, Task> RejectsTheHello(byte clientId, CancellationToken cancellationToken) => async nso =>
+    {
+        Assert.Equal(clientId, (await nso.ReceiveAsync(9, cancellationToken))[0]);
+        await nso.SendAsync([0x03], cancellationToken);
+    };
 
     private static byte[] Hash(bool md5, byte[] material) =>
 #pragma warning disable CA5351 // v1 is MD5.

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using NsoDev.Ipc;
 
 namespace NsoDev.Client.Tests.Preamble;
@@ -85,4 +86,15 @@ internal sealed class Connection(Socket socket)
     }
 
     public async Task SendAsync(byte[] bytes, CancellationToken cancellationToken) => await socket.SendAsync(bytes, cancellationToken);
+
+    /// <summary>
+    /// NSO's challenge (docs/NSO-NOTES.md §4): 0x0b and <paramref name="length"/> random bytes, 16 for MD5
+    /// and 32 for SHA-256. Returns them and the client's answer, 0x0c and the hash: <paramref name="length"/> + 1 bytes.
+    /// </summary>
+    public async Task<(byte[] Challenge, byte[] Answer)> ChallengeAsync(int length, CancellationToken cancellationToken)
+    {
+        var challenge = RandomNumberGenerator.GetBytes(length);
+        await SendAsync([0x0b, .. challenge], cancellationToken);
+        return (challenge, await ReceiveAsync(1 + length, cancellationToken));
+    }
 }

@@ -13,11 +13,8 @@ public sealed class AddNsoIpcClientTests
     [Fact]
     public void Without_a_name_it_registers_a_client_of_the_instance_the_NCS_IPC_variables_name_and_the_nso_ipc_health_check()
     {
-        var builder = Builder(Variables(("NCS_IPC_ADDR", "127.0.0.1"), ("NCS_IPC_PORT", "20010")));
+        using var host = Build(Variables(("NCS_IPC_ADDR", "127.0.0.1"), ("NCS_IPC_PORT", "20010")), b => b.AddNsoIpcClient());
 
-        builder.AddNsoIpcClient();
-
-        using var host = builder.Build();
         var client = host.Services.GetRequiredService<NsoIpcClient>();
         Assert.Equal(new NsoIpcEndpoint.Tcp("127.0.0.1", 20010), client.Endpoint);
         Assert.Null(client.Name);
@@ -27,11 +24,8 @@ public sealed class AddNsoIpcClientTests
     [Fact]
     public void With_a_name_it_registers_an_unkeyed_client_from_ConnectionStrings_and_ignores_the_NCS_IPC_variables()
     {
-        var builder = Builder(Variables(("ConnectionStrings:x", "Host=127.0.0.3;Port=20020;Release=6.4"), ("NCS_IPC_PORT", "20010"), ("NCS_IPC_ACCESS_FILE", "/not/for/x")));
+        using var host = Build(Variables(("ConnectionStrings:x", "Host=127.0.0.3;Port=20020;Release=6.4"), ("NCS_IPC_PORT", "20010"), ("NCS_IPC_ACCESS_FILE", "/not/for/x")), b => b.AddNsoIpcClient("x"));
 
-        builder.AddNsoIpcClient("x");
-
-        using var host = builder.Build();
         var client = host.Services.GetRequiredService<NsoIpcClient>();
         Assert.Equal(new NsoIpcEndpoint.Tcp("127.0.0.3", 20020), client.Endpoint);
         Assert.Equal(new NsoRelease(6, 4), client.Release);
@@ -45,14 +39,16 @@ public sealed class AddNsoIpcClientTests
     public void Keyed_clients_of_two_instances_each_get_their_own_endpoint_release_and_health_check_and_no_unkeyed_client()
     {
         using var secret = new TempSecret("rfs-secret\n");
-        var builder = Builder(Variables(
+        var variables = Variables(
             ("ConnectionStrings:cfs", "Host=127.0.0.1;Port=20020;Release=6.5"),
-            ("ConnectionStrings:rfs", $"Path=/run/user/1000/nsodev/ipc/rfs.sock;Release=6.7;AccessFile={secret.Path}")));
+            ("ConnectionStrings:rfs", $"Path=/run/user/1000/nsodev/ipc/rfs.sock;Release=6.7;AccessFile={secret.Path}"));
 
-        builder.AddKeyedNsoIpcClient("cfs");
-        builder.AddKeyedNsoIpcClient("rfs");
+        using var host = Build(variables, b =>
+        {
+            b.AddKeyedNsoIpcClient("cfs");
+            b.AddKeyedNsoIpcClient("rfs");
+        });
 
-        using var host = builder.Build();
         var cfs = host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs");
         var rfs = host.Services.GetRequiredKeyedService<NsoIpcClient>("rfs");
         Assert.Equal((new NsoIpcEndpoint.Tcp("127.0.0.1", 20020), new NsoRelease(6, 5), false), (cfs.Endpoint, cfs.Release, cfs.AccessCheck));
@@ -64,12 +60,12 @@ public sealed class AddNsoIpcClientTests
     [Fact]
     public void An_unkeyed_and_a_keyed_client_of_one_instance_share_one_health_check()
     {
-        var builder = Builder(Variables(("ConnectionStrings:cfs", "Host=127.0.0.1;Port=20020")));
+        using var host = Build(Variables(("ConnectionStrings:cfs", "Host=127.0.0.1;Port=20020")), b =>
+        {
+            b.AddNsoIpcClient("cfs");
+            b.AddKeyedNsoIpcClient("cfs");
+        });
 
-        builder.AddNsoIpcClient("cfs");
-        builder.AddKeyedNsoIpcClient("cfs");
-
-        using var host = builder.Build();
         Assert.Equal(host.Services.GetRequiredService<NsoIpcClient>().Endpoint, host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs").Endpoint);
         Assert.Equal(["nso-ipc-cfs"], HealthCheckNames(host));
     }
@@ -77,11 +73,8 @@ public sealed class AddNsoIpcClientTests
     [Fact]
     public void DisableHealthChecks_leaves_the_health_check_out_and_the_client_in()
     {
-        var builder = Builder(Variables(("ConnectionStrings:cfs", "Host=127.0.0.1;Port=20020"), ("NsoDev:Ipc:cfs:DisableHealthChecks", "true")));
+        using var host = Build(Variables(("ConnectionStrings:cfs", "Host=127.0.0.1;Port=20020"), ("NsoDev:Ipc:cfs:DisableHealthChecks", "true")), b => b.AddKeyedNsoIpcClient("cfs"));
 
-        builder.AddKeyedNsoIpcClient("cfs");
-
-        using var host = builder.Build();
         Assert.NotNull(host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs"));
         Assert.Empty(HealthCheckNames(host));
     }
@@ -89,9 +82,7 @@ public sealed class AddNsoIpcClientTests
     [Fact]
     public void A_missing_connection_string_stops_the_host_at_registration_naming_the_key_and_the_fix()
     {
-        var builder = Builder(Variables(("NCS_IPC_PORT", "20010")));
-
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddKeyedNsoIpcClient("cfs"));
+        var error = RegistrationError(Variables(("NCS_IPC_PORT", "20010")), b => b.AddKeyedNsoIpcClient("cfs"));
 
         Assert.StartsWith("NSO instance 'cfs' has no connection string: ConnectionStrings:cfs is not set, or empty. Reference the instance from this project in the app host (.WithReference(nso)), or set ConnectionStrings__cfs yourself.", error.Message, StringComparison.Ordinal);
         Assert.Contains("\"Host=127.0.0.1;Port=4569;Release=6.5\"", error.Message, StringComparison.Ordinal);
@@ -100,9 +91,7 @@ public sealed class AddNsoIpcClientTests
     [Fact]
     public void An_empty_connection_string_is_a_missing_one()
     {
-        var builder = Builder(Variables(("ConnectionStrings:cfs", " ")));
-
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddNsoIpcClient("cfs"));
+        var error = RegistrationError(Variables(("ConnectionStrings:cfs", " ")), b => b.AddNsoIpcClient("cfs"));
 
         Assert.StartsWith("NSO instance 'cfs' has no connection string", error.Message, StringComparison.Ordinal);
     }
@@ -110,9 +99,7 @@ public sealed class AddNsoIpcClientTests
     [Fact]
     public void A_malformed_connection_string_stops_the_host_naming_the_key_the_problem_and_the_form_expected()
     {
-        var builder = Builder(Variables(("ConnectionStrings:cfs", "Host=127.0.0.1;Port=70000")));
-
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddKeyedNsoIpcClient("cfs"));
+        var error = RegistrationError(Variables(("ConnectionStrings:cfs", "Host=127.0.0.1;Port=70000")), b => b.AddKeyedNsoIpcClient("cfs"));
 
         Assert.Equal(
             "ConnectionStrings:cfs is not a usable NSO IPC connection string: Port is '70000', which is not a TCP port. Set it to the instance's IPC port (1-65535). "
@@ -123,9 +110,7 @@ public sealed class AddNsoIpcClientTests
     [Fact]
     public void Another_services_connection_string_is_refused_without_quoting_its_password()
     {
-        var builder = Builder(Variables(("ConnectionStrings:db", "Host=127.0.0.1;Port=5432;Username=nso;Password=hunter2-not-for-logs")));
-
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddKeyedNsoIpcClient("db"));
+        var error = RegistrationError(Variables(("ConnectionStrings:db", "Host=127.0.0.1;Port=5432;Username=nso;Password=hunter2-not-for-logs")), b => b.AddKeyedNsoIpcClient("db"));
 
         Assert.Contains("it has a key 'username'", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
@@ -135,9 +120,7 @@ public sealed class AddNsoIpcClientTests
     public void An_access_file_in_the_connection_string_that_cannot_be_read_stops_the_host_naming_the_key_and_the_fix()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"nsodev-missing-{Guid.NewGuid():N}", "ipc_access");
-        var builder = Builder(Variables(("ConnectionStrings:cfs", $"Host=127.0.0.1;Port=20020;AccessFile={missing}")));
-
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddKeyedNsoIpcClient("cfs"));
+        var error = RegistrationError(Variables(("ConnectionStrings:cfs", $"Host=127.0.0.1;Port=20020;AccessFile={missing}")), b => b.AddKeyedNsoIpcClient("cfs"));
 
         Assert.StartsWith($"AccessFile in ConnectionStrings:cfs is '{missing}', but it cannot be read (", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("Give this process read access to the instance's secret file, or remove AccessFile from it if the instance's access check is off.", error.Message, StringComparison.Ordinal);
@@ -147,9 +130,7 @@ public sealed class AddNsoIpcClientTests
     public void A_missing_access_file_variable_stops_the_host_at_registration_and_names_the_file()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"nsodev-missing-{Guid.NewGuid():N}", "ipc_access");
-        var builder = Builder(Variables(("NCS_IPC_ACCESS_FILE", missing)));
-
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddNsoIpcClient());
+        var error = RegistrationError(Variables(("NCS_IPC_ACCESS_FILE", missing)), b => b.AddNsoIpcClient());
 
         Assert.Contains($"NCS_IPC_ACCESS_FILE is '{missing}', but it cannot be read", error.Message, StringComparison.Ordinal);
         Assert.Contains("Give this process read access to the instance's secret file", error.Message, StringComparison.Ordinal);
@@ -158,9 +139,7 @@ public sealed class AddNsoIpcClientTests
     [Fact]
     public void A_bad_port_variable_stops_the_host_at_registration_with_the_fix()
     {
-        var builder = Builder(Variables(("NCS_IPC_PORT", "70000")));
-
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddNsoIpcClient());
+        var error = RegistrationError(Variables(("NCS_IPC_PORT", "70000")), b => b.AddNsoIpcClient());
 
         Assert.Equal("NCS_IPC_PORT is '70000', which is not a TCP port. Set it to the instance's IPC port (1-65535), or unset it for 4569.", error.Message);
     }
@@ -175,6 +154,10 @@ public sealed class AddNsoIpcClientTests
         Assert.ThrowsAny<ArgumentException>(() => builder.AddNsoIpcClient(name!, null));
         Assert.ThrowsAny<ArgumentException>(() => builder.AddKeyedNsoIpcClient(name!));
     }
+
+    /// <summary>The error with which <paramref name="register"/> stops the host at registration, before it is built.</summary>
+    private static InvalidOperationException RegistrationError(IEnumerable<KeyValuePair<string, string?>> variables, Action<HostApplicationBuilder> register) =>
+        Assert.Throws<InvalidOperationException>(() => register(Builder(variables)));
 
     private static IEnumerable<string> HealthCheckNames(IHost host) =>
         host.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations.Select(r => r.Name);

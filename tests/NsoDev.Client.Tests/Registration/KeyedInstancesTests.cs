@@ -17,20 +17,21 @@ public sealed class KeyedInstancesTests(TwoReleasesSimFixture fixture) : IClassF
     [Fact(Timeout = 30_000)]
     public async Task Two_keyed_clients_reach_two_sim_daemons_each_speaking_its_own_daemons_release()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
 
         // A 6.7 client is refused by a 6.5 daemon, so a client that reached the other's daemon would fail.
         var variables = fixture.Nso65.ConnectionVariables("cfs").With("ConnectionStrings:rfs", fixture.Nso67.ConnectionString);
-        var builder = ClientHost.Builder(variables);
-        builder.AddKeyedNsoIpcClient("cfs");
-        builder.AddKeyedNsoIpcClient("rfs");
-        using var host = builder.Build();
+        using var host = ClientHost.Build(variables, b =>
+        {
+            b.AddKeyedNsoIpcClient("cfs");
+            b.AddKeyedNsoIpcClient("rfs");
+        });
         var cfs = host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs");
         var rfs = host.Services.GetRequiredKeyedService<NsoIpcClient>("rfs");
 
-        using var toCfs = await cfs.ConnectAsync(NsoClientType.Maapi, cts.Token);
-        using var toRfs = await rfs.ConnectAsync(NsoClientType.Cdb, cts.Token);
-        var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(cts.Token);
+        using var toCfs = await cfs.ConnectAsync(NsoClientType.Maapi, cancellationToken);
+        using var toRfs = await rfs.ConnectAsync(NsoClientType.Cdb, cancellationToken);
+        var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(cancellationToken);
 
         Assert.Equal((fixture.Nso65.Endpoint, new NsoRelease(6, 5)), (cfs.Endpoint, cfs.Release));
         Assert.Equal((fixture.Nso67.Endpoint, new NsoRelease(6, 7)), (rfs.Endpoint, rfs.Release));
@@ -41,13 +42,11 @@ public sealed class KeyedInstancesTests(TwoReleasesSimFixture fixture) : IClassF
     [Fact(Timeout = 30_000)]
     public async Task A_keyed_client_with_the_other_instances_release_is_refused_so_the_release_is_per_instance()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         var variables = fixture.Nso65.ConnectionVariables("cfs").With("ConnectionStrings:cfs", fixture.Nso65.ConnectionString.Replace("Release=6.5", "Release=6.7", StringComparison.Ordinal));
-        var builder = ClientHost.Builder(variables);
-        builder.AddKeyedNsoIpcClient("cfs", s => s.ConnectRetries = 0);
-        using var host = builder.Build();
+        using var host = ClientHost.Build(variables, b => b.AddKeyedNsoIpcClient("cfs", s => s.ConnectRetries = 0));
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs").ConnectAsync(NsoClientType.Maapi, cts.Token));
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs").ConnectAsync(NsoClientType.Maapi, cancellationToken));
 
         Assert.Equal(IpcFailure.ProtocolMismatch, error.Failure);
     }
@@ -55,24 +54,26 @@ public sealed class KeyedInstancesTests(TwoReleasesSimFixture fixture) : IClassF
     [Fact(Timeout = 30_000)]
     public async Task Two_keyed_clients_reach_two_scripted_peers_each_with_its_own_hello_and_secret()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         using var cfsSecret = new TempSecret("cfs-secret\n");
         using var rfsSecret = new TempSecret("rfs-secret\n");
         await using var cfsPeer = ScriptedPeer.Listen("tcp");
         await using var rfsPeer = ScriptedPeer.Listen("local");
-        var cfsScript = cfsPeer.RunAsync(c => PlayAsync(c, expectedProtocol: 85, expectedConfdMinor: 5, File.ReadAllBytes(cfsSecret.Path), cts.Token), cts.Token);
-        var rfsScript = rfsPeer.RunAsync(c => PlayAsync(c, expectedProtocol: 87, expectedConfdMinor: 7, File.ReadAllBytes(rfsSecret.Path), cts.Token), cts.Token);
+        var cfsScript = cfsPeer.RunAsync(c => PlayAsync(c, expectedProtocol: 85, expectedConfdMinor: 5, File.ReadAllBytes(cfsSecret.Path), cancellationToken), cancellationToken);
+        var rfsScript = rfsPeer.RunAsync(c => PlayAsync(c, expectedProtocol: 87, expectedConfdMinor: 7, File.ReadAllBytes(rfsSecret.Path), cancellationToken), cancellationToken);
         var tcp = (NsoIpcEndpoint.Tcp)cfsPeer.Endpoint;
         var unix = (NsoIpcEndpoint.UnixSocket)rfsPeer.Endpoint;
-        var builder = ClientHost.Builder(ClientHost.Variables(
+        var variables = ClientHost.Variables(
             ("ConnectionStrings:cfs", $"Host={tcp.Address};Port={tcp.Port};Release=6.5;AccessFile={cfsSecret.Path}"),
-            ("ConnectionStrings:rfs", $"path={unix.Path};accessfile={rfsSecret.Path};release=6.7")));
-        builder.AddKeyedNsoIpcClient("cfs");
-        builder.AddKeyedNsoIpcClient("rfs");
-        using var host = builder.Build();
+            ("ConnectionStrings:rfs", $"path={unix.Path};accessfile={rfsSecret.Path};release=6.7"));
+        using var host = ClientHost.Build(variables, b =>
+        {
+            b.AddKeyedNsoIpcClient("cfs");
+            b.AddKeyedNsoIpcClient("rfs");
+        });
 
-        using var toCfs = await host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs").ConnectAsync(NsoClientType.Maapi, cts.Token);
-        using var toRfs = await host.Services.GetRequiredKeyedService<NsoIpcClient>("rfs").ConnectAsync(NsoClientType.Maapi, cts.Token);
+        using var toCfs = await host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs").ConnectAsync(NsoClientType.Maapi, cancellationToken);
+        using var toRfs = await host.Services.GetRequiredKeyedService<NsoIpcClient>("rfs").ConnectAsync(NsoClientType.Maapi, cancellationToken);
 
         await Task.WhenAll(cfsScript, rfsScript);
     }
@@ -82,9 +83,7 @@ public sealed class KeyedInstancesTests(TwoReleasesSimFixture fixture) : IClassF
     {
         var hello = await connection.ReceiveAsync(9, cancellationToken);
         Assert.Equal(new byte[] { 0xC7, 0x00, (byte)expectedProtocol, 0x08, expectedConfdMinor, 0x00, 0x00, 0x00, 0x00 }, hello);
-        var challenge = RandomNumberGenerator.GetBytes(32);
-        await connection.SendAsync([0x0b, .. challenge], cancellationToken);
-        var answer = await connection.ReceiveAsync(33, cancellationToken);
+        var (challenge, answer) = await connection.ChallengeAsync(32, cancellationToken);
         Assert.Equal(SHA256.HashData([.. secret, .. challenge]), answer[1..]);
         await connection.SendAsync([0x00, 0x00, 0x00, (byte)expectedProtocol, 0x06, expectedConfdMinor, 0x00, 0x00, 0x14, 0x09], cancellationToken);
     }

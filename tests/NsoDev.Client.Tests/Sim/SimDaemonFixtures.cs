@@ -13,18 +13,21 @@ public abstract class SimDaemonFixture : IAsyncLifetime
 
     internal SimDaemon Daemon => _daemon ?? throw new InvalidOperationException("The daemon has not started.");
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
         _daemon = await SimDaemon.StartAsync(_options, timeout.Token);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_daemon is not null)
         {
             await _daemon.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 }
 
@@ -47,9 +50,10 @@ public sealed class TwoReleasesSimFixture : IAsyncLifetime
 
     internal SimDaemon Nso67 => _nso67 ?? throw new InvalidOperationException("The 6.7 daemon has not started.");
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
         var nso65 = SimDaemon.StartAsync(new SimDaemonOptions(Version: "6.5"), timeout.Token);
         var nso67 = SimDaemon.StartAsync(new SimDaemonOptions(Version: "6.7"), timeout.Token);
         try
@@ -63,7 +67,7 @@ public sealed class TwoReleasesSimFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var daemon in new[] { _nso65, _nso67 })
         {

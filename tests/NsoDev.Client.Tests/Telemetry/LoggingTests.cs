@@ -8,30 +8,29 @@ using NsoDev.Ipc;
 namespace NsoDev.Client.Tests.Telemetry;
 
 /// <summary>What the client logs: which instance, where, and why it failed; never a secret.</summary>
-public sealed class LoggingTests(TcpWithAccessCheckSimFixture fixture) : IClassFixture<TcpWithAccessCheckSimFixture>
+public sealed class LoggingTests(TcpWithAccessCheckSimFixture fixture) : SimDaemonTests(fixture), IClassFixture<TcpWithAccessCheckSimFixture>
 {
-    private SimDaemon Daemon => fixture.Daemon;
-
     [Fact(Timeout = 30_000)]
     public async Task A_rejected_connect_is_a_warning_naming_the_instance_endpoint_and_reason_and_no_secret_reaches_the_log()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         using var wrong = new TempSecret("wrong-secret-never-logged\n");
         var variables = ClientHost.Variables(
             ("ConnectionStrings:cfs", Daemon.ConnectionString),
             ("ConnectionStrings:rfs", Daemon.ConnectionString.Replace(Daemon.SecretFile!, wrong.Path, StringComparison.Ordinal)));
-        var builder = ClientHost.Builder(variables);
-        builder.Services.AddFakeLogging();
-        builder.AddKeyedNsoIpcClient("cfs");
-        builder.AddKeyedNsoIpcClient("rfs");
-        using var host = builder.Build();
+        using var host = ClientHost.Build(variables, b =>
+        {
+            b.Services.AddFakeLogging();
+            b.AddKeyedNsoIpcClient("cfs");
+            b.AddKeyedNsoIpcClient("rfs");
+        });
 
-        using (await host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs").ConnectAsync(NsoClientType.Maapi, cts.Token))
+        using (await host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs").ConnectAsync(NsoClientType.Maapi, cancellationToken))
         {
         }
 
-        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => host.Services.GetRequiredKeyedService<NsoIpcClient>("rfs").ConnectAsync(NsoClientType.Maapi, cts.Token));
-        var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(cts.Token);
+        var error = await Assert.ThrowsAsync<IpcPreambleException>(() => host.Services.GetRequiredKeyedService<NsoIpcClient>("rfs").ConnectAsync(NsoClientType.Maapi, cancellationToken));
+        var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(cancellationToken);
 
         var logged = host.Services.GetFakeLogCollector().GetSnapshot();
         var warning = Assert.Single(logged, r => r.Level == LogLevel.Warning);

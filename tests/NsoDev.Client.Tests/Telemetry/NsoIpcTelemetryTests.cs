@@ -12,17 +12,15 @@ namespace NsoDev.Client.Tests.Telemetry;
 /// unique per test) and a measurement of the meter "NsoDev.Client" that each host makes from its own
 /// IMeterFactory, so these tests run alongside the others.
 /// </summary>
-public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : IClassFixture<TcpSimFixture>
+public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : SimDaemonTests(fixture), IClassFixture<TcpSimFixture>
 {
-    private SimDaemon Daemon => fixture.Daemon;
-
     [Fact(Timeout = 30_000)]
     public async Task A_connect_is_a_client_activity_of_the_NsoDev_Client_source_tagged_with_instance_endpoint_client_type_access_check_and_release()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         using var activities = new ConnectActivities(Daemon.Endpoint);
 
-        using (await ClientHost.Client(Daemon.ConnectionVariables("cfs"), "cfs").ConnectAsync(NsoClientType.Cdb, cts.Token))
+        using (await ClientHost.Client(Daemon.ConnectionVariables("cfs"), "cfs").ConnectAsync(NsoClientType.Cdb, cancellationToken))
         {
         }
 
@@ -40,12 +38,12 @@ public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : IClassFixture<
     [Fact(Timeout = 30_000)]
     public async Task A_rejected_connect_is_one_activity_with_error_status_because_a_rejection_is_not_retried()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         using var activities = new ConnectActivities(Daemon.Endpoint);
         using var secret = new TempSecret("unexpected\n");
         var client = ClientHost.Client(Daemon.ClientVariables.With("NCS_IPC_ACCESS_FILE", secret.Path), retries: 3);
 
-        await Assert.ThrowsAsync<IpcPreambleException>(() => client.ConnectAsync(NsoClientType.Maapi, cts.Token));
+        await Assert.ThrowsAsync<IpcPreambleException>(() => client.ConnectAsync(NsoClientType.Maapi, cancellationToken));
 
         var activity = Assert.Single(activities.Stopped);
         Assert.Equal(true, activity.GetTagItem("nso.ipc.access_check"));
@@ -56,17 +54,17 @@ public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : IClassFixture<
     [Fact(Timeout = 30_000)]
     public async Task DisableTracing_starts_no_activity()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         using var activities = new ConnectActivities(Daemon.Endpoint);
         var traced = ClientHost.Client(Daemon.ConnectionVariables("cfs"), "cfs");
         var untraced = ClientHost.Client(Daemon.ConnectionVariables("cfs"), "cfs", s => s.DisableTracing = true);
 
-        using (await untraced.ConnectAsync(NsoClientType.Maapi, cts.Token))
+        using (await untraced.ConnectAsync(NsoClientType.Maapi, cancellationToken))
         {
         }
 
         Assert.Empty(activities.Stopped);
-        using (await traced.ConnectAsync(NsoClientType.Maapi, cts.Token))
+        using (await traced.ConnectAsync(NsoClientType.Maapi, cancellationToken))
         {
         }
 
@@ -76,12 +74,12 @@ public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : IClassFixture<
     [Fact(Timeout = 30_000)]
     public async Task A_successful_connect_counts_once_with_outcome_ok_and_the_instance_and_records_its_duration_in_seconds()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        using var host = Host(Daemon.ConnectionVariables("cfs"), b => b.AddKeyedNsoIpcClient("cfs"));
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var host = ClientHost.Build(Daemon.ConnectionVariables("cfs"), b => b.AddKeyedNsoIpcClient("cfs"));
         using var connects = Collector<long>(host, "nsodev.ipc.connects");
         using var durations = Collector<double>(host, "nsodev.ipc.connect.duration");
 
-        using (await host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs").ConnectAsync(NsoClientType.Maapi, cts.Token))
+        using (await host.Services.GetRequiredKeyedService<NsoIpcClient>("cfs").ConnectAsync(NsoClientType.Maapi, cancellationToken))
         {
         }
 
@@ -96,12 +94,12 @@ public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : IClassFixture<
     [Fact(Timeout = 30_000)]
     public async Task Every_refused_attempt_counts_with_outcome_Refused_and_the_plain_form_carries_no_instance_tag()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         var port = FreeTcpPort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var host = Host(ClientHost.Variables(("NCS_IPC_PORT", port), ("NsoDev:Ipc:ConnectRetries", "1")), b => b.AddNsoIpcClient());
+        using var host = ClientHost.Build(ClientHost.Variables(("NCS_IPC_PORT", port), ("NsoDev:Ipc:ConnectRetries", "1")), b => b.AddNsoIpcClient());
         using var connects = Collector<long>(host, "nsodev.ipc.connects");
 
-        await Assert.ThrowsAsync<IpcPreambleException>(() => host.Services.GetRequiredService<NsoIpcClient>().ConnectAsync(NsoClientType.Maapi, cts.Token));
+        await Assert.ThrowsAsync<IpcPreambleException>(() => host.Services.GetRequiredService<NsoIpcClient>().ConnectAsync(NsoClientType.Maapi, cancellationToken));
 
         var measured = connects.GetMeasurementSnapshot();
         Assert.Equal([(1L, "Refused"), (1L, "Refused")], measured.Select(m => (m.Value, m.Tags["outcome"] as string)));
@@ -111,13 +109,13 @@ public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : IClassFixture<
     [Fact(Timeout = 30_000)]
     public async Task Each_host_counts_only_its_own_connects()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        using var one = Host(Daemon.ConnectionVariables("cfs"), b => b.AddKeyedNsoIpcClient("cfs"));
-        using var other = Host(Daemon.ConnectionVariables("cfs"), b => b.AddKeyedNsoIpcClient("cfs"));
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var one = ClientHost.Build(Daemon.ConnectionVariables("cfs"), b => b.AddKeyedNsoIpcClient("cfs"));
+        using var other = ClientHost.Build(Daemon.ConnectionVariables("cfs"), b => b.AddKeyedNsoIpcClient("cfs"));
         using var oneConnects = Collector<long>(one, "nsodev.ipc.connects");
         using var otherConnects = Collector<long>(other, "nsodev.ipc.connects");
 
-        using (await one.Services.GetRequiredKeyedService<NsoIpcClient>("cfs").ConnectAsync(NsoClientType.Maapi, cts.Token))
+        using (await one.Services.GetRequiredKeyedService<NsoIpcClient>("cfs").ConnectAsync(NsoClientType.Maapi, cancellationToken))
         {
         }
 
@@ -128,9 +126,9 @@ public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : IClassFixture<
     [Fact(Timeout = 30_000)]
     public async Task DisableMetrics_leaves_that_instance_out_of_the_metrics_and_the_others_in()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var cancellationToken = TestContext.Current.CancellationToken;
         var variables = Daemon.ConnectionVariables("cfs").With("ConnectionStrings:rfs", Daemon.ConnectionString).With("NsoDev:Ipc:cfs:DisableMetrics", "true");
-        using var host = Host(variables, b =>
+        using var host = ClientHost.Build(variables, b =>
         {
             b.AddKeyedNsoIpcClient("cfs");
             b.AddKeyedNsoIpcClient("rfs");
@@ -139,19 +137,12 @@ public sealed class NsoIpcTelemetryTests(TcpSimFixture fixture) : IClassFixture<
 
         foreach (var name in new[] { "cfs", "rfs" })
         {
-            using (await host.Services.GetRequiredKeyedService<NsoIpcClient>(name).ConnectAsync(NsoClientType.Maapi, cts.Token))
+            using (await host.Services.GetRequiredKeyedService<NsoIpcClient>(name).ConnectAsync(NsoClientType.Maapi, cancellationToken))
             {
             }
         }
 
         Assert.Equal(["rfs"], connects.GetMeasurementSnapshot().Select(m => m.Tags["nso.instance"]));
-    }
-
-    private static IHost Host(IEnumerable<KeyValuePair<string, string?>> variables, Action<HostApplicationBuilder> register)
-    {
-        var builder = ClientHost.Builder(variables);
-        register(builder);
-        return builder.Build();
     }
 
     private static MetricCollector<T> Collector<T>(IHost host, string instrument)
