@@ -10,7 +10,13 @@ var counts = args.Length > 0 ? args[0].Split(',').Select(int.Parse).ToArray() : 
 var repeats = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
 var output = args.Length > 2 ? args[2] : null;
 
+var slowCounts = args.Length > 3 ? args[3].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray() : [8];
+var slowStart = TimeSpan.FromSeconds(args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 2);
+const string StartDelayVariable = "NSO_SIM_START_DELAY";
+var loadBefore = LoadAverage();
+
 var rows = new List<string>();
+var fromStartingByCount = new Dictionary<int, List<double>>();
 foreach (var count in counts)
 {
     var orchestrated = new List<double>();
@@ -18,6 +24,7 @@ foreach (var count in counts)
     var sequential = new List<double>();
     var stops = new List<double>();
     var rss = new List<double>();
+    var appHostRss = new List<double>();
     for (var run = 0; run < repeats; run++)
     {
         var root = Directory.CreateTempSubdirectory("nsodev-bench-").FullName;
@@ -26,7 +33,8 @@ foreach (var count in counts)
             // A first run generates each instance's SSH host keys; the measured run is the next one,
             // as a developer's daily `dotnet run` is.
             await TimeAppHostAsync(count, root);
-            var (healthy, nsoPart, stop, rssMb, confs) = await TimeAppHostAsync(count, root);
+            var (healthy, nsoPart, stop, rssMb, confs, appHostMb) = await TimeAppHostAsync(count, root);
+            appHostRss.Add(appHostMb);
             orchestrated.Add(healthy);
             fromStarting.Add(nsoPart);
             stops.Add(stop);
@@ -41,16 +49,71 @@ foreach (var count in counts)
 
     var ratio = Median(orchestrated) / Median(sequential);
     var nsoRatio = Median(fromStarting) / Median(sequential);
-    rows.Add($"| {count} | {Stat(orchestrated)} | {Stat(fromStarting)} | {Stat(sequential)} | {ratio:F2} | {nsoRatio:F2} | {Stat(stops)} | {Stat(rss, "F1")} |");
+    fromStartingByCount[count] = fromStarting;
+    rows.Add($"| {count} | {Stat(orchestrated)} | {Stat(fromStarting)} | {Stat(sequential)} | {ratio:F2} | {nsoRatio:F2} | {Stat(stops)} | {Stat(rss, "F1")} | {Stat(appHostRss, "F0")} |");
     Console.WriteLine(rows[^1]);
 }
 
+// NSO-like start times: every daemon spends T in its start phases (nso-sim's NSO_SIM_START_DELAY),
+// as a real NSO spends seconds loading packages. One by one takes N x T; in parallel, little more than T.
+var slowRows = new List<string>();
+foreach (var count in slowCounts)
+{
+    var fromStarting = new List<double>();
+    var sequential = new List<double>();
+    Environment.SetEnvironmentVariable(StartDelayVariable, slowStart.TotalSeconds.ToString(CultureInfo.InvariantCulture));
+    try
+    {
+        for (var run = 0; run < repeats; run++)
+        {
+            var root = Directory.CreateTempSubdirectory("nsodev-bench-").FullName;
+            try
+            {
+                await TimeAppHostAsync(count, root);
+                var (_, nsoPart, _, _, confs, _) = await TimeAppHostAsync(count, root);
+                fromStarting.Add(nsoPart);
+                sequential.Add(await TimeSequentialAsync(confs));
+            }
+            finally
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
+    finally
+    {
+        Environment.SetEnvironmentVariable(StartDelayVariable, null);
+    }
+
+    slowRows.Add($"| {count} | {slowStart.TotalSeconds:F1} | {Stat(fromStarting)} | {Stat(sequential)} | {Median(fromStarting) / slowStart.TotalSeconds:F2} | {Median(fromStarting) / Median(sequential):F2} |");
+    Console.WriteLine(slowRows[^1]);
+}
+
+var aspireAlone = new List<double>();
+for (var run = 0; run < repeats; run++)
+{
+    aspireAlone.Add(await TimeAspireAloneAsync());
+}
+
+var marginal = rows.Count > 0 && counts.Contains(1) && counts.Contains(16)
+    ? (Median(fromStartingByCount[16]) - Median(fromStartingByCount[1])) / 15
+    : double.NaN;
 var table = new StringBuilder()
-    .AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {repeats} runs per row; median (min-max).")
+    .AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {repeats} runs per row; median (min-max). nso-sim measured: the {NsoSimProcess.BuildName} (`{Path.GetRelativePath(AppContext.BaseDirectory, NsoSimProcess.Apphost)}`, which NsoDev also ran). Load average (1 min) {loadBefore} before, {LoadAverage()} after.")
     .AppendLine()
-    .AppendLine("| N | AppHost start to all healthy, s | first Starting to all healthy, s | sequential baseline, s | ratio (AppHost / baseline) | ratio (from Starting / baseline) | stop to all gone, s | RSS per nso-sim, MB |")
-    .AppendLine("|---|---|---|---|---|---|---|---|");
+    .AppendLine("| N | AppHost start to all healthy, s | first Starting to all healthy, s | sequential baseline, s | ratio (AppHost / baseline) | ratio (from Starting / baseline) | stop to all gone, s | RSS per nso-sim, MB | AppHost process RSS, MB |")
+    .AppendLine("|---|---|---|---|---|---|---|---|---|");
 rows.ForEach(r => table.AppendLine(r));
+table.AppendLine()
+    .AppendLine(CultureInfo.InvariantCulture, $"Marginal cost per instance, (first Starting to all healthy at N=16 - at N=1) / 15: {(double.IsNaN(marginal) ? "not measured (needs N=1 and N=16)" : marginal.ToString("F3", CultureInfo.InvariantCulture) + " s")}.")
+    .AppendLine()
+    .AppendLine(CultureInfo.InvariantCulture, $"With NSO-like start times ({StartDelayVariable}={slowStart.TotalSeconds:F1}: every daemon spends T = {slowStart.TotalSeconds:F1} s in its start phases):")
+    .AppendLine()
+    .AppendLine("| N | T, s | first Starting to all healthy, s | sequential baseline, s | NsoDev / T | NsoDev / sequential |")
+    .AppendLine("|---|---|---|---|---|---|");
+slowRows.ForEach(r => table.AppendLine(r));
+table.AppendLine()
+    .AppendLine(CultureInfo.InvariantCulture, $"Aspire alone (`dotnet run --project AppHost --no-build -- --Nso:Count=0`, prebuilt, to the dashboard answering 200): {Stat(aspireAlone)} s.");
 Console.WriteLine(table);
 if (output is not null)
 {
@@ -61,7 +124,7 @@ return 0;
 
 // The AppHost with N instances: from StartAsync to every instance healthy, then from StopAsync
 // to no nso-sim process of this run left.
-static async Task<(double Healthy, double FromStarting, double Stop, List<double> RssMb, List<string> Confs)> TimeAppHostAsync(int count, string root)
+static async Task<(double Healthy, double FromStarting, double Stop, List<double> RssMb, List<string> Confs, double AppHostMb)> TimeAppHostAsync(int count, string root)
 {
     using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
     var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
@@ -83,6 +146,9 @@ static async Task<(double Healthy, double FromStarting, double Stop, List<double
     var pids = SimulatorPids(root);
     var rss = pids.Select(ResidentMegabytes).ToList();
 
+    // The AppHost runs in this process (Aspire.Hosting.Testing), so its RSS is this process's, bench included.
+    var appHostMb = ResidentMegabytes(Environment.ProcessId);
+
     clock.Restart();
     await app.StopAsync(cts.Token);
     while (pids.Any(IsAlive))
@@ -91,7 +157,7 @@ static async Task<(double Healthy, double FromStarting, double Stop, List<double
     }
 
     var stop = clock.Elapsed.TotalSeconds;
-    return (healthy, nsoPart, stop, rss, names.Select(n => Path.Combine(root, n)).ToList());
+    return (healthy, nsoPart, stop, rss, names.Select(n => Path.Combine(root, n)).ToList(), appHostMb);
 }
 
 // The baseline: the same daemons started one after another by hand, each followed by
@@ -111,9 +177,15 @@ static async Task<double> TimeSequentialAsync(List<string> runDirectories)
             MoveToFreshPorts(dir, env);
 
             // NCS_DIR as NsoDev gives it to nso-sim: the stock template refers to ${NCS_DIR}.
-            var daemon = NsoSimProcess.Start(["--cd", dir, "-c", Path.Combine(dir, "ncs.conf"), "--foreground", "--stop-on-eof"], new Dictionary<string, string> { ["NCS_DIR"] = AppContext.BaseDirectory });
+            var daemonEnvironment = new Dictionary<string, string> { ["NCS_DIR"] = AppContext.BaseDirectory };
+            if (Environment.GetEnvironmentVariable("NSO_SIM_START_DELAY") is { } delay)
+            {
+                daemonEnvironment["NSO_SIM_START_DELAY"] = delay;
+            }
+
+            var daemon = NsoSimProcess.Start(["--cd", dir, "-c", Path.Combine(dir, "ncs.conf"), "--foreground", "--stop-on-eof"], daemonEnvironment);
             daemons.Add(daemon);
-            var wait = await NsoSimProcess.RunAsync(["--wait-started", "10"], env);
+            var wait = await NsoSimProcess.RunAsync(["--wait-started", "30"], env);
             if (wait.ExitCode != 0)
             {
                 throw new InvalidOperationException($"baseline: {dir} did not start: {wait.Stderr} daemon: {daemon.Stderr}");
@@ -137,6 +209,60 @@ static async Task<double> TimeSequentialAsync(List<string> runDirectories)
         }
     }
 }
+
+// Aspire's own fixed cost: the prebuilt AppHost with no instances, from `dotnet run` to its dashboard answering.
+static async Task<double> TimeAspireAloneAsync()
+{
+    var ports = FreePorts.Take(2);
+    var dashboard = new Uri($"http://127.0.0.1:{ports[0]}/");
+    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+    // The configuration this bench was built in, which built the AppHost too.
+    var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+    foreach (var argument in (string[])["run", "--project", Path.Combine(RepositoryRoot.Path, "AppHost"), "-c", configuration, "--no-build", "--no-launch-profile", "--", "--Nso:Count=0", "--Nso:Clients=false"])
+    {
+        start.ArgumentList.Add(argument);
+    }
+
+    start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+    start.Environment["ASPNETCORE_URLS"] = dashboard.GetLeftPart(UriPartial.Authority);
+    start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{ports[1]}";
+    start.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+    var clock = Stopwatch.StartNew();
+    using var process = Process.Start(start)!;
+    process.OutputDataReceived += (_, _) => { };
+    process.ErrorDataReceived += (_, _) => { };
+    process.BeginOutputReadLine();
+    process.BeginErrorReadLine();
+    try
+    {
+        while (clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            try
+            {
+                using var response = await http.GetAsync(dashboard);
+                if (response.IsSuccessStatusCode)
+                {
+                    return clock.Elapsed.TotalSeconds;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new InvalidOperationException("the AppHost with no instances did not answer on its dashboard within 2 minutes");
+    }
+    finally
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+}
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
 // The AppHost's ports may be taken by the time the baseline runs (other app hosts on a shared
 // machine), so each baseline daemon gets fresh free ports; the work it does is the same.

@@ -37,6 +37,7 @@ Console.CancelKeyPress += (_, e) =>
 
 var measurements = new (string Name, Func<CancellationToken, Task<IReadOnlyList<ResultRow>>> Run)[]
 {
+    ("native against JIT", new NativeVsJit(options.Spawns).RunAsync),
     ("spawn to started", new SpawnToStarted(options.Spawns, options.FreshSpawns).RunAsync),
     ("idle memory", new IdleMemory(options.MemorySamples).RunAsync),
     ("NETCONF load", new NetconfLoad(options.Repeats, options.Sessions, options.CallsPerSession).RunAsync),
@@ -83,7 +84,7 @@ finally
 }
 
 var table = new StringBuilder()
-    .AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}; median (min-max) over the repeats unless the row says otherwise. Load average (1 min) {loadBefore} before, {LoadAverage()} after.")
+    .AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}; median (min-max) over the repeats unless the row says otherwise. Load average (1 min) {loadBefore} before, {LoadAverage()} after. Rows 0a-0c compare the two builds of nso-sim; the other rows measure the {NsoSimProcess.BuildName} (`{Path.GetRelativePath(AppContext.BaseDirectory, NsoSimProcess.Apphost)}`).")
     .AppendLine()
     .AppendLine("| measurement | unit | nso-sim | baseline (same run) | ratio | target | met |")
     .AppendLine("|---|---|---|---|---|---|---|");

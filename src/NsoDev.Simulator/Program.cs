@@ -10,7 +10,7 @@ try
     switch (commandLine.Command)
     {
         case NcsCommand.Version:
-            Console.WriteLine($"{version} (nso-sim, a simulator of Cisco NSO)");
+            Console.WriteLine($"{version} (nso-sim, a simulator of Cisco NSO; {SimulatorBuild.Name})");
             return NcsExitCode.Ok;
         case NcsCommand.Help:
             Console.WriteLine(NcsCommandLine.Usage);

@@ -35,4 +35,19 @@ public class SimulatedReleaseTests
         Assert.False(engine.CommandLine.Status(new Dictionary<string, string?>()).Environment.ContainsKey(EngineChoice.SimulatedReleaseVariable));
         Assert.Equal(new NsoRelease(6, 5), engine.Version);
     }
+
+    [Theory]
+    [InlineData("6.5 (nso-sim, a simulator of Cisco NSO; native build)", "nso-sim, native build (simulator of NSO 6.5)")]
+    [InlineData("6.4 (nso-sim, a simulator of Cisco NSO; JIT build)", "nso-sim, JIT build (simulator of NSO 6.4)")]
+    [InlineData("6.5 (nso-sim, a simulator of Cisco NSO)", "nso-sim (simulator of NSO 6.5)")]
+    [InlineData("6.5.1", "Cisco NSO 6.5")]
+    public async Task The_dashboards_engine_name_says_which_build_of_nso_sim_runs(string versionLine, string displayName)
+    {
+        var runner = new FakeProcessRunner().Returns("--version", new ProcessResult(0, versionLine + "\n", string.Empty));
+        var locator = new NcsEngineLocator(runner, name => name == NcsEngineLocator.SimulatorOverrideVariable ? "/opt/nso-sim" : null);
+
+        var engine = await locator.LocateAsync(new EngineChoice.Simulator(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(displayName, engine.DisplayName);
+    }
 }

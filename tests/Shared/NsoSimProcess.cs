@@ -8,8 +8,8 @@ namespace NsoDev.Tests;
 /// <summary>
 /// Shared by the test projects and the benchmarks (linked, not referenced). A real nso-sim process: a
 /// project reference to src/NsoDev.Simulator copies the apphost <c>nso-sim</c>, <c>nso-sim.dll</c>, its
-/// runtimeconfig and deps files into the output directory; the apphost is run when present, else
-/// <c>dotnet nso-sim.dll</c>. Output is read as it comes. Disposing kills a process that still runs.
+/// runtimeconfig and deps files, and the native build <c>native/nso-sim</c> where one was made, into the
+/// output directory; <see cref="Apphost"/> is run when present, else <c>dotnet nso-sim.dll</c>. Output is read as it comes. Disposing kills a process that still runs.
 /// </summary>
 internal sealed class NsoSimProcess : IAsyncDisposable
 {
@@ -33,7 +33,20 @@ internal sealed class NsoSimProcess : IAsyncDisposable
         _process = process;
     }
 
-    public static string Apphost { get; } = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "nso-sim.exe" : "nso-sim");
+    /// <summary>nso-sim's JIT build: the apphost the project reference copies.</summary>
+    public static string JitBuild { get; } = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "nso-sim.exe" : "nso-sim");
+
+    /// <summary>nso-sim's native build, where this machine could compile one (see src/NsoDev.Simulator's project).</summary>
+    public static string NativeBuild { get; } = Path.Combine(AppContext.BaseDirectory, "native", "nso-sim");
+
+    /// <summary>
+    /// The program <see cref="Start"/> runs: the native build when there is one (as NsoDev prefers it), else
+    /// the JIT apphost. A benchmark that compares the two sets it.
+    /// </summary>
+    public static string Apphost { get; set; } = File.Exists(NativeBuild) ? NativeBuild : JitBuild;
+
+    /// <summary>What <see cref="Apphost"/> must say of itself in <c>--version</c> and <c>--status</c>.</summary>
+    public static string BuildName => Apphost == NativeBuild ? "native build" : "JIT build";
 
     public int Id => _process.Id;
 

@@ -11,8 +11,13 @@ internal sealed record NcsEngine(string Executable, NsoRelease Version, bool IsS
     /// <summary>The <c>ncs</c> verbs of this engine, each with <see cref="Environment"/>.</summary>
     public NcsCommandLine CommandLine => new(Executable, Environment);
 
-    /// <summary>For the dashboard: which engine runs, so nobody mistakes the simulator for NSO.</summary>
-    public string DisplayName => IsSimulator ? $"nso-sim (simulator of NSO {Version})" : $"Cisco NSO {Version}";
+    /// <summary>Which build of nso-sim runs, as its <c>--version</c> says (<c>native build</c> or <c>JIT build</c>); null for NSO.</summary>
+    public string? SimulatorBuild { get; init; }
+
+    /// <summary>For the dashboard: which engine runs, so nobody mistakes the simulator for NSO, and which build of it.</summary>
+    public string DisplayName => IsSimulator
+        ? $"nso-sim{(SimulatorBuild is { } build ? ", " + build : "")} (simulator of NSO {Version})"
+        : $"Cisco NSO {Version}";
 
     /// <summary>
     /// The daemon's NCS_DIR, which the stock ncs.conf refers to (<c>${NCS_DIR}/etc/ncs</c>) and NSO

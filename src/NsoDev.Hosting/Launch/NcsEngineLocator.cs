@@ -86,7 +86,8 @@ internal sealed class NcsEngineLocator(IProcessRunner runner, Func<string, strin
             throw new NsoEngineException($"'{executable}' (from {source}) is not NSO: `ncs --version` printed '{Shorten(result.Output)}' with exit code {result.ExitCode}, where NSO prints a version such as 6.5. Point NCS_DIR or WithNsoInstallation at a real NSO local install, or use RunAsSimulator().");
         }
 
-        return new NcsEngine(executable, version, IsSimulator: firstLine.Contains("nso-sim", StringComparison.Ordinal)) { Environment = environment };
+        var isSimulator = firstLine.Contains("nso-sim", StringComparison.Ordinal);
+        return new NcsEngine(executable, version, isSimulator) { Environment = environment, SimulatorBuild = isSimulator ? BuildOf(firstLine) : null };
     }
 
     private string SimulatorExecutable()
@@ -97,6 +98,13 @@ internal sealed class NcsEngineLocator(IProcessRunner runner, Func<string, strin
             return overridden;
         }
 
+        // The native build, where this machine could compile one, starts faster and is smaller.
+        var native = Path.Combine(AppContext.BaseDirectory, "native", "nso-sim");
+        if (File.Exists(native))
+        {
+            return native;
+        }
+
         var bundled = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "nso-sim.exe" : "nso-sim");
         if (!File.Exists(bundled))
         {
@@ -104,6 +112,13 @@ internal sealed class NcsEngineLocator(IProcessRunner runner, Func<string, strin
         }
 
         return bundled;
+    }
+
+    /// <summary>"native build" from "6.5 (nso-sim, a simulator of Cisco NSO; native build)"; null when it does not say.</summary>
+    private static string? BuildOf(string versionLine)
+    {
+        var start = versionLine.LastIndexOf("; ", StringComparison.Ordinal);
+        return start >= 0 && versionLine.EndsWith(" build)", StringComparison.Ordinal) ? versionLine[(start + 2)..^1] : null;
     }
 
     private string? FindOnPath(string program)

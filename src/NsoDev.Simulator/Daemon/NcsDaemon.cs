@@ -27,6 +27,7 @@ internal sealed class NcsDaemon : IControlledDaemon
     private IpcListenPlan _ipc = null!;
     private NcsLogs _logs = null!;
     private IIpcAccessCheck _accessCheck = IpcAccessCheckOff.Instance;
+    private TimeSpan _startDelay;
     private ListenerSet? _listeners;
     private NorthboundServices? _northbound;
 
@@ -47,7 +48,7 @@ internal sealed class NcsDaemon : IControlledDaemon
         return await daemon.RunAsync();
     }
 
-    public string Status() => StatusReport.Format(_version, _state.Phase, _accessCheck.Enabled, _listeners?.All ?? []);
+    public string Status() => StatusReport.Format(_version, _state.Phase, _accessCheck.Enabled, _listeners?.All ?? [], _startDelay);
 
     public void RequestStop(StopRequest request) => _stop.TrySetResult(request);
 
@@ -119,7 +120,7 @@ internal sealed class NcsDaemon : IControlledDaemon
         }
 
         _northbound.StartSsh();
-        Start(_listeners);
+        await StartAsync(_listeners);
         var stop = await _stop.Task;
         return stop.Clean ? await StopCleanlyAsync(stop, _listeners) : StopAbruptly(stop);
     }
@@ -141,6 +142,16 @@ internal sealed class NcsDaemon : IControlledDaemon
         }
 
         _runDirectory = Directory.GetCurrentDirectory();
+        try
+        {
+            _startDelay = StartDelay.FromEnvironment(_getVariable);
+        }
+        catch (FormatException e)
+        {
+            _console.Error.WriteLine($"nso-sim: {e.Message}");
+            return NcsExitCode.InternalError;
+        }
+
         try
         {
             _conf = NcsConfParser.Load(_options.ConfFile, _runDirectory, _getVariable, _version);
@@ -217,7 +228,7 @@ internal sealed class NcsDaemon : IControlledDaemon
     private int? NorthboundPort(string name) =>
         _listeners?.Northbound.OfType<TcpServiceListener>().FirstOrDefault(l => l.Name == name)?.LocalEndPoint.Port;
 
-    private void Start(ListenerSet listeners)
+    private async Task StartAsync(ListenerSet listeners)
     {
         // IPC opens first so that --wait-started sees the phases go by; users' ports open at "started".
         foreach (var listener in listeners.Ipc)
@@ -226,7 +237,14 @@ internal sealed class NcsDaemon : IControlledDaemon
         }
 
         _state.Advance(DaemonPhase.Phase0);
+        await SpendInPhaseAsync();
         _state.Advance(DaemonPhase.Phase1);
+        await SpendInPhaseAsync();
+        if (_stop.Task.IsCompleted)
+        {
+            return;
+        }
+
         foreach (var listener in listeners.All)
         {
             _logs.Ncs.Info($"Listening on {listener.Address} for {listener.Name} ({listener.ConfPath})");
@@ -243,6 +261,15 @@ internal sealed class NcsDaemon : IControlledDaemon
         if (_options.StopOnEof)
         {
             EndOfInputWatch.Start(_console.OpenStdin(), () => RequestStop(StopRequest.ByEndOfInput));
+        }
+    }
+
+    /// <summary>Half of <see cref="StartDelay"/>, cut short by a stop request.</summary>
+    private async Task SpendInPhaseAsync()
+    {
+        if (_startDelay > TimeSpan.Zero && !_stop.Task.IsCompleted)
+        {
+            await Task.WhenAny(Task.Delay(_startDelay / 2, _time), _stop.Task);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using NsoDev.Simulator.Ipc;
 using NsoDev.Simulator.Transport;
@@ -11,7 +12,7 @@ namespace NsoDev.Simulator.Daemon;
 /// <code>
 /// vsn: 6.5
 /// SMP support: no
-/// engine: nso-sim (a simulator of Cisco NSO 6.5; this is not NSO)
+/// engine: nso-sim (a simulator of Cisco NSO 6.5, native build; this is not NSO)
 /// status: started
 /// access-check: off
 /// listen:
@@ -22,13 +23,19 @@ namespace NsoDev.Simulator.Daemon;
 /// </summary>
 internal static class StatusReport
 {
-    public static string Format(NsoVersion version, DaemonPhase phase, bool accessCheck, IEnumerable<ServiceListener> listeners)
+    public static string Format(NsoVersion version, DaemonPhase phase, bool accessCheck, IEnumerable<ServiceListener> listeners, TimeSpan startDelay = default)
     {
         var text = new StringBuilder()
             .Append("vsn: ").Append(version).Append('\n')
             .Append("SMP support: no\n")
-            .Append("engine: nso-sim (a simulator of Cisco NSO ").Append(version).Append("; this is not NSO)\n")
-            .Append("status: ").Append(DaemonState.StatusWord(phase)).Append('\n')
+            .Append("engine: nso-sim (a simulator of Cisco NSO ").Append(version).Append(", ").Append(SimulatorBuild.Name).Append("; this is not NSO)\n")
+            .Append("status: ").Append(DaemonState.StatusWord(phase)).Append('\n');
+        if (startDelay > TimeSpan.Zero)
+        {
+            text.Append("start-delay: ").Append(startDelay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)).Append(" s (").Append(StartDelay.EnvironmentVariable).Append(", for benchmarks)\n");
+        }
+
+        text
             .Append("access-check: ").Append(accessCheck ? "on" : "off").Append('\n')
             .Append("listen:\n");
         foreach (var listener in listeners)

@@ -38,7 +38,7 @@ public sealed class ControlCommandProcessTests
         var result = await NsoSimProcess.RunAsync(["--version"], new Dictionary<string, string> { ["NSO_SIM_VERSION"] = "6.7" }, TestContext.Current.CancellationToken);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal("6.7 (nso-sim, a simulator of Cisco NSO)\n", result.Stdout);
+        Assert.Equal($"6.7 (nso-sim, a simulator of Cisco NSO; {NsoSimProcess.BuildName})\n", result.Stdout);
     }
 
     [Fact(Timeout = 90_000)]

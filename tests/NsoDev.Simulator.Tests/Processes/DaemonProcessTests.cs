@@ -69,7 +69,7 @@ public sealed class DaemonProcessTests : DaemonProcessTest
             $"""
             vsn: 6.5
             SMP support: no
-            engine: nso-sim (a simulator of Cisco NSO 6.5; this is not NSO)
+            engine: nso-sim (a simulator of Cisco NSO 6.5, {NsoSimProcess.BuildName}; this is not NSO)
             status: started
             access-check: off
             listen:
