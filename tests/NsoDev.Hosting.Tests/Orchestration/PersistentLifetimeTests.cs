@@ -51,17 +51,10 @@ public sealed class PersistentLifetimeTests
     [Fact]
     public async Task The_next_app_host_adopts_a_left_running_daemon_that_runs_with_its_plan_and_starts_none()
     {
-        await using var first = new OrchestrationHarness();
-        var runDirectory = await LeaveRunningAsync(first, n => n);
-        using var earlier = LeftRunningProcess(runDirectory);
-        new Materialize.RunDirectory(runDirectory).RecordPid(earlier.Id);
-
-        await using var next = new OrchestrationHarness();
-        var nso = next.Declare("nso-1", n => n.WithNsoInstallation(first.NcsDir).WithRunDirectory(runDirectory).WithLifetime(Lifetime.Persistent));
-        next.Processes.Returns("--version", new ProcessResult(0, "6.5\n", "")).Returns("--wait-started", OrchestrationHarness.Ok);
-        next.Processes.Fake.RunningPids.Add(earlier.Id);
+        await using var run = await SecondRunAsync(n => n.WithLifetime(Lifetime.Persistent));
+        var (next, earlier) = (run.Next, run.Earlier);
         await next.PrepareAsync();
-        await next.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+        await next.Fleet.StartInstanceAsync(run.Nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         var running = await next.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
 
         Assert.Equal(earlier.Id, (await next.Processes.Adopted.WaitForAsync(_ => true, "an adoption")).ProcessId);
@@ -70,7 +63,7 @@ public sealed class PersistentLifetimeTests
         Assert.Equal(1, next.Processes.CountOf("--wait-started"));
         Assert.Equal(earlier.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), InstanceStartTests.Property(running, NsoResourceProperties.Pid));
         Assert.Equal("Persistent", InstanceStartTests.Property(running, NsoResourceProperties.Lifetime));
-        Assert.Equal(first.RequirePlanOf("nso-1").Ports.Ports, nso.RequirePlan().Ports.Ports);
+        Assert.Equal(run.First.RequirePlanOf("nso-1").Ports.Ports, run.Nso.RequirePlan().Ports.Ports);
         await next.WaitForResourceLogAsync("nso-1", $"Adopted NSO instance nso-1: daemon {earlier.Id}");
         Assert.False(earlier.HasExitedNow);
     }
@@ -78,14 +71,47 @@ public sealed class PersistentLifetimeTests
     [Fact]
     public async Task A_left_running_daemon_whose_ncs_conf_would_change_is_stopped_with_its_own_environment_and_a_new_one_starts()
     {
-        await using var first = new OrchestrationHarness();
-        var runDirectory = await LeaveRunningAsync(first, n => n);
-        var earlierPort = ((NsoIpcEndpoint.Tcp)first.RequirePlanOf("nso-1").Ipc).Port;
-        using var earlier = LeftRunningProcess(runDirectory);
+        await using var run = await SecondRunAsync(n => n.WithLifetime(Lifetime.Persistent).WithWebUi());
+        var next = run.Next;
+        var earlierPort = ((NsoIpcEndpoint.Tcp)run.First.RequirePlanOf("nso-1").Ipc).Port;
+        await next.PrepareAsync();
+        await next.Fleet.StartInstanceAsync(run.Nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+        await next.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
+
+        var stop = await next.Processes.WaitForRunAsync("--stop");
+        Assert.Equal(earlierPort.ToString(System.Globalization.CultureInfo.InvariantCulture), stop.Environment["NCS_IPC_PORT"]);
+        Assert.Empty(next.Processes.Adopted.Items);
+        Assert.Single(next.Processes.Daemons.Items);
+        await next.WaitForResourceLogAsync("nso-1", "with another configuration (ncs.conf would be written differently");
+        Assert.True(run.Earlier.HasExited);
+    }
+
+    [Fact]
+    public async Task A_daemon_left_running_for_an_instance_that_is_now_session_is_stopped_before_planning()
+    {
+        await using var run = await SecondRunAsync(n => n);
+
+        await run.Next.PrepareAsync();
+
+        Assert.Equal(1, run.Next.Processes.CountOf("--stop"));
+        Assert.True(run.Earlier.HasExited);
+        Assert.Null(new Materialize.RunDirectory(run.RunDirectory).ReadState()?.Pid);
+    }
+
+    /// <summary>
+    /// The first app host left a persistent nso-1 running; a real look-alike process plays its daemon. The
+    /// next app host declares nso-1 on the same run directory and installation, shaped by <paramref name="configure"/>;
+    /// its `ncs --stop` ends the look-alike, as NSO's ends the daemon.
+    /// </summary>
+    private static async Task<SecondRun> SecondRunAsync(Func<IResourceBuilder<NsoResource>, IResourceBuilder<NsoResource>> configure)
+    {
+        var first = new OrchestrationHarness();
+        var runDirectory = await LeaveRunningAsync(first);
+        var earlier = LeftRunningProcess(runDirectory);
         new Materialize.RunDirectory(runDirectory).RecordPid(earlier.Id);
 
-        await using var next = new OrchestrationHarness();
-        var nso = next.Declare("nso-1", n => n.WithNsoInstallation(first.NcsDir).WithRunDirectory(runDirectory).WithLifetime(Lifetime.Persistent).WithWebUi());
+        var next = new OrchestrationHarness();
+        var nso = next.Declare("nso-1", n => configure(n.WithNsoInstallation(first.NcsDir).WithRunDirectory(runDirectory)));
         next.Processes.Returns("--version", new ProcessResult(0, "6.5\n", "")).Returns("--wait-started", OrchestrationHarness.Ok).Returns("--stop", OrchestrationHarness.Ok);
         next.Processes.Fake.RunningPids.Add(earlier.Id);
         next.Processes.OnCall = spec =>
@@ -95,49 +121,13 @@ public sealed class PersistentLifetimeTests
                 earlier.Kill();
             }
         };
-        await next.PrepareAsync();
-        await next.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
-        await next.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
-
-        var stop = await next.Processes.WaitForRunAsync("--stop");
-        Assert.Equal(earlierPort.ToString(System.Globalization.CultureInfo.InvariantCulture), stop.Environment["NCS_IPC_PORT"]);
-        Assert.Empty(next.Processes.Adopted.Items);
-        Assert.Single(next.Processes.Daemons.Items);
-        await next.WaitForResourceLogAsync("nso-1", "with another configuration (ncs.conf would be written differently");
-        Assert.True(earlier.HasExited);
-    }
-
-    [Fact]
-    public async Task A_daemon_left_running_for_an_instance_that_is_now_session_is_stopped_before_planning()
-    {
-        await using var first = new OrchestrationHarness();
-        var runDirectory = await LeaveRunningAsync(first, n => n);
-        using var earlier = LeftRunningProcess(runDirectory);
-        new Materialize.RunDirectory(runDirectory).RecordPid(earlier.Id);
-
-        await using var next = new OrchestrationHarness();
-        next.Declare("nso-1", n => n.WithNsoInstallation(first.NcsDir).WithRunDirectory(runDirectory));
-        next.Processes.Returns("--version", new ProcessResult(0, "6.5\n", "")).Returns("--stop", OrchestrationHarness.Ok);
-        next.Processes.Fake.RunningPids.Add(earlier.Id);
-        next.Processes.OnCall = spec =>
-        {
-            if (spec.Arguments[0] == "--stop")
-            {
-                earlier.Kill();
-            }
-        };
-
-        await next.PrepareAsync();
-
-        Assert.Equal(1, next.Processes.CountOf("--stop"));
-        Assert.True(earlier.HasExited);
-        Assert.Null(new Materialize.RunDirectory(runDirectory).ReadState()?.Pid);
+        return new SecondRun(first, next, earlier, runDirectory, nso);
     }
 
     /// <summary>The first app host: a persistent nso-1 started and left running at shutdown; returns its run directory.</summary>
-    private static async Task<string> LeaveRunningAsync(OrchestrationHarness h, Func<IResourceBuilder<NsoResource>, IResourceBuilder<NsoResource>> configure)
+    private static async Task<string> LeaveRunningAsync(OrchestrationHarness h)
     {
-        var nso = h.Declare("nso-1", n => configure(n.WithLifetime(Lifetime.Persistent)));
+        var nso = h.Declare("nso-1", n => n.WithLifetime(Lifetime.Persistent));
         h.Processes.Returns("--version", new ProcessResult(0, "6.5\n", "")).Returns("--wait-started", OrchestrationHarness.Ok);
         await h.PrepareAsync();
         await h.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
@@ -149,6 +139,17 @@ public sealed class PersistentLifetimeTests
     /// <summary>A real process that looks like the run directory's daemon (its command line has `--cd DIR`), as the fleet checks.</summary>
     private static LookalikeDaemon LeftRunningProcess(string runDirectory) =>
         new(Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "sleep 60; exit 0", "ncs", "--cd", runDirectory } })!);
+
+    /// <summary>Two app hosts on one run directory, and the look-alike daemon between them; all cleaned up.</summary>
+    private sealed record SecondRun(OrchestrationHarness First, OrchestrationHarness Next, LookalikeDaemon Earlier, string RunDirectory, NsoResource Nso) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Earlier.Dispose();
+            await Next.DisposeAsync();
+            await First.DisposeAsync();
+        }
+    }
 
     /// <summary>Killed at the end of the test whatever happened.</summary>
     private sealed class LookalikeDaemon(Process process) : IDisposable
