@@ -25,6 +25,7 @@ foreach (var count in counts)
     var stops = new List<double>();
     var rss = new List<double>();
     var appHostRss = new List<double>();
+    var readyToHealthy = new List<double>();
     for (var run = 0; run < repeats; run++)
     {
         var root = Directory.CreateTempSubdirectory("nsodev-bench-").FullName;
@@ -33,8 +34,9 @@ foreach (var count in counts)
             // A first run generates each instance's SSH host keys; the measured run is the next one,
             // as a developer's daily `dotnet run` is.
             await TimeAppHostAsync(count, root);
-            var (healthy, nsoPart, stop, rssMb, confs, appHostMb) = await TimeAppHostAsync(count, root);
+            var (healthy, nsoPart, stop, rssMb, confs, appHostMb, readyMs) = await TimeAppHostAsync(count, root);
             appHostRss.Add(appHostMb);
+            readyToHealthy.Add(readyMs);
             orchestrated.Add(healthy);
             fromStarting.Add(nsoPart);
             stops.Add(stop);
@@ -50,7 +52,7 @@ foreach (var count in counts)
     var ratio = Median(orchestrated) / Median(sequential);
     var nsoRatio = Median(fromStarting) / Median(sequential);
     fromStartingByCount[count] = fromStarting;
-    rows.Add($"| {count} | {Stat(orchestrated)} | {Stat(fromStarting)} | {Stat(sequential)} | {ratio:F2} | {nsoRatio:F2} | {Stat(stops)} | {Stat(rss, "F1")} | {Stat(appHostRss, "F0")} |");
+    rows.Add($"| {count} | {Stat(orchestrated)} | {Stat(fromStarting)} | {Stat(sequential)} | {ratio:F2} | {nsoRatio:F2} | {Stat(stops)} | {Stat(rss, "F1")} | {Stat(appHostRss, "F0")} | {Stat(readyToHealthy, "F0")} |");
     Console.WriteLine(rows[^1]);
 }
 
@@ -70,7 +72,7 @@ foreach (var count in slowCounts)
             try
             {
                 await TimeAppHostAsync(count, root);
-                var (_, nsoPart, _, _, confs, _) = await TimeAppHostAsync(count, root);
+                var (_, nsoPart, _, _, confs, _, _) = await TimeAppHostAsync(count, root);
                 fromStarting.Add(nsoPart);
                 sequential.Add(await TimeSequentialAsync(confs));
             }
@@ -101,8 +103,8 @@ var marginal = rows.Count > 0 && counts.Contains(1) && counts.Contains(16)
 var table = new StringBuilder()
     .AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {repeats} runs per row; median (min-max). nso-sim measured: the {NsoSimProcess.BuildName} (`{Path.GetRelativePath(AppContext.BaseDirectory, NsoSimProcess.Apphost)}`, which NsoDev also ran). Load average (1 min) {loadBefore} before, {LoadAverage()} after.")
     .AppendLine()
-    .AppendLine("| N | AppHost start to all healthy, s | first Starting to all healthy, s | sequential baseline, s | ratio (AppHost / baseline) | ratio (from Starting / baseline) | stop to all gone, s | RSS per nso-sim, MB | AppHost process RSS, MB |")
-    .AppendLine("|---|---|---|---|---|---|---|---|---|");
+    .AppendLine("| N | AppHost start to all healthy, s | first Starting to all healthy, s | sequential baseline, s | ratio (AppHost / baseline) | ratio (from Starting / baseline) | stop to all gone, s | RSS per nso-sim, MB | AppHost process RSS, MB | Running to healthy (slowest instance), ms |")
+    .AppendLine("|---|---|---|---|---|---|---|---|---|---|");
 rows.ForEach(r => table.AppendLine(r));
 table.AppendLine()
     .AppendLine(CultureInfo.InvariantCulture, $"Marginal cost per instance, (first Starting to all healthy at N=16 - at N=1) / 15: {(double.IsNaN(marginal) ? "not measured (needs N=1 and N=16)" : marginal.ToString("F3", CultureInfo.InvariantCulture) + " s")}.")
@@ -124,7 +126,7 @@ return 0;
 
 // The AppHost with N instances: from StartAsync to every instance healthy, then from StopAsync
 // to no nso-sim process of this run left.
-static async Task<(double Healthy, double FromStarting, double Stop, List<double> RssMb, List<string> Confs, double AppHostMb)> TimeAppHostAsync(int count, string root)
+static async Task<(double Healthy, double FromStarting, double Stop, List<double> RssMb, List<string> Confs, double AppHostMb, double ReadyToHealthyMs)> TimeAppHostAsync(int count, string root)
 {
     using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
     var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
@@ -133,6 +135,34 @@ static async Task<(double Healthy, double FromStarting, double Stop, List<double
     await using var app = await builder.BuildAsync(cts.Token);
 
     // Watch before starting: StartAsync itself returns only after Aspire's own start-up work.
+    // When each instance turned Running (its `ncs --wait-started` succeeded) and then healthy (the IPC
+    // health check got in): what the health check and the dashboard add after readiness.
+    var runningAt = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTime>();
+    var healthyAt = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTime>();
+    using var watching = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+    var watch = Task.Run(async () =>
+    {
+        try
+        {
+            await foreach (var e in app.ResourceNotifications.WatchAsync(watching.Token))
+            {
+                var now = DateTime.UtcNow;
+                if (e.Snapshot.State?.Text == Aspire.Hosting.ApplicationModel.KnownResourceStates.Running)
+                {
+                    runningAt.TryAdd(e.Resource.Name, now);
+                }
+
+                if (e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+                {
+                    healthyAt.TryAdd(e.Resource.Name, now);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    });
+
     var clock = Stopwatch.StartNew();
     var allHealthy = Task.WhenAll(names.Select(n => app.ResourceNotifications.WaitForResourceHealthyAsync(n, cts.Token)));
     var starting = app.StartAsync(cts.Token);
@@ -142,6 +172,14 @@ static async Task<(double Healthy, double FromStarting, double Stop, List<double
     var firstStarting = names.Min(n => app.ResourceNotifications.TryGetCurrentState(n, out var e) ? e.Snapshot.StartTimeStamp ?? allHealthyAt : allHealthyAt);
     var nsoPart = (allHealthyAt - firstStarting).TotalSeconds;
     await starting;
+    for (var wait = 0; wait < 200 && names.Any(n => !healthyAt.ContainsKey(n) || !runningAt.ContainsKey(n)); wait++)
+    {
+        await Task.Delay(10, cts.Token);
+    }
+
+    await watching.CancelAsync();
+    await watch;
+    var readyToHealthyMs = names.Where(n => healthyAt.ContainsKey(n) && runningAt.ContainsKey(n)).Select(n => (healthyAt[n] - runningAt[n]).TotalMilliseconds).DefaultIfEmpty(double.NaN).Max();
 
     var pids = SimulatorPids(root);
     var rss = pids.Select(ResidentMegabytes).ToList();
@@ -157,7 +195,7 @@ static async Task<(double Healthy, double FromStarting, double Stop, List<double
     }
 
     var stop = clock.Elapsed.TotalSeconds;
-    return (healthy, nsoPart, stop, rss, names.Select(n => Path.Combine(root, n)).ToList(), appHostMb);
+    return (healthy, nsoPart, stop, rss, names.Select(n => Path.Combine(root, n)).ToList(), appHostMb, readyToHealthyMs);
 }
 
 // The baseline: the same daemons started one after another by hand, each followed by
