@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace NsoDev.SimBench;
 
 /// <summary>
@@ -33,7 +31,7 @@ internal sealed class NativeVsJit(int spawns)
                 foreach (var (program, into) in new[] { (NsoSimProcess.NativeBuild, native), (NsoSimProcess.JitBuild, jit) })
                 {
                     NsoSimProcess.Apphost = program;
-                    into.Version.Add(await VersionMsAsync(cancellationToken));
+                    into.Version.Add(await SpawnToStarted.VersionMsAsync(cancellationToken));
                     var daemon = await SimDaemon.StartAsync(run, cancellationToken: cancellationToken);
                     into.Started.Add(daemon.Startup.TotalMilliseconds);
                     await Task.Delay(Idle, cancellationToken);
@@ -59,15 +57,6 @@ internal sealed class NativeVsJit(int spawns)
     {
         var (measured, baseline) = (new Samples(native), new Samples(jit));
         return new(name, unit, measured.MedianAndRange(format), $"JIT build: {baseline.MedianAndRange(format)}", Samples.Number(measured.Median / baseline.Median, "F2"), target, met is null ? "" : ResultRow.Verdict(met(measured)));
-    }
-
-    private static async Task<double> VersionMsAsync(CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        var version = await NsoSimProcess.RunAsync(["--version"], null, cancellationToken);
-        return version.ExitCode == 0
-            ? clock.Elapsed.TotalMilliseconds
-            : throw new InvalidOperationException($"nso-sim --version exited {version.ExitCode}: {version.Stderr}");
     }
 
     private sealed class Build
