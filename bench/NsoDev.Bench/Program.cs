@@ -179,6 +179,16 @@ static async Task<(double Healthy, double FromStarting, double Stop, List<double
 
     await watching.CancelAsync();
     await watch;
+    // BENCH_TIMELINE=1: when each instance reached Starting, Running and healthy, in ms after the first
+    // Starting; how the starts overlap (it showed them begin one after another, each behind the last one's spawns).
+    if (Environment.GetEnvironmentVariable("BENCH_TIMELINE") is not null)
+    {
+        foreach (var name in names)
+        {
+            var startedAt = app.ResourceNotifications.TryGetCurrentState(name, out var e) ? e.Snapshot.StartTimeStamp : null;
+            Console.WriteLine(FormattableString.Invariant($"timeline {name}: Starting {(startedAt - firstStarting)?.TotalMilliseconds:F0}, Running {(runningAt.GetValueOrDefault(name) - firstStarting).TotalMilliseconds:F0}, healthy {(healthyAt.GetValueOrDefault(name) - firstStarting).TotalMilliseconds:F0}"));
+        }
+    }
     var readyToHealthyMs = names.Where(n => healthyAt.ContainsKey(n) && runningAt.ContainsKey(n)).Select(n => (healthyAt[n] - runningAt[n]).TotalMilliseconds).DefaultIfEmpty(double.NaN).Max();
 
     var pids = SimulatorPids(root);

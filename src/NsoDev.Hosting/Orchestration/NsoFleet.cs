@@ -65,6 +65,11 @@ internal sealed class NsoFleet(
     public async Task StartInstanceAsync(NsoResource resource)
     {
         ArgumentNullException.ThrowIfNull(resource);
+
+        // Aspire raises the event for one resource after another, each handler running until its first
+        // await; materializing and spawning run synchronously for tens of milliseconds, so without this
+        // yield the instances would start one by one. The start goes on on the thread pool.
+        await Task.Yield();
         try
         {
             if (GetRunner(resource) is { } instance)
