@@ -30,6 +30,8 @@ internal sealed class NsoInstanceRunner(
     private LeftRunningDaemon? _leftRunning = plan.LeftRunning;
     private IDaemonProcess? _daemon;
     private bool _stopRequested;
+    private volatile bool _restartPending;
+    private int _crashExitCode;
     private volatile string? _lastError;
 
     public bool IsRunning => _daemon is { Exited.IsCompleted: false };
@@ -223,6 +225,12 @@ internal sealed class NsoInstanceRunner(
         _stopRequested = true;
         if (_daemon is not { } daemon)
         {
+            if (_restartPending)
+            {
+                // Shown stopped now, not "Restarting in N s" until the backoff ends.
+                await dashboard.StoppedAsync(resource, _crashExitCode, expected: true);
+            }
+
             return;
         }
 
@@ -272,11 +280,20 @@ internal sealed class NsoInstanceRunner(
             _gate.Release();
         }
 
-        await _restarts.RestartAsync(
-            resource.Name,
-            logger,
-            (attempt, delay) => dashboard.RestartingAsync(resource, attempt, CrashRestartPolicy.MaxRestarts, delay),
-            ct => UnderGateWithResultAsync(() => _stopRequested ? NotRestartedAsync() : StartCoreAsync(ct), ct));
+        _crashExitCode = exitCode;
+        _restartPending = true;
+        try
+        {
+            await _restarts.RestartAsync(
+                resource.Name,
+                logger,
+                (attempt, delay) => dashboard.RestartingAsync(resource, attempt, CrashRestartPolicy.MaxRestarts, delay),
+                ct => UnderGateWithResultAsync(() => _stopRequested ? NotRestartedAsync() : StartCoreAsync(ct), ct));
+        }
+        finally
+        {
+            _restartPending = false;
+        }
     }
 
     private Task<bool> NotRestartedAsync()

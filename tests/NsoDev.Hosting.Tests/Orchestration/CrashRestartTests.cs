@@ -127,5 +127,10 @@ public sealed class CrashRestartTests
         Assert.Same(skipped, await Task.WhenAny(restarted, skipped));
         Assert.Single(h.Processes.Daemons.Items);
         Assert.False(runner.IsRunning);
+
+        // The dashboard showed it stopped as soon as it was stopped, not "Restarting" until the backoff ended.
+        var states = h.States.StatesOf("nso-1");
+        Assert.Equal(KnownResourceStates.Finished, states[^1]);
+        Assert.StartsWith("Restarting (1/5)", states[^2], StringComparison.Ordinal);
     }
 }
