@@ -101,7 +101,7 @@ public static class IpcPreamble
             await ReadExactlyAsync(stream, reply.AsMemory(0, 1), endpoint, secret is null, cancellationToken);
             if (reply[0] is not (0 or 1 or 2))
             {
-                throw new IpcPreambleException(IpcFailure.AccessRejected, $"Access Rejected by {endpoint} (status {reply[0]}): the daemon's access check is on. Set NCS_IPC_ACCESS_FILE to its secret file.");
+                throw new IpcPreambleException(IpcFailure.AccessRejected, $"Access Rejected by {endpoint} (status {reply[0]}): the daemon's access check is on. Give this client the daemon's secret file (NCS_IPC_ACCESS_FILE, or AccessFile= in its connection string).");
             }
 
             await ReadExactlyAsync(stream, reply.AsMemory(1), endpoint, false, cancellationToken);
@@ -130,7 +130,7 @@ public static class IpcPreamble
         await ReadExactlyAsync(stream, tag, endpoint, false, cancellationToken);
         if (tag[0] != ChallengeTag)
         {
-            throw new IpcPreambleException(IpcFailure.AccessRejected, $"Access Rejected: {endpoint} sent no challenge, so its access check is off while this client has a secret. Unset NCS_IPC_ACCESS_FILE, or turn the daemon's check on.");
+            throw new IpcPreambleException(IpcFailure.AccessRejected, $"Access Rejected: {endpoint} sent no challenge, so its access check is off while this client has a secret. Take the secret file away from this client (NCS_IPC_ACCESS_FILE, or AccessFile= in its connection string), or turn the daemon's check on.");
         }
 
         var challenge = new byte[useV1 ? 16 : 32];
@@ -148,7 +148,7 @@ public static class IpcPreamble
 
         if (tag[0] != 0)
         {
-            throw new IpcPreambleException(IpcFailure.AccessRejected, $"Access Rejected: {endpoint} refused the answer to its challenge. NCS_IPC_ACCESS_FILE must name the daemon's own secret file.");
+            throw new IpcPreambleException(IpcFailure.AccessRejected, $"Access Rejected: {endpoint} refused the answer to its challenge. This client's secret file (NCS_IPC_ACCESS_FILE, or AccessFile= in its connection string) must be the daemon's own.");
         }
     }
 
@@ -171,7 +171,7 @@ public static class IpcPreamble
             throw new IpcPreambleException(
                 IpcFailure.AccessRejected,
                 closeMeansRejected
-                    ? $"Access Rejected: {endpoint} closed the connection without a reply: its access check is probably on, or the daemon is stopping. Set NCS_IPC_ACCESS_FILE to its secret file if the check is on."
+                    ? $"Access Rejected: {endpoint} closed the connection without a reply: its access check is probably on, or the daemon is stopping. If the check is on, give this client the daemon's secret file (NCS_IPC_ACCESS_FILE, or AccessFile= in its connection string)."
                     : $"Access Rejected: {endpoint} closed the connection during the preamble.",
                 ex);
         }

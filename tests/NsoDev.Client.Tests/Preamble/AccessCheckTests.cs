@@ -88,7 +88,7 @@ public abstract class AccessCheckTests : SimDaemonTests
         var error = await Assert.ThrowsAsync<IpcPreambleException>(() => client.ConnectAsync(NsoClientType.Maapi, cancellationToken));
 
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
-        Assert.Equal($"Access Rejected: {Daemon.Endpoint} refused the answer to its challenge. NCS_IPC_ACCESS_FILE must name the daemon's own secret file.", error.Message);
+        Assert.Equal($"Access Rejected: {Daemon.Endpoint} refused the answer to its challenge. This client's secret file (NCS_IPC_ACCESS_FILE, or AccessFile= in its connection string) must be the daemon's own.", error.Message);
     }
 
     [Fact(Timeout = 30_000)]
@@ -113,7 +113,7 @@ public abstract class AccessCheckTests : SimDaemonTests
 
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
         // The daemon's verdict byte itself, read before anyone closes: not a guess from a closed connection.
-        Assert.Equal($"Access Rejected by {Daemon.Endpoint} (status 3): the daemon's access check is on. Set NCS_IPC_ACCESS_FILE to its secret file.", error.Message);
+        Assert.Equal($"Access Rejected by {Daemon.Endpoint} (status 3): the daemon's access check is on. Give this client the daemon's secret file (NCS_IPC_ACCESS_FILE, or AccessFile= in its connection string).", error.Message);
     }
 
     [Fact(Timeout = 30_000)]

@@ -32,7 +32,7 @@ public sealed class ClosedWithoutReplyTests
         var error = await Assert.ThrowsAsync<IpcPreambleException>(() => IpcPreamble.ConnectAsync(new IpcConnectOptions(endpoint, NsoClientType.Maapi, new NsoRelease(6, 5)), cancellationToken));
 
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
-        Assert.Equal($"Access Rejected: {endpoint} closed the connection without a reply: its access check is probably on, or the daemon is stopping. Set NCS_IPC_ACCESS_FILE to its secret file if the check is on.", error.Message);
+        Assert.Equal($"Access Rejected: {endpoint} closed the connection without a reply: its access check is probably on, or the daemon is stopping. If the check is on, give this client the daemon's secret file (NCS_IPC_ACCESS_FILE, or AccessFile= in its connection string).", error.Message);
         // The client id byte asked for no challenge, then protocol 85 and NSO 6.5's library version (ConfD 8.5), in one hello.
         Assert.Equal(new byte[] { (byte)NsoClientType.Maapi, 0, 85, 0x08, 0x05, 0, 0 }, (await peer)[..7]);
     }

@@ -42,7 +42,7 @@ public sealed class PreambleOverTcpTests(TcpSimFixture fixture) : SimDaemonTests
         var error = await Assert.ThrowsAsync<IpcPreambleException>(() => client.ConnectAsync(NsoClientType.Maapi, cancellationToken));
 
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
-        Assert.Contains("access check is off while this client has a secret. Unset NCS_IPC_ACCESS_FILE, or turn the daemon's check on.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("access check is off while this client has a secret. Take the secret file away from this client (NCS_IPC_ACCESS_FILE, or AccessFile= in its connection string), or turn the daemon's check on.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 30_000)]

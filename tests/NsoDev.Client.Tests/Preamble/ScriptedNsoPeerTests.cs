@@ -83,7 +83,7 @@ public sealed class ScriptedNsoPeerTests
             cancellationToken);
 
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
-        Assert.Equal($"Access Rejected: {endpoint} refused the answer to its challenge. NCS_IPC_ACCESS_FILE must name the daemon's own secret file.", error.Message);
+        Assert.Equal($"Access Rejected: {endpoint} refused the answer to its challenge. This client's secret file (NCS_IPC_ACCESS_FILE, or AccessFile= in its connection string) must be the daemon's own.", error.Message);
     }
 
     [Theory(Timeout = 30_000)]
@@ -133,7 +133,7 @@ public sealed class ScriptedNsoPeerTests
         var (error, endpoint) = await RefusedAsync(transport, RejectsTheHello(0x07, cancellationToken), peer => new IpcConnectOptions(peer, NsoClientType.Maapi, new NsoRelease(6, 5)), cancellationToken);
 
         Assert.Equal(IpcFailure.AccessRejected, error.Failure);
-        Assert.Equal($"Access Rejected by {endpoint} (status 3): the daemon's access check is on. Set NCS_IPC_ACCESS_FILE to its secret file.", error.Message);
+        Assert.Equal($"Access Rejected by {endpoint} (status 3): the daemon's access check is on. Give this client the daemon's secret file (NCS_IPC_ACCESS_FILE, or AccessFile= in its connection string).", error.Message);
     }
 
     [Theory(Timeout = 30_000)]
