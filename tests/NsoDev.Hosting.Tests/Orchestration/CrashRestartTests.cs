@@ -128,7 +128,9 @@ public sealed class CrashRestartTests
         Assert.Single(h.Processes.Daemons.Items);
         Assert.False(runner.IsRunning);
 
-        // The dashboard showed it stopped as soon as it was stopped, not "Restarting" until the backoff ended.
+        // The dashboard showed it stopped as soon as it was stopped, not "Restarting" until the backoff ended
+        // (the states are watched as Aspire delivers them, so the wait is for delivery, not for the runner).
+        await h.States.WaitForStateAsync("nso-1", KnownResourceStates.Finished);
         var states = h.States.StatesOf("nso-1");
         Assert.Equal(KnownResourceStates.Finished, states[^1]);
         Assert.StartsWith("Restarting (1/5)", states[^2], StringComparison.Ordinal);
