@@ -34,9 +34,7 @@ internal sealed class CliWrapProcessRunner : IProcessRunner
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(onOutput);
-        var (fileName, arguments) = File.Exists(SetSid)
-            ? (SetSid, (IReadOnlyList<string>)[spec.FileName, .. spec.Arguments])
-            : (spec.FileName, spec.Arguments);
+        var (fileName, arguments) = InOwnSession([spec.FileName, .. spec.Arguments]);
         return new CliWrapDaemon(Build(fileName, arguments, spec), onOutput);
     }
 
@@ -45,8 +43,7 @@ internal sealed class CliWrapProcessRunner : IProcessRunner
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(onOutput);
-        IReadOnlyList<string> shell = ["/bin/sh", "-c", RedirectAndExec, "nsodev-daemon", output.StandardOutput, output.StandardError, spec.FileName, .. spec.Arguments];
-        var (fileName, arguments) = File.Exists(SetSid) ? (SetSid, (IReadOnlyList<string>)[.. shell]) : (shell[0], shell.Skip(1).ToList());
+        var (fileName, arguments) = InOwnSession(["/bin/sh", "-c", RedirectAndExec, "nsodev-daemon", output.StandardOutput, output.StandardError, spec.FileName, .. spec.Arguments]);
         var followers = Follow(output, onOutput);
         return new CliWrapDaemon(Build(fileName, arguments, spec), _ => { }, followers);
     }
@@ -58,6 +55,10 @@ internal sealed class CliWrapProcessRunner : IProcessRunner
         var process = Process.GetProcessById(pid);
         return new AdoptedDaemon(process, Follow(output, onOutput));
     }
+
+    /// <summary>The command line under setsid where it is installed; as it is otherwise.</summary>
+    private static (string FileName, IReadOnlyList<string> Arguments) InOwnSession(IReadOnlyList<string> commandLine) =>
+        File.Exists(SetSid) ? (SetSid, commandLine) : (commandLine[0], commandLine.Skip(1).ToList());
 
     private static OutputFileFollower[] Follow(DaemonOutputFiles output, Action<OutputLine> onOutput)
     {

@@ -68,7 +68,7 @@ internal static class InstanceMaterializer
             changes.Add("ncs.conf would be written differently (ports, listeners, IPC or template changed)");
         }
 
-        if (plan.Packages.FirstOrDefault(p => new DirectoryInfo(run.Combine(Path.Combine("packages", Path.GetFileName(Path.TrimEndingDirectorySeparator(p))))).LinkTarget != p) is { } package)
+        if (plan.Packages.FirstOrDefault(p => !run.IsLinked(p)) is { } package)
         {
             changes.Add($"package {package} is not linked yet");
         }

@@ -121,12 +121,12 @@ internal sealed class RunDirectory(string path)
     {
         foreach (var package in packages)
         {
-            var link = Combine(System.IO.Path.Combine("packages", System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(package))));
-            if (Directory.Exists(link) && new DirectoryInfo(link).LinkTarget == package)
+            if (IsLinked(package))
             {
                 continue;
             }
 
+            var link = PackageLink(package);
             if (new DirectoryInfo(link).LinkTarget is not null)
             {
                 Directory.Delete(link);
@@ -139,6 +139,16 @@ internal sealed class RunDirectory(string path)
             Directory.CreateSymbolicLink(link, package);
         }
     }
+
+    /// <summary>True when packages/ already holds NsoDev's link to <paramref name="package"/>.</summary>
+    public bool IsLinked(string package)
+    {
+        var link = PackageLink(package);
+        return Directory.Exists(link) && new DirectoryInfo(link).LinkTarget == package;
+    }
+
+    private string PackageLink(string package) =>
+        Combine(System.IO.Path.Combine("packages", System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(package))));
 
     /// <summary>Writes env.sh so that <c>source env.sh</c> points ncs_cli, ncs --status and friends at this instance.</summary>
     public void WriteEnvScript(string instanceName, IReadOnlyDictionary<string, string> environment)
