@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Xml;
@@ -18,6 +19,10 @@ internal static class NcsConfWriter
     /// <summary>Leaves NSO refuses to start without (docs/NSO-NOTES.md §1).</summary>
     private static readonly string[][] MandatoryLeaves = [["load-path", "dir"], ["state-dir"], ["cdb", "db-dir"]];
 
+    /// <summary>Templates parsed and checked once per file version: every instance of a fleet usually shares one.</summary>
+    private static readonly ConcurrentDictionary<string, (DateTime Written, long Length, XDocument Document)> Parsed = new(StringComparer.Ordinal);
+
+    /// <summary>The template, parsed and checked; the caller gets a copy of its own.</summary>
     public static XDocument LoadTemplate(string path)
     {
         if (!File.Exists(path))
@@ -25,10 +30,25 @@ internal static class NcsConfWriter
             throw new NcsConfTemplateException($"The ncs.conf template '{path}' does not exist. Point WithTemplate at an ncs.conf or a template folder such as instance-templates/local-ipc, or rebuild the app host so that instance-templates/ is copied beside it.");
         }
 
+        var file = new FileInfo(path);
+        if (!Parsed.TryGetValue(file.FullName, out var parsed) || parsed.Written != file.LastWriteTimeUtc || parsed.Length != file.Length)
+        {
+            parsed = (file.LastWriteTimeUtc, file.Length, Parse(path));
+            Parsed[file.FullName] = parsed;
+        }
+
+        lock (parsed.Document)
+        {
+            return new XDocument(parsed.Document);
+        }
+    }
+
+    private static XDocument Parse(string path)
+    {
         XDocument document;
         try
         {
-            document = XDocument.Load(path, LoadOptions.PreserveWhitespace | LoadOptions.SetLineInfo);
+            document = XDocument.Load(path, LoadOptions.PreserveWhitespace);
         }
         catch (XmlException ex)
         {

@@ -17,6 +17,8 @@ internal sealed class RunDirectory(string path)
 
     private static readonly string[] Layout = ["ncs-cdb", "logs", "state", "packages", "scripts/command", "scripts/post-commit", "ssh"];
 
+    private RunState? _written;
+
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
     public string NcsConf => Combine("ncs.conf");
@@ -60,12 +62,14 @@ internal sealed class RunDirectory(string path)
         var temporary = StateFile + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(state, StateJson));
         File.Move(temporary, StateFile, overwrite: true);
+        _written = state;
     }
 
     /// <summary>Records the running daemon's pid in the state file (null once it has stopped), so a killed app host's daemon can be found.</summary>
     public void RecordPid(int? pid)
     {
-        if (ReadState() is { } state)
+        // What this object wrote last is the file's content; read back only what another wrote.
+        if ((_written ?? ReadState()) is { } state && state.Pid != pid)
         {
             WriteState(state with { Pid = pid });
         }
