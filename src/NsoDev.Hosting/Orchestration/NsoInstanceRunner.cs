@@ -67,7 +67,9 @@ internal sealed class NsoInstanceRunner(
                 return;
             }
 
-            await StopCoreAsync(cancellationToken);
+            // No Stopping state at shutdown: it would wake Aspire's health monitor, whose check against the
+            // stopping daemon would log a failure per instance; the dashboard goes away with the app host.
+            await StopCoreAsync(cancellationToken, showStopping: false);
         },
         cancellationToken);
 
@@ -219,7 +221,7 @@ internal sealed class NsoInstanceRunner(
         plan.RunDirectory.RecordPid(null);
     }
 
-    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    private async Task StopCoreAsync(CancellationToken cancellationToken, bool showStopping = true)
     {
         // Also when no daemon runs: a crashed instance waiting out its restart backoff stays stopped.
         _stopRequested = true;
@@ -236,7 +238,11 @@ internal sealed class NsoInstanceRunner(
 
         if (!daemon.Exited.IsCompleted)
         {
-            await dashboard.StoppingAsync(resource);
+            if (showStopping)
+            {
+                await dashboard.StoppingAsync(resource);
+            }
+
             await new DaemonStop(runner, timeProvider, logger).StopAsync(plan, Ncs, daemon, cancellationToken);
         }
 

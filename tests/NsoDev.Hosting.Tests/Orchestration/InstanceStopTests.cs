@@ -30,6 +30,21 @@ public sealed class InstanceStopTests
     }
 
     [Fact]
+    public async Task At_app_host_shutdown_an_instance_goes_from_Running_to_Finished_without_a_Stopping_state_that_would_wake_the_health_monitor()
+    {
+        await using var h = new OrchestrationHarness();
+        var (_, runner, daemon) = await StartedAsync(h, p => p.StopsCleanly());
+
+        await runner.ShutdownAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+        var finished = await h.States.WaitForStateAsync("nso-1", KnownResourceStates.Finished);
+
+        await h.Processes.WaitForRunAsync("--stop");
+        Assert.False(daemon.Killed);
+        Assert.Equal(0, finished.ExitCode);
+        Assert.Equal([KnownResourceStates.Starting, KnownResourceStates.Running, KnownResourceStates.Finished], h.States.StatesOf("nso-1"));
+    }
+
+    [Fact]
     public async Task A_stop_whose_ncs_stop_hangs_kills_the_daemon_at_the_stop_timeout_and_not_before()
     {
         await using var h = new OrchestrationHarness();
