@@ -22,7 +22,11 @@ foreach (var count in counts)
     var orchestrated = new List<double>();
     var fromStarting = new List<double>();
     var sequential = new List<double>();
+    var parallel = new List<double>();
+    var fromStartingCpu = new List<double>();
+    var parallelCpu = new List<double>();
     var stops = new List<double>();
+    var appHostStops = new List<double>();
     var rss = new List<double>();
     var appHostRss = new List<double>();
     var readyToHealthy = new List<double>();
@@ -34,7 +38,9 @@ foreach (var count in counts)
             // A first run generates each instance's SSH host keys; the measured run is the next one,
             // as a developer's daily `dotnet run` is.
             await TimeAppHostAsync(count, root);
-            var (healthy, nsoPart, stop, rssMb, confs, appHostMb, readyMs) = await TimeAppHostAsync(count, root);
+            var (healthy, nsoPart, nsoCpu, stop, appHostStop, rssMb, confs, appHostMb, readyMs) = await TimeAppHostAsync(count, root);
+            fromStartingCpu.Add(nsoCpu * 1000 / count);
+            appHostStops.Add(appHostStop);
             appHostRss.Add(appHostMb);
             readyToHealthy.Add(readyMs);
             orchestrated.Add(healthy);
@@ -42,6 +48,9 @@ foreach (var count in counts)
             stops.Add(stop);
             rss.AddRange(rssMb);
             sequential.Add(await TimeSequentialAsync(confs));
+            var (byHand, byHandCpu) = await TimeParallelAsync(confs);
+            parallel.Add(byHand);
+            parallelCpu.Add(byHandCpu * 1000 / count);
         }
         finally
         {
@@ -52,7 +61,7 @@ foreach (var count in counts)
     var ratio = Median(orchestrated) / Median(sequential);
     var nsoRatio = Median(fromStarting) / Median(sequential);
     fromStartingByCount[count] = fromStarting;
-    rows.Add($"| {count} | {Stat(orchestrated)} | {Stat(fromStarting)} | {Stat(sequential)} | {ratio:F2} | {nsoRatio:F2} | {Stat(stops)} | {Stat(rss, "F1")} | {Stat(appHostRss, "F0")} | {Stat(readyToHealthy, "F0")} |");
+    rows.Add($"| {count} | {Stat(orchestrated)} | {Stat(fromStarting)} | {Stat(sequential)} | {Stat(parallel)} | {ratio:F2} | {nsoRatio:F2} | {Median(fromStarting) / Median(parallel):F2} | {Stat(fromStartingCpu, "F0")} | {Stat(parallelCpu, "F0")} | {Stat(stops)} | {Stat(appHostStops)} | {Stat(rss, "F1")} | {Stat(appHostRss, "F0")} | {Stat(readyToHealthy, "F0")} |");
     Console.WriteLine(rows[^1]);
 }
 
@@ -72,7 +81,7 @@ foreach (var count in slowCounts)
             try
             {
                 await TimeAppHostAsync(count, root);
-                var (_, nsoPart, _, _, confs, _, _) = await TimeAppHostAsync(count, root);
+                var (_, nsoPart, _, _, _, _, confs, _, _) = await TimeAppHostAsync(count, root);
                 fromStarting.Add(nsoPart);
                 sequential.Add(await TimeSequentialAsync(confs));
             }
@@ -103,8 +112,8 @@ var marginal = rows.Count > 0 && counts.Contains(1) && counts.Contains(16)
 var table = new StringBuilder()
     .AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {repeats} runs per row; median (min-max). nso-sim measured: the {NsoSimProcess.BuildName} (`{Path.GetRelativePath(AppContext.BaseDirectory, NsoSimProcess.Apphost)}`, which NsoDev also ran). Load average (1 min) {loadBefore} before, {LoadAverage()} after.")
     .AppendLine()
-    .AppendLine("| N | AppHost start to all healthy, s | first Starting to all healthy, s | sequential baseline, s | ratio (AppHost / baseline) | ratio (from Starting / baseline) | stop to all gone, s | RSS per nso-sim, MB | AppHost process RSS, MB | Running to healthy (slowest instance), ms |")
-    .AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+    .AppendLine("| N | AppHost start to all healthy, s | first Starting to all healthy, s | sequential baseline, s | parallel by hand, s | ratio (AppHost / sequential) | ratio (from Starting / sequential) | from Starting / parallel by hand | machine CPU per instance, first Starting to all healthy, ms | the same, parallel by hand, ms | stop to all daemons gone, s | stop to StopAsync returned, s | RSS per nso-sim, MB | AppHost process RSS, MB | Running to healthy (slowest instance), ms |")
+    .AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 rows.ForEach(r => table.AppendLine(r));
 table.AppendLine()
     .AppendLine(CultureInfo.InvariantCulture, $"Marginal cost per instance, (first Starting to all healthy at N=16 - at N=1) / 15: {(double.IsNaN(marginal) ? "not measured (needs N=1 and N=16)" : marginal.ToString("F3", CultureInfo.InvariantCulture) + " s")}.")
@@ -125,8 +134,8 @@ if (output is not null)
 return 0;
 
 // The AppHost with N instances: from StartAsync to every instance healthy, then from StopAsync
-// to no nso-sim process of this run left.
-static async Task<(double Healthy, double FromStarting, double Stop, List<double> RssMb, List<string> Confs, double AppHostMb, double ReadyToHealthyMs)> TimeAppHostAsync(int count, string root)
+// to no nso-sim process of this run left, and to StopAsync returning.
+static async Task<(double Healthy, double FromStarting, double FromStartingCpu, double DaemonsGone, double Stopped, List<double> RssMb, List<string> Confs, double AppHostMb, double ReadyToHealthyMs)> TimeAppHostAsync(int count, string root)
 {
     using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
     var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
@@ -163,15 +172,28 @@ static async Task<(double Healthy, double FromStarting, double Stop, List<double
         }
     });
 
+    _ = CpuSampler.Machine;
     var clock = Stopwatch.StartNew();
+    if (Environment.GetEnvironmentVariable("BENCH_TIMELINE") is not null)
+    {
+        // To find this run in a profiler's trace of the bench process.
+        Console.WriteLine(FormattableString.Invariant($"timeline N={count}: StartAsync at {(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds:F2} s after the bench process started"));
+    }
+
+    var cpuBefore = ThreadCpu();
+    var processesBefore = ProcessCpu();
     var allHealthy = Task.WhenAll(names.Select(n => app.ResourceNotifications.WaitForResourceHealthyAsync(n, cts.Token)));
     var starting = app.StartAsync(cts.Token);
     await allHealthy;
     var healthy = clock.Elapsed.TotalSeconds;
     var allHealthyAt = DateTime.UtcNow;
+    var cpuAfter = ThreadCpu();
+    var processesAfter = ProcessCpu();
     var firstStarting = names.Min(n => app.ResourceNotifications.TryGetCurrentState(n, out var e) ? e.Snapshot.StartTimeStamp ?? allHealthyAt : allHealthyAt);
     var nsoPart = (allHealthyAt - firstStarting).TotalSeconds;
+    var nsoCpu = CpuSampler.Machine.BusySeconds(firstStarting, allHealthyAt);
     await starting;
+    var startReturned = clock.Elapsed.TotalSeconds;
     for (var wait = 0; wait < 200 && names.Any(n => !healthyAt.ContainsKey(n) || !runningAt.ContainsKey(n)); wait++)
     {
         await Task.Delay(10, cts.Token);
@@ -189,6 +211,21 @@ static async Task<(double Healthy, double FromStarting, double Stop, List<double
             Console.WriteLine(FormattableString.Invariant($"timeline {name}: Starting {(startedAt - firstStarting)?.TotalMilliseconds:F0}, Running {(runningAt.GetValueOrDefault(name) - firstStarting).TotalMilliseconds:F0}, healthy {(healthyAt.GetValueOrDefault(name) - firstStarting).TotalMilliseconds:F0}"));
         }
     }
+    if (Environment.GetEnvironmentVariable("BENCH_TIMELINE") is not null)
+    {
+        // Where this process's CPU went from StartAsync to all healthy, by thread (the AppHost runs in it).
+        var used = cpuAfter.Select(t => (t.Key, Ms: t.Value.Ms - (cpuBefore.TryGetValue(t.Key, out var b) ? b.Ms : 0), t.Value.Name)).OrderByDescending(t => t.Ms).ToList();
+        Console.WriteLine(FormattableString.Invariant($"timeline cpu: {used.Sum(t => t.Ms):F0} ms in {healthy * 1000:F0} ms (StartAsync returned at {startReturned * 1000:F0} ms); top threads: {string.Join(", ", used.Take(8).Select(t => $"{t.Name}#{t.Key} {t.Ms:F0}"))}"));
+    }
+
+    if (Environment.GetEnvironmentVariable("BENCH_TIMELINE") is not null)
+    {
+        // Which processes of the machine used CPU from StartAsync to all healthy (those that ended meanwhile are missing).
+        var byName = processesAfter.Select(p => (p.Value.Name, Ms: p.Value.Ms - (processesBefore.TryGetValue(p.Key, out var b) ? b.Ms : 0)))
+            .GroupBy(p => p.Name).Select(g => (Name: g.Key, Ms: g.Sum(p => p.Ms), Count: g.Count(p => p.Ms > 0))).Where(g => g.Ms > 0).OrderByDescending(g => g.Ms).ToList();
+        Console.WriteLine(FormattableString.Invariant($"timeline processes: {string.Join(", ", byName.Take(10).Select(g => $"{g.Name} x{g.Count} {g.Ms:F0} ms"))}"));
+    }
+
     var readyToHealthyMs = names.Where(n => healthyAt.ContainsKey(n) && runningAt.ContainsKey(n)).Select(n => (healthyAt[n] - runningAt[n]).TotalMilliseconds).DefaultIfEmpty(double.NaN).Max();
 
     var pids = SimulatorPids(root);
@@ -197,57 +234,89 @@ static async Task<(double Healthy, double FromStarting, double Stop, List<double
     // The AppHost runs in this process (Aspire.Hosting.Testing), so its RSS is this process's, bench included.
     var appHostMb = ResidentMegabytes(Environment.ProcessId);
 
+    // Two figures: when the last daemon is gone (NsoDev's part: every `ncs --stop` in parallel), and when
+    // StopAsync returns (Aspire's own shutdown too: DCP, hosted services).
     clock.Restart();
-    await app.StopAsync(cts.Token);
+    var stopping = app.StopAsync(cts.Token);
     while (pids.Any(IsAlive))
     {
-        await Task.Delay(10, cts.Token);
+        await Task.Delay(5, cts.Token);
     }
 
-    var stop = clock.Elapsed.TotalSeconds;
-    return (healthy, nsoPart, stop, rss, names.Select(n => Path.Combine(root, n)).ToList(), appHostMb, readyToHealthyMs);
+    var daemonsGone = clock.Elapsed.TotalSeconds;
+    await stopping;
+    var stopped = clock.Elapsed.TotalSeconds;
+    return (healthy, nsoPart, nsoCpu, daemonsGone, stopped, rss, names.Select(n => Path.Combine(root, n)).ToList(), appHostMb, readyToHealthyMs);
 }
 
-// The baseline: the same daemons started one after another by hand, each followed by
-// `--wait-started`, as a Makefile would do it.
-static async Task<double> TimeSequentialAsync(List<string> runDirectories)
+// The baselines: the same daemons started by hand, as a Makefile would. One after another, each
+// followed by `--wait-started` (`make`), or all at once, each with its own `--wait-started` (`make -j`):
+// the second is the floor of any parallel start on this machine, with no orchestration at all.
+static async Task<double> TimeSequentialAsync(List<string> runDirectories) => (await TimeByHandAsync(runDirectories, parallel: false)).Seconds;
+
+static async Task<(double Seconds, double CpuSeconds)> TimeParallelAsync(List<string> runDirectories) => await TimeByHandAsync(runDirectories, parallel: true);
+
+static async Task<(double Seconds, double CpuSeconds)> TimeByHandAsync(List<string> runDirectories, bool parallel)
 {
-    var daemons = new List<NsoSimProcess>();
+    // Outside the clock: fresh ports (taken all at once, so that no two daemons get the same one), and
+    // each daemon's environment as env.sh gives it.
+    var freshPorts = FreePorts.Take(3 * runDirectories.Count);
+    var prepared = runDirectories.Select((dir, index) =>
+    {
+        var env = File.ReadAllLines(Path.Combine(dir, "env.sh"))
+            .Where(l => l.StartsWith("export ", StringComparison.Ordinal))
+            .Select(l => l["export ".Length..].Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1].Trim('\''));
+        MoveToFreshPorts(dir, env, freshPorts.Skip(3 * index).Take(3).ToArray());
+
+        // NCS_DIR as NsoDev gives it to nso-sim: the stock template refers to ${NCS_DIR}.
+        var daemonEnvironment = new Dictionary<string, string> { ["NCS_DIR"] = AppContext.BaseDirectory };
+        if (Environment.GetEnvironmentVariable("NSO_SIM_START_DELAY") is { } delay)
+        {
+            daemonEnvironment["NSO_SIM_START_DELAY"] = delay;
+        }
+
+        return (Dir: dir, Control: env, Daemon: daemonEnvironment);
+    }).ToList();
+
+    var daemons = new System.Collections.Concurrent.ConcurrentBag<NsoSimProcess>();
+    async Task StartOneAsync((string Dir, Dictionary<string, string> Control, Dictionary<string, string> Daemon) one)
+    {
+        var daemon = NsoSimProcess.Start(["--cd", one.Dir, "-c", Path.Combine(one.Dir, "ncs.conf"), "--foreground", "--stop-on-eof"], one.Daemon);
+        daemons.Add(daemon);
+        var wait = await NsoSimProcess.RunAsync(["--wait-started", "30"], one.Control);
+        if (wait.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"baseline: {one.Dir} did not start: {wait.Stderr} daemon: {daemon.Stderr}");
+        }
+    }
+
     try
     {
+        _ = CpuSampler.Machine;
+        var startedAt = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
-        foreach (var dir in runDirectories)
+        if (parallel)
         {
-            var env = File.ReadAllLines(Path.Combine(dir, "env.sh"))
-                .Where(l => l.StartsWith("export ", StringComparison.Ordinal))
-                .Select(l => l["export ".Length..].Split('=', 2))
-                .ToDictionary(p => p[0], p => p[1].Trim('\''));
-            MoveToFreshPorts(dir, env);
-
-            // NCS_DIR as NsoDev gives it to nso-sim: the stock template refers to ${NCS_DIR}.
-            var daemonEnvironment = new Dictionary<string, string> { ["NCS_DIR"] = AppContext.BaseDirectory };
-            if (Environment.GetEnvironmentVariable("NSO_SIM_START_DELAY") is { } delay)
+            await Task.WhenAll(prepared.Select(one => Task.Run(() => StartOneAsync(one))));
+        }
+        else
+        {
+            foreach (var one in prepared)
             {
-                daemonEnvironment["NSO_SIM_START_DELAY"] = delay;
-            }
-
-            var daemon = NsoSimProcess.Start(["--cd", dir, "-c", Path.Combine(dir, "ncs.conf"), "--foreground", "--stop-on-eof"], daemonEnvironment);
-            daemons.Add(daemon);
-            var wait = await NsoSimProcess.RunAsync(["--wait-started", "30"], env);
-            if (wait.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"baseline: {dir} did not start: {wait.Stderr} daemon: {daemon.Stderr}");
+                await StartOneAsync(one);
             }
         }
 
         var elapsed = clock.Elapsed.TotalSeconds;
+        var cpuSeconds = CpuSampler.Machine.BusySeconds(startedAt, DateTime.UtcNow);
         foreach (var daemon in daemons)
         {
             daemon.CloseStandardInput();
             await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30));
         }
 
-        return elapsed;
+        return (elapsed, cpuSeconds);
     }
     finally
     {
@@ -310,17 +379,65 @@ static async Task<double> TimeAspireAloneAsync()
     }
 }
 
+// CPU time (user + system) of each thread of this process, from /proc: utime and stime are fields 14 and 15, in clock ticks.
+static Dictionary<int, (double Ms, string Name)> ThreadCpu()
+{
+    var threads = new Dictionary<int, (double Ms, string Name)>();
+    foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+    {
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(task, "stat"));
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = (ticks * 10.0, File.ReadAllText(Path.Combine(task, "comm")).Trim());
+        }
+        catch (IOException)
+        {
+            // The thread ended meanwhile.
+        }
+    }
+
+    return threads;
+}
+
+// CPU time (user + system) of every process of the machine, by pid, from /proc.
+static Dictionary<int, (double Ms, string Name)> ProcessCpu()
+{
+    var processes = new Dictionary<int, (double Ms, string Name)>();
+    foreach (var dir in Directory.EnumerateDirectories("/proc"))
+    {
+        if (!int.TryParse(Path.GetFileName(dir), out var pid))
+        {
+            continue;
+        }
+
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            processes[pid] = ((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0, name);
+        }
+        catch (IOException)
+        {
+            // The process ended meanwhile.
+        }
+    }
+
+    return processes;
+}
+
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
 // The AppHost's ports may be taken by the time the baseline runs (other app hosts on a shared
 // machine), so each baseline daemon gets fresh free ports; the work it does is the same.
-static void MoveToFreshPorts(string dir, Dictionary<string, string> env)
+static void MoveToFreshPorts(string dir, Dictionary<string, string> env, int[] ports)
 {
     System.Xml.Linq.XNamespace ns = "http://tail-f.com/yang/tailf-ncs-config";
     var path = Path.Combine(dir, "ncs.conf");
     var conf = System.Xml.Linq.XDocument.Load(path);
     var root = conf.Root!;
-    var ports = FreePorts.Take(3);
     if (env.ContainsKey("NCS_IPC_PORT"))
     {
         root.Element(ns + "ncs-ipc-address")!.Element(ns + "port")!.Value = ports[0].ToString(CultureInfo.InvariantCulture);
@@ -358,3 +475,62 @@ static double Median(List<double> values)
 
 static string Stat(List<double> values, string format = "F2") =>
     $"{Median(values).ToString(format, CultureInfo.InvariantCulture)} ({values.Min().ToString(format, CultureInfo.InvariantCulture)}-{values.Max().ToString(format, CultureInfo.InvariantCulture)})";
+
+/// <summary>
+/// Samples the machine's busy CPU time (all cores, every process) from /proc/stat every 10
+/// milliseconds, so that the CPU a window of the run used can be read afterwards: a start on 2
+/// cores cannot end before the CPU it needs, divided by 2, has been spent.
+/// </summary>
+internal sealed class CpuSampler : IDisposable
+{
+    private readonly List<(DateTime At, long BusyTicks)> _samples = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+
+    /// <summary>The one sampler of this run, started with the first use.</summary>
+    public static CpuSampler Machine { get; } = new();
+
+    private CpuSampler()
+    {
+        _thread = new Thread(() =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var sample = (DateTime.UtcNow, BusyTicks());
+                lock (_samples)
+                {
+                    _samples.Add(sample);
+                }
+
+                Thread.Sleep(10);
+            }
+        }) { IsBackground = true, Name = "cpu sampler" };
+        _thread.Start();
+    }
+
+    /// <summary>CPU seconds all cores spent busy between two moments (at the 10 ms granularity of the kernel's ticks).</summary>
+    public double BusySeconds(DateTime from, DateTime to)
+    {
+        lock (_samples)
+        {
+            var before = _samples.LastOrDefault(s => s.At <= from, _samples[0]);
+            var after = _samples.FirstOrDefault(s => s.At >= to, _samples[^1]);
+            return (after.BusyTicks - before.BusyTicks) / 100.0;
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _thread.Join();
+        _stop.Dispose();
+    }
+
+    // The first line of /proc/stat: user nice system idle iowait irq softirq steal, in ticks of 10 ms.
+    private static long BusyTicks()
+    {
+        using var reader = new StreamReader("/proc/stat");
+        var fields = reader.ReadLine()!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        return fields.Sum() - fields[3] - fields[4];
+    }
+}
