@@ -219,6 +219,15 @@ internal sealed class NcsDaemon : IControlledDaemon
         {
             Time = _time,
             ReportUnserved = message => _logs.Ncs.Warning(message),
+
+            // Not a line NSO writes: who stops an instance is what one asks first when it stopped unasked.
+            ReportControlRequest = (request, peer) =>
+            {
+                if (request is "stop" or "reload")
+                {
+                    _logs.Ncs.Info($"nso-sim: --{request} requested over IPC from {peer}, {LoopbackPeerProcess.Describe(peer)}");
+                }
+            },
             ReportDevel = message => _logs.Devel.Info(message),
             NorthboundPort = NorthboundPort,
             CliAvailable = () => _state.Phase is DaemonPhase.Phase1 or DaemonPhase.Started,

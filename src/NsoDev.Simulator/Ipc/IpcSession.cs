@@ -203,7 +203,9 @@ internal sealed class IpcSession(PipeReader input, PipeWriter output, IpcSession
     {
         while (await input.ReadFrameAsync(MaxControlRequestLength, cancellationToken) is { } request)
         {
-            var answer = await context.Control.HandleAsync(Encoding.UTF8.GetString(request).Trim(), cancellationToken);
+            var text = Encoding.UTF8.GetString(request).Trim();
+            context.ReportControlRequest?.Invoke(text, peer);
+            var answer = await context.Control.HandleAsync(text, cancellationToken);
             IpcFrame.Write(output, Encoding.UTF8.GetBytes(answer));
             await output.FlushAsync(cancellationToken);
         }

@@ -24,6 +24,9 @@ internal sealed record IpcSessionContext(
 
     public Action<string>? ReportUnserved { get; init; }
 
+    /// <summary>A control request (<c>stop</c>, <c>reload</c>) and the peer that sent it, before it is handled.</summary>
+    public Action<string, string>? ReportControlRequest { get; init; }
+
     public Action<string>? ReportDevel { get; init; }
 
     public Func<string, int?> NorthboundPort { get; init; } = _ => null;

@@ -114,6 +114,20 @@ public sealed class DaemonProcessTests : DaemonProcessTest
     }
 
     [Fact(Timeout = 90_000)]
+    public async Task A_stop_over_IPC_logs_which_process_sent_it()
+    {
+        await StartAsync(TestContext.Current.CancellationToken);
+
+        var stop = await ControlAsync(TestContext.Current.CancellationToken, "--stop");
+
+        Assert.Equal(0, stop.ExitCode);
+        await Daemon!.WaitForExitAsync(ExitWait, TestContext.Current.CancellationToken);
+        var requested = Assert.Single(Run.NcsLog.Split('\n'), l => l.Contains("--stop requested over IPC from 127.0.0.1:", StringComparison.Ordinal));
+        // The sender is the `nso-sim --stop` process, still connected while it waits for the reply.
+        Assert.Matches(@"pid \d+ \(\S*nso-sim\S* --stop\)$", requested);
+    }
+
+    [Fact(Timeout = 90_000)]
     public async Task Eof_on_stdin_stops_the_daemon_cleanly()
     {
         await StartAsync(TestContext.Current.CancellationToken);
