@@ -69,7 +69,7 @@ internal sealed class RunDirectory(string path)
     public void RecordPid(int? pid)
     {
         // What this object wrote last is the file's content; read back only what another wrote.
-        if ((_written ?? ReadState()) is { } state && state.Pid != pid)
+        if ((_written ?? ReadState()) is { } state)
         {
             WriteState(state with { Pid = pid });
         }
