@@ -30,8 +30,9 @@ public sealed class LocalPackageFeed : IAsyncLifetime
         Directory.CreateDirectory(Feed);
         var configuration = typeof(LocalPackageFeed).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!;
 
-        // dotnet pack at the root, as a release would run it, from the build these tests were built with.
-        await DotnetCli.RunAsync(RepositoryRoot.Path, ["pack", "NsoDev.sln", "--no-build", "-c", configuration, "-o", Feed, $"-p:Version={Version}"], TestContext.Current.CancellationToken);
+        // dotnet pack at the root, as a release would run it, from the build these tests were built with (the
+        // nuspec files, one set per run, go to the temporary folder rather than obj/).
+        await DotnetCli.RunAsync(RepositoryRoot.Path, ["pack", "NsoDev.sln", "--no-build", "-c", configuration, "-o", Feed, $"-p:Version={Version}", $"-p:NuspecOutputPath={Path.Combine(Root, "nuspec")}/"], TestContext.Current.CancellationToken);
         File.WriteAllText(Path.Combine(Root, "NuGet.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -57,7 +58,12 @@ public sealed class LocalPackageFeed : IAsyncLifetime
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         foreach (var id in PackageIds)
         {
-            DeleteQuietly(Path.Combine(globalPackages, id.ToLowerInvariant(), Version));
+            var folder = Path.Combine(globalPackages, id.ToLowerInvariant());
+            DeleteQuietly(Path.Combine(folder, Version));
+            if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                DeleteQuietly(folder);
+            }
         }
 
         DeleteQuietly(Root);
