@@ -27,6 +27,7 @@ public static class NsoIpcClientExtensions
     /// <param name="connectionName">The instance's name in the app host, which names its connection string.</param>
     /// <param name="configureSettings">Changes the settings after they are read from configuration.</param>
     /// <exception cref="InvalidOperationException">The connection string is missing or unusable, or the access file cannot be read.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The shape of Aspire's client integrations (AddRedisClient(name, configure?)); a string and a delegate cannot be mistaken for each other.")]
     public static void AddNsoIpcClient(this IHostApplicationBuilder builder, string connectionName, Action<NsoIpcClientSettings>? configureSettings = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionName);
@@ -43,6 +44,7 @@ public static class NsoIpcClientExtensions
     /// <param name="builder">The host builder.</param>
     /// <param name="configureSettings">Changes the settings after they are read from configuration.</param>
     /// <exception cref="InvalidOperationException">A variable is unusable, or the access file cannot be read.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The shape of Aspire's client integrations (AddRedisClient(name, configure?)); a string and a delegate cannot be mistaken for each other.")]
     public static void AddNsoIpcClient(this IHostApplicationBuilder builder, Action<NsoIpcClientSettings>? configureSettings = null) =>
         Add(builder, connectionName: null, serviceKey: null, configureSettings);
 
