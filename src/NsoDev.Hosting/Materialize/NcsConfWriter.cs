@@ -111,8 +111,8 @@ internal static class NcsConfWriter
     /// Points the template's run-directory paths (<c>./state</c>, <c>./logs/ncs.log</c>) at fixed directories, for a
     /// daemon whose working directory is not its run directory, such as the one in Cisco's image
     /// (docs/NSO-NOTES.md §6): <c>./logs</c> goes to <paramref name="logDirectory"/>, every other <c>./X</c> under
-    /// <paramref name="runDirectory"/>. Absolute paths, not <c>${NCS_RUN_DIR}</c>, since variables in values are
-    /// documented only from 6.3 on (§1).
+    /// <paramref name="runDirectory"/>. The image documents those directories, not the daemon's working
+    /// directory, so the paths are made absolute.
     /// </summary>
     public static XDocument InDirectories(XDocument document, string runDirectory, string logDirectory)
     {

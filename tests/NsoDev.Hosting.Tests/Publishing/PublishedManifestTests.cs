@@ -118,7 +118,7 @@ public sealed class PublishedManifestTests
             "ipc on loopback" => Fault(() => conf["ipc"] = "127.0.0.1", "cfs: IPC listens on '127.0.0.1'"),
             "access check off" => Fault(() => conf["check"] = "false", "cfs: IPC on 0.0.0.0 without the access check"),
             "netconf port differs" => Fault(() => conf["netconf"] = "830", "cfs: NETCONF listens on port 830 but its binding targets 2022"),
-            "secret in the environment" => Fault(() => resources["cfs"]!["env"]!["NSODEV_IPC_SECRET"] = "{cfs-ipc-secret.value}", "cfs: the secret reaches the environment as NSODEV_IPC_SECRET"),
+            "secret in the environment" => Fault(() => resources["cfs"]!["env"]!["IPC_SECRET"] = "{cfs-ipc-secret.value}", "cfs: the secret reaches the environment as IPC_SECRET"),
             "secret as a literal" => Fault(() => secret = secret with { Contents = "hard-coded" }, "cfs: the secret file's contents come from no secret parameter"),
             "secret readable by all" => Fault(() => secret = secret with { Mode = UnixFileMode.UserRead | UnixFileMode.OtherRead }, "cfs: the secret file has mode"),
             "no ipc binding" => Fault(() => resources["cfs"]!["bindings"]!.AsObject().Remove("ipc"), "cfs: no ipc binding"),
