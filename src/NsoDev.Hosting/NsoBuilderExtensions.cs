@@ -183,6 +183,22 @@ public static class NsoBuilderExtensions
         WithNorthbound(builder, NsoPortKind.WebUi, port);
 
     /// <summary>
+    /// The tag of Cisco's production image (<c>cisco-nso-prod</c>) the instance is published as; 6.5 by default.
+    /// The tag's release (<c>MAJOR.MINOR</c>) chooses the ncs.conf band written for the container. Only
+    /// publishing uses it: a run never adds an image to the instance.
+    /// </summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="tag">An image tag that starts with the image's NSO release, such as <c>6.4</c> or <c>6.4.1.3</c>.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithContainerImageTag(this IResourceBuilder<NsoResource> builder, string tag)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(tag);
+        NsoContainerPublishing.SetImageTag(builder, tag);
+        return builder;
+    }
+
+    /// <summary>
     /// Runs this instance on the bundled simulator, nso-sim, even when NSO is installed, optionally as
     /// a given NSO release: its ncs.conf is checked against that release's element tree, and its IPC
     /// speaks that release's protocol version.

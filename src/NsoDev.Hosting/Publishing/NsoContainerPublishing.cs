@@ -116,11 +116,23 @@ internal static class NsoContainerPublishing
         }
     }
 
-    /// <summary>The release of the image the instance is published with, from its tag (<c>6.5</c>, <c>6.4.1.3</c>).</summary>
-    public static NsoRelease ImageRelease(NsoResource nso)
+    /// <summary>Publishes the instance with another tag of Cisco's image; checked in both modes, applied only when publishing.</summary>
+    public static void SetImageTag(IResourceBuilder<NsoResource> nso, string tag)
     {
-        var image = nso.Annotations.OfType<ContainerImageAnnotation>().LastOrDefault();
-        var tag = image?.Tag ?? string.Empty;
+        _ = TagRelease(tag, nso.Resource.Name);
+        if (nso.ApplicationBuilder.ExecutionContext.IsPublishMode
+            && nso.ApplicationBuilder.Resources.OfType<NsoContainerResource>().FirstOrDefault(c => ReferenceEquals(c.Nso, nso.Resource)) is { } container)
+        {
+            nso.ApplicationBuilder.CreateResourceBuilder(container).WithImageTag(tag);
+        }
+    }
+
+    /// <summary>The release of the image the instance is published with, from its tag (<c>6.5</c>, <c>6.4.1.3</c>).</summary>
+    public static NsoRelease ImageRelease(NsoResource nso) =>
+        TagRelease(nso.Annotations.OfType<ContainerImageAnnotation>().LastOrDefault()?.Tag ?? string.Empty, nso.Name);
+
+    private static NsoRelease TagRelease(string tag, string name)
+    {
         var parts = tag.Split('.');
         if (parts.Length >= 2
             && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major)
@@ -130,7 +142,7 @@ internal static class NsoContainerPublishing
         }
 
         throw new InvalidOperationException(
-            $"The image tag '{tag}' of NSO instance '{nso.Name}' does not start with an NSO release such as 6.5: NsoDev writes the container's ncs.conf for the image's release. "
+            $"The image tag '{tag}' of NSO instance '{name}' does not start with an NSO release such as 6.5: NsoDev writes the container's ncs.conf for the image's release. "
             + $"Tag the image with its release, as Cisco's images are ({Image}:{DefaultTag}).");
     }
 

@@ -84,21 +84,36 @@ public sealed class NsoContainerTests
     {
         var builder = OrchestrationHarness.Declarations(publish: true);
         builder.Configuration["Parameters:nso-1-ipc-secret"] = Secret;
-        builder.AddNso("nso-1");
-        var container = builder.CreateResourceBuilder(Assert.Single(builder.Resources.OfType<ContainerResource>()));
+        var nso = builder.AddNso("nso-1");
 
-        container.WithImageTag("6.3.2");
+        nso.WithContainerImageTag("6.3.2");
         var before64 = await NcsConfAsync(builder);
-        container.WithImageTag("6.5");
+        var manifest = await OrchestrationHarness.ManifestAsync(builder, nso.Resource);
+        nso.WithContainerImageTag("6.5");
         var current = await NcsConfAsync(builder);
 
         // NSO-NOTES §1: ncs-local-ipc is unknown before 6.4, and written (off) from 6.4 on.
+        Assert.Equal("cisco-nso-prod:6.3.2", manifest["image"]!.GetValue<string>());
         Assert.DoesNotContain(before64.Elements(), e => e.Name.LocalName == "ncs-local-ipc");
         Assert.Equal("false", Leaf(current, "ncs-local-ipc", "enabled"));
     }
 
     [Fact]
-    public async Task An_image_tag_that_names_no_release_is_refused_with_the_fix()
+    public void An_image_tag_that_names_no_release_is_refused_with_the_fix_in_either_mode()
+    {
+        foreach (var publish in new[] { true, false })
+        {
+            var nso = OrchestrationHarness.Declarations(publish).AddNso("nso-1");
+
+            var error = Assert.Throws<InvalidOperationException>(() => nso.WithContainerImageTag("latest"));
+
+            Assert.Contains("'latest' of NSO instance 'nso-1' does not start with an NSO release", error.Message, StringComparison.Ordinal);
+            Assert.Contains("Tag the image with its release", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_tag_set_on_the_container_itself_is_checked_when_its_ncs_conf_is_written()
     {
         var builder = OrchestrationHarness.Declarations(publish: true);
         builder.Configuration["Parameters:nso-1-ipc-secret"] = Secret;
@@ -108,7 +123,6 @@ public sealed class NsoContainerTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => NcsConfAsync(builder));
 
         Assert.Contains("'latest' of NSO instance 'nso-1' does not start with an NSO release", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Tag the image with its release", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -198,7 +212,7 @@ public sealed class NsoContainerTests
     public void In_run_mode_the_model_has_no_container_image_files_volume_or_parameter()
     {
         var builder = OrchestrationHarness.Declarations();
-        builder.AddNso("cfs").WithIpcAccessCheck().WithWebUi().WithDataPersistence(true);
+        builder.AddNso("cfs").WithIpcAccessCheck().WithWebUi().WithDataPersistence(true).WithContainerImageTag("6.4");
         builder.AddNso("rfs").WithUnixSocketIpc();
 
         using var app = builder.Build();
