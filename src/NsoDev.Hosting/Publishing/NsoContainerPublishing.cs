@@ -69,6 +69,8 @@ internal static class NsoContainerPublishing
         var adminPassword = app.Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == AdminPasswordParameterName)
             ?? app.AddParameter(AdminPasswordParameterName, secret: true).Resource;
 
+        // Dependents keep references to the instance; Aspire's publishers resolve them by name (and, as the
+        // annotations are shared, see the image), so they reach the container.
         app.Resources.Remove(resource);
         var container = new NsoContainerResource(resource);
         app.AddResource(container)
