@@ -26,7 +26,8 @@ public static class NsoBuilderExtensions
     /// and an ncs.conf written from the template <c>instance-templates/default</c>, in the version band that
     /// fits the engine (<c>6.2/ncs.conf</c> for NSO 6.2 to 6.4, <c>6.5/ncs.conf</c> for 6.5 and later). A real
     /// NSO is used when one is found (<c>$NCS_DIR</c>, then <c>ncs</c> on PATH); otherwise the bundled
-    /// simulator, nso-sim.
+    /// simulator, nso-sim. When the app host publishes, the instance is instead a container of Cisco's image
+    /// (<c>cisco-nso-prod:6.5</c>), given its ncs.conf and IPC secret as files in <c>/nso/etc</c>.
     /// </summary>
     /// <param name="builder">The app host builder.</param>
     /// <param name="name">The resource name, which also names the runtime directory.</param>
@@ -46,16 +47,16 @@ public static class NsoBuilderExtensions
         var healthCheckKey = $"{name}_nso_ipc";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheckKey, _ => new NsoIpcHealthCheck(resource), HealthStatus.Unhealthy, tags: null));
 
-        NsoManifestWriter.AddParameters(builder, resource);
-        return builder.AddResource(resource)
+        var nso = builder.AddResource(resource)
             .WithInitialState(NsoDashboard.InitialSnapshot())
             .WithHealthCheck(healthCheckKey)
             .WithNsoCommands()
-            .WithManifestPublishingCallback(context => NsoManifestWriter.WriteAsync(context, resource))
             .OnInitializeResource((nso, e, _) =>
                 // Aspire raises this event for each resource without waiting on it, so instances start in
                 // parallel; the start reports every failure on the dashboard itself.
                 e.Services.GetRequiredService<NsoFleet>().StartInstanceAsync(nso));
+        NsoContainerPublishing.PublishAsContainer(nso);
+        return nso;
     }
 
     /// <summary>
@@ -128,7 +129,8 @@ public static class NsoBuilderExtensions
     /// Turns on the IPC access check: the daemon challenges every IPC client, and every resource that
     /// references the instance gets <c>NCS_IPC_ACCESS_FILE</c>, so both sides always agree. The secret
     /// is random, or the value of <paramref name="secret"/>; it is written to a file of mode 0400 and never
-    /// shown in logs, the dashboard or the manifest.
+    /// shown in logs, the dashboard or the manifest. A published instance always has the check on, its secret
+    /// from <paramref name="secret"/> or from the secret parameter <c>NAME-ipc-secret</c>.
     /// </summary>
     /// <param name="builder">The NSO resource builder.</param>
     /// <param name="secret">An Aspire secret parameter holding the secret (printable ASCII), or null to generate one.</param>
@@ -136,7 +138,14 @@ public static class NsoBuilderExtensions
     public static IResourceBuilder<NsoResource> WithIpcAccessCheck(this IResourceBuilder<NsoResource> builder, IResourceBuilder<ParameterResource>? secret = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Resource.Declaration().AccessCheck = new AccessCheckDeclaration(secret?.Resource ?? NsoManifestWriter.AddSecretParameter(builder.ApplicationBuilder, builder.Resource));
+        if (builder.ApplicationBuilder.ExecutionContext.IsPublishMode)
+        {
+            // Published, the check is always on, with a generated secret parameter unless one is given.
+            NsoContainerPublishing.UseSecret(builder, secret?.Resource);
+            return builder;
+        }
+
+        builder.Resource.Declaration().AccessCheck = new AccessCheckDeclaration(secret?.Resource);
         return builder;
     }
 
@@ -172,6 +181,22 @@ public static class NsoBuilderExtensions
     /// <returns>The resource builder.</returns>
     public static IResourceBuilder<NsoResource> WithWebUi(this IResourceBuilder<NsoResource> builder, int? port = null) =>
         WithNorthbound(builder, NsoPortKind.WebUi, port);
+
+    /// <summary>
+    /// The tag of Cisco's production image (<c>cisco-nso-prod</c>) the instance is published as; 6.5 by default.
+    /// The tag's release (<c>MAJOR.MINOR</c>) chooses the ncs.conf band written for the container. Only
+    /// publishing uses it: a run never adds an image to the instance.
+    /// </summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="tag">An image tag that starts with the image's NSO release, such as <c>6.4</c> or <c>6.4.1.3</c>.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithContainerImageTag(this IResourceBuilder<NsoResource> builder, string tag)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(tag);
+        NsoContainerPublishing.SetImageTag(builder, tag);
+        return builder;
+    }
 
     /// <summary>
     /// Runs this instance on the bundled simulator, nso-sim, even when NSO is installed, optionally as
@@ -261,6 +286,7 @@ public static class NsoBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Resource.Declaration().DataPersistence = persist;
+        NsoContainerPublishing.SetDataPersistence(builder, persist);
         return builder;
     }
 

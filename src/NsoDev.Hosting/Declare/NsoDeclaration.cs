@@ -71,11 +71,3 @@ internal sealed class NsoDeclaration : IResourceAnnotation
 
 /// <summary>The IPC access check: the secret comes from <paramref name="Secret"/>, or is generated when it is null.</summary>
 internal sealed record AccessCheckDeclaration(ParameterResource? Secret);
-
-/// <summary>The parameters an instance's manifest entry refers to, set only when publishing.</summary>
-internal sealed class NsoPublishingAnnotation : IResourceAnnotation
-{
-    public ParameterResource? Image { get; set; }
-
-    public ParameterResource? AdminPassword { get; set; }
-}

@@ -15,6 +15,9 @@ internal abstract record NcsConfTemplate
     /// <exception cref="NcsConfTemplateException">A template folder has no band for <paramref name="version"/>.</exception>
     public abstract string PathFor(NsoRelease version);
 
+    /// <summary>The banded <c>instance-templates/default</c> copied beside the app host.</summary>
+    public static NcsConfTemplate Default() => new Banded(System.IO.Path.Combine(AppContext.BaseDirectory, "instance-templates", "default"));
+
     /// <summary>A file is used as is; a folder must hold at least one <c>MAJOR.MINOR/ncs.conf</c>. Null when neither.</summary>
     public static NcsConfTemplate? FromPath(string path)
     {

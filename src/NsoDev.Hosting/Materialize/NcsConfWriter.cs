@@ -107,6 +107,33 @@ internal static class NcsConfWriter
         return document;
     }
 
+    /// <summary>
+    /// Points the template's run-directory paths (<c>./state</c>, <c>./logs/ncs.log</c>) at fixed directories, for a
+    /// daemon whose working directory is not its run directory, such as the one in Cisco's image
+    /// (docs/NSO-NOTES.md §6): <c>./logs</c> goes to <paramref name="logDirectory"/>, every other <c>./X</c> under
+    /// <paramref name="runDirectory"/>. The image documents those directories, not the daemon's working
+    /// directory, so the paths are made absolute.
+    /// </summary>
+    public static XDocument InDirectories(XDocument document, string runDirectory, string logDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var moved = new XDocument(document);
+        foreach (var leaf in moved.Root!.Descendants().Where(e => !e.HasElements))
+        {
+            var value = leaf.Value.Trim();
+            if (value == "./logs" || value.StartsWith("./logs/", StringComparison.Ordinal))
+            {
+                leaf.Value = logDirectory + value["./logs".Length..];
+            }
+            else if (value == "." || value.StartsWith("./", StringComparison.Ordinal))
+            {
+                leaf.Value = runDirectory + value[1..];
+            }
+        }
+
+        return moved;
+    }
+
     public static void Save(XDocument document, string path) => Write(ToText(document), path);
 
     /// <summary>Writes ncs.conf text as <see cref="ToText"/> made it.</summary>

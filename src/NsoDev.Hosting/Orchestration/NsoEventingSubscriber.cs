@@ -30,8 +30,7 @@ internal sealed class NsoEventingSubscriber(NsoFleet fleet, IConfiguration confi
         eventing.Subscribe<BeforeStartEvent>(async (e, ct) =>
         {
             var resources = e.Model.Resources.OfType<NsoResource>().ToList();
-            var template = new NcsConfTemplate.Banded(Path.Combine(AppContext.BaseDirectory, "instance-templates", "default"));
-            await fleet.PrepareAsync(resources, RunRoot(), template, new NsoPlanner(), ct);
+            await fleet.PrepareAsync(resources, RunRoot(), NcsConfTemplate.Default(), new NsoPlanner(), ct);
             NsoClientEnvironment.MountSecretsIntoContainers(e.Model);
         });
         return Task.CompletedTask;
