@@ -3,6 +3,8 @@
 // `dotnet run --project AppHost -- --Nso:Count=5` runs five; Nso:RunRoot (read by the integration)
 // moves their runtime directories.
 
+using Microsoft.Extensions.DependencyInjection;
+
 // Before the builder reads them: beside another AppHost, the launch profile's taken ports move to free ones.
 LaunchProfilePorts.MoveTakenPorts(args, Console.Out);
 var builder = DistributedApplication.CreateBuilder(args);
@@ -11,6 +13,7 @@ var topology = NsoTopology.FromConfiguration(builder.Configuration);
 var templates = Path.Combine(AppContext.BaseDirectory, "instance-templates");
 var statusScript = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "samples", "ncs-status", "ncs-status.sh"));
 var instances = new List<IResourceBuilder<NsoResource>>();
+var statusClients = new List<(IResource Client, NsoResource Nso)>();
 foreach (var options in topology.Instances)
 {
     var nso = builder.AddNso(options.Name);
@@ -55,11 +58,22 @@ foreach (var options in topology.Instances)
         continue;
     }
 
-    // `ncs --status` with only the injected environment: Running while the variables work.
-    builder.AddExecutable($"{options.Name}-status", "/bin/sh", Path.GetDirectoryName(statusScript)!, statusScript)
+    // `ncs --status` with only the injected environment: Running while the variables work. It exits
+    // when the instance stops, and runs again when the instance has started again (StatusClientRestarts).
+    var status = builder.AddExecutable($"{options.Name}-status", "/bin/sh", Path.GetDirectoryName(statusScript)!, statusScript)
         .WithReference(nso)
         .WaitFor(nso)
         .ExcludeFromManifest();
+    statusClients.Add((status.Resource, nso.Resource));
+}
+
+if (statusClients.Count > 0 && builder.ExecutionContext.IsRunMode)
+{
+    builder.Services.AddHostedService(services => new StatusClientRestarts(
+        statusClients,
+        services.GetRequiredService<ResourceNotificationService>(),
+        services.GetRequiredService<ResourceCommandService>(),
+        services.GetRequiredService<ResourceLoggerService>()));
 }
 
 // A .NET client that holds every instance as a connection string, and the first also as the plain

@@ -92,6 +92,32 @@ public sealed class LifecycleEndToEndTests : IDisposable
     }
 
     [Fact(Timeout = 240_000)]
+    public async Task After_the_dashboards_stop_and_start_the_status_client_runs_again_and_reports_started()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var app = await AppHostRun.StartOneHealthyAsync(_runRoot, cancellationToken);
+        var commands = app.Services.GetRequiredService<ResourceCommandService>();
+        var first = await app.ResourceNotifications.WaitForResourceAsync("nso-1-status", e => e.Snapshot.State?.Text == KnownResourceStates.Running, cancellationToken);
+        await AppHostRun.WaitForLogAsync(app, "nso-1-status", "status: started", cancellationToken);
+
+        // Stop: the client's next `ncs --status` (within its 10 s interval) fails, and it exits.
+        var stop = await commands.ExecuteCommandAsync("nso-1", "nso-stop", cancellationToken);
+        Assert.True(stop.Success, stop.Message);
+        await app.ResourceNotifications.WaitForResourceAsync("nso-1-status", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cancellationToken);
+
+        // Start: once nso-1 is healthy again, the client runs again and reports the daemon started.
+        var start = await commands.ExecuteCommandAsync("nso-1", "nso-start", cancellationToken);
+        Assert.True(start.Success, start.Message);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("nso-1", cancellationToken);
+        var again = await app.ResourceNotifications.WaitForResourceAsync(
+            "nso-1-status",
+            e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.StartTimeStamp > first.Snapshot.StartTimeStamp,
+            cancellationToken);
+        await WaitForLinesAsync(app, again.ResourceId, "status: started", 2, cancellationToken);
+        Assert.Contains("NSO instance nso-1 runs again: starting nso-1-status again", await LogOfAsync(app, again.ResourceId, cancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 240_000)]
     public async Task A_killed_daemon_is_shown_as_exited_and_brought_back_by_the_restart_policy()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
@@ -138,6 +164,40 @@ public sealed class LifecycleEndToEndTests : IDisposable
         Assert.Equal(0, await orphan.WaitForExitAsync(TimeSpan.FromSeconds(10), cancellationToken));
         Assert.NotEqual(orphan.Id, AppHostRun.Pid(second.Nso("nso-1")));
         Assert.Contains("clean shutdown: --stop", await File.ReadAllTextAsync(Path.Combine(runDirectory, "logs", "ncs.log"), cancellationToken), StringComparison.Ordinal);
+    }
+
+    /// <summary>Waits until a resource's console log (its backlog included) has <paramref name="count"/> lines holding <paramref name="text"/>.</summary>
+    private static async Task WaitForLinesAsync(DistributedApplication app, string resourceId, string text, int count, CancellationToken cancellationToken)
+    {
+        var seen = 0;
+        await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resourceId).WithCancellation(cancellationToken))
+        {
+            seen += batch.Count(line => line.Content.Contains(text, StringComparison.Ordinal));
+            if (seen >= count)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>A resource's console log as it is now.</summary>
+    private static async Task<string> LogOfAsync(DistributedApplication app, string resourceId, CancellationToken cancellationToken)
+    {
+        using var settle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        settle.CancelAfter(TimeSpan.FromSeconds(1));
+        var lines = new List<string>();
+        try
+        {
+            await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resourceId).WithCancellation(settle.Token))
+            {
+                lines.AddRange(batch.Select(line => line.Content));
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return string.Join('\n', lines);
     }
 
     private static async Task WaitUntilListeningAsync(string runDirectory, NsoSimProcess daemon, CancellationToken cancellationToken)

@@ -27,6 +27,8 @@ internal sealed class NcsEngineLocator(IProcessRunner runner, Func<string, strin
 {
     public const string SimulatorOverrideVariable = "NSODEV_SIMULATOR";
 
+    private const string SimulatorName = "nso-sim";
+
     public NcsEngineLocator(IProcessRunner runner)
         : this(runner, Environment.GetEnvironmentVariable)
     {
@@ -52,6 +54,12 @@ internal sealed class NcsEngineLocator(IProcessRunner runner, Func<string, strin
                 if (!string.IsNullOrEmpty(ncsDir))
                 {
                     var fromNcsDir = Path.Combine(ncsDir, "bin", "ncs");
+                    if (!File.Exists(fromNcsDir) && File.Exists(Path.Combine(ncsDir, SimulatorName)))
+                    {
+                        // nso-sim's folder: the NCS_DIR that an env.sh of a simulated instance exports.
+                        return await ProbeAsync(SimulatorExecutable(), "the bundled simulator ($NCS_DIR is nso-sim's folder, from an instance's env.sh)", cancellationToken);
+                    }
+
                     if (!File.Exists(fromNcsDir))
                     {
                         throw new NsoEngineException($"NCS_DIR is '{ncsDir}', but '{fromNcsDir}' does not exist. Source the ncsrc of a valid NSO local install, or unset NCS_DIR to use the simulator.");
@@ -61,6 +69,12 @@ internal sealed class NcsEngineLocator(IProcessRunner runner, Func<string, strin
                 }
 
                 var onPath = FindOnPath("ncs");
+                if (onPath is not null && Path.GetFileName(FinalTarget(onPath)) == SimulatorName)
+                {
+                    // The bin/ncs link that an env.sh of a simulated instance puts on PATH: no NSO, the simulator.
+                    return await ProbeAsync(SimulatorExecutable(), $"the bundled simulator ({onPath} on PATH links to nso-sim)", cancellationToken);
+                }
+
                 return onPath is null
                     ? await ProbeAsync(SimulatorExecutable(), "the bundled simulator", cancellationToken)
                     : await ProbeAsync(onPath, "PATH", cancellationToken);
@@ -105,7 +119,7 @@ internal sealed class NcsEngineLocator(IProcessRunner runner, Func<string, strin
             return native;
         }
 
-        var bundled = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "nso-sim.exe" : "nso-sim");
+        var bundled = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "nso-sim.exe" : SimulatorName);
         if (!File.Exists(bundled))
         {
             throw new NsoEngineException($"The simulator '{bundled}' is missing and no NSO was found. Rebuild the AppHost (it copies nso-sim beside itself), set {SimulatorOverrideVariable}, or install NSO and set NCS_DIR.");
@@ -127,6 +141,19 @@ internal sealed class NcsEngineLocator(IProcessRunner runner, Func<string, strin
         return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, program))
             .FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>The file at the end of <paramref name="path"/>'s chain of links; <paramref name="path"/> itself when it is no link or the chain is broken.</summary>
+    internal static string FinalTarget(string path)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (IOException)
+        {
+            return path;
+        }
     }
 
     private static string Shorten(string text) => text.Length <= 120 ? text : text[..120] + "...";

@@ -26,6 +26,12 @@ internal sealed class RunDirectory(string path)
     public string EnvScript => Combine("env.sh");
 
     /// <summary>
+    /// On the simulator, <c>bin/ncs</c>: a link to the nso-sim the instance runs, which env.sh puts first
+    /// on PATH, so that <c>ncs --status</c> works there as it does with NSO. Absent with NSO.
+    /// </summary>
+    public string NcsShim => Combine(System.IO.Path.Combine("bin", "ncs"));
+
+    /// <summary>
     /// NsoDev's record of the last run, for the next app host: the planned ports (kept while free), the
     /// daemon's pid and program, and the environment that reaches it (to stop one left behind).
     /// </summary>
@@ -154,13 +160,66 @@ internal sealed class RunDirectory(string path)
     private string PackageLink(string package) =>
         Combine(System.IO.Path.Combine("packages", System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(package))));
 
-    /// <summary>Writes env.sh so that <c>source env.sh</c> points ncs_cli, ncs --status and friends at this instance.</summary>
-    public void WriteEnvScript(string instanceName, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Makes <see cref="NcsShim"/> a link to <paramref name="simulator"/> (nso-sim), or, with
+    /// <paramref name="simulator"/> null (NSO), removes the link a simulated run left, so that env.sh
+    /// never shadows a real <c>ncs</c>. A file there that is not a link is left alone.
+    /// </summary>
+    public void WriteNcsShim(string? simulator)
+    {
+        var existing = new FileInfo(NcsShim);
+        var isLink = existing.LinkTarget is not null;
+        if (simulator is null)
+        {
+            if (isLink)
+            {
+                existing.Delete();
+            }
+
+            return;
+        }
+
+        // The program itself, not a link to it: the engine may have been found through another
+        // instance's bin/ncs on PATH, and a link to a link could end up pointing at itself.
+        var target = NcsEngineLocator.FinalTarget(System.IO.Path.GetFullPath(simulator));
+        if (isLink && existing.LinkTarget == target)
+        {
+            return;
+        }
+
+        if (existing.Exists && !isLink)
+        {
+            throw new InvalidOperationException($"'{NcsShim}' is a file of its own, not NsoDev's link to nso-sim. Move it away: on the simulator, NsoDev links bin/ncs to nso-sim there for env.sh.");
+        }
+
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(NcsShim)!);
+        if (isLink)
+        {
+            existing.Delete();
+        }
+
+        File.CreateSymbolicLink(NcsShim, target);
+    }
+
+    /// <summary>
+    /// Writes env.sh so that <c>source env.sh</c> points ncs_cli, ncs --status and friends at this instance.
+    /// With <paramref name="ncsShim"/> (the simulator), env.sh also puts <see cref="NcsShim"/>'s folder first on PATH.
+    /// </summary>
+    public void WriteEnvScript(string instanceName, IReadOnlyDictionary<string, string> environment, bool ncsShim = false)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var text = new StringBuilder();
         text.Append("# NsoDev: `source env.sh` points NSO's tools (ncs --status, ncs_cli, ncs_cmd) at instance '").Append(instanceName).Append("'.\n");
         text.Append("# Written anew on every run from the port plan.\n");
+        if (ncsShim)
+        {
+            // Once per shell: sourcing env.sh again does not grow PATH. One line, so that every line
+            // starting with "export" stays of the form export NAME='value'.
+            var bin = ShellQuote(System.IO.Path.GetDirectoryName(NcsShim)!);
+            text.Append("# This instance runs on nso-sim, NsoDev's simulator of NSO: bin/ncs is a link to it, so `ncs` works here as with NSO.\n");
+            text.Append("case \":${PATH:-}:\" in *:").Append(bin).Append(":*) ;; *) PATH=").Append(bin).Append("\"${PATH:+:$PATH}\"; export PATH ;; esac\n");
+        }
+
         foreach (var name in NcsIpcVariables.All.Where(v => v != NcsIpcVariables.ConfdAccessFile))
         {
             text.Append(environment.TryGetValue(name, out var value) ? $"export {name}={ShellQuote(value)}\n" : $"unset {name}\n");

@@ -188,6 +188,7 @@ internal sealed class NsoInstanceRunner(
         try
         {
             var daemon = runner.AdoptDaemon(earlier.Pid, plan.RunDirectory.DaemonOutput, ForwardOutput);
+            InstanceMaterializer.WriteShellFiles(plan, engine);
             logger.LogInformation("Adopted NSO instance {Name}: daemon {Pid}, left running by an earlier app host, runs with this plan (persistent lifetime)", resource.Name, earlier.Pid);
             return daemon;
         }

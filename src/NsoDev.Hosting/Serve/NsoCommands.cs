@@ -41,14 +41,15 @@ internal static class NsoCommands
         builder.WithCommand(Reset, "Reset", context => RunAsync(context, (r, ct) => r.ResetAsync(ct)), new CommandOptions
         {
             IconName = "Delete",
-            Description = "Stops the instance, removes its CDB data, rollbacks, logs and state (like `ncs-setup --reset`), and starts it again.",
-            ConfirmationMessage = "Reset wipes this instance's CDB data, rollbacks, logs and state, like `ncs-setup --reset`. Init files in ncs-cdb are kept. Continue?",
+            // Plain words: the dashboard shows descriptions, confirmations and results as text, not markdown.
+            Description = "Stops the instance, removes its CDB data, rollbacks, logs and state (as ncs-setup --reset does), and starts it again.",
+            ConfirmationMessage = "Reset wipes this instance's CDB data, rollbacks, logs and state, as ncs-setup --reset does. Init files in ncs-cdb are kept. Continue?",
             UpdateState = c => IsActive(c) || IsTerminal(c) ? ResourceCommandState.Enabled : ResourceCommandState.Disabled,
         });
         builder.WithCommand(Reload, "Reload", ReloadAsync, new CommandOptions
         {
             IconName = "DocumentSync",
-            Description = "Runs `ncs --reload`: the daemon re-reads ncs.conf and reopens its logs.",
+            Description = "Runs ncs --reload: the daemon re-reads ncs.conf and reopens its logs.",
             UpdateState = EnabledWhenRunning,
         });
         builder.WithCommand(CliCommandLine, "CLI command line", ShowCliCommandLineAsync, new CommandOptions
@@ -107,7 +108,7 @@ internal static class NsoCommands
         var result = await runner.ReloadAsync(context.CancellationToken);
         return result.ExitCode == NcsExitCodes.Ok
             ? CommandResults.Success()
-            : CommandResults.Failure($"`ncs --reload` failed with {NcsExitCode.Describe(result.ExitCode)}: {result.Output}");
+            : CommandResults.Failure($"ncs --reload failed with {NcsExitCode.Describe(result.ExitCode)}: {result.Output}");
     }
 
     private static Task<ExecuteCommandResult> ShowCliCommandLineAsync(ExecuteCommandContext context)

@@ -122,12 +122,22 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, ID
             NsoIpcEndpoint.UnixSocket unix => $"unix://{unix.Path}",
             _ => plan.Ipc.ToString(),
         };
-        var urls = new List<UrlSnapshot> { new(NsoResource.IpcEndpointName, ipcUrl, IsInternal: false) { IsInactive = !active } };
-        foreach (var (kind, scheme) in new[] { (NsoPortKind.Netconf, "ssh"), (NsoPortKind.Cli, "ssh"), (NsoPortKind.WebUi, "http") })
+        // The IPC URL has no display text: the dashboard shows a URL it cannot link (tcp://) by its
+        // display text alone, and the address is what a client of IPC needs to read. The others
+        // are two ssh:// links and an http:// one, told apart by their text. Listed in this order.
+        var urls = new List<UrlSnapshot>
+        {
+            new(NsoResource.IpcEndpointName, ipcUrl, IsInternal: false) { IsInactive = !active, DisplayProperties = new(SortOrder: 4) },
+        };
+        foreach (var (kind, scheme, text, order) in new[] { (NsoPortKind.Netconf, "ssh", "NETCONF", 3), (NsoPortKind.Cli, "ssh", "CLI", 2), (NsoPortKind.WebUi, "http", "Web UI", 1) })
         {
             if (plan.Ports.Ports.TryGetValue(kind, out var port))
             {
-                urls.Add(new(kind.EndpointName(), $"{scheme}://{plan.NorthboundAddress}:{port}", IsInternal: false) { IsInactive = !active });
+                urls.Add(new(kind.EndpointName(), $"{scheme}://{plan.NorthboundAddress}:{port}", IsInternal: false)
+                {
+                    IsInactive = !active,
+                    DisplayProperties = new($"{text} (port {port.ToString(CultureInfo.InvariantCulture)})", order),
+                });
             }
         }
 

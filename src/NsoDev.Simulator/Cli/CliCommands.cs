@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using NsoDev.Simulator.DataStore;
 
 namespace NsoDev.Simulator.Cli;
@@ -12,9 +13,12 @@ internal sealed record CliOutcome(IReadOnlyList<string> Lines, bool Failed = fal
 }
 
 /// <summary>
-/// The commands of nso-sim's C-style CLI, shared by the shell and exec: <c>show ncs-state</c>,
-/// <c>show running-config</c>, <c>exit</c> and <c>quit</c>. Words may be shortened to any unique
-/// prefix (<c>sh run</c>), as in NSO. A bad word gets NSO's two-line error, the caret under it:
+/// The commands of nso-sim's C-style CLI, shared by the shell and exec: <c>show ncs-state</c> with an
+/// optional path into it (<c>show ncs-state version</c>), <c>show running-config</c>, <c>exit</c> and
+/// <c>quit</c>. Words may be shortened to any unique prefix (<c>sh run</c>, <c>sh ncs-state ver</c>), as
+/// in NSO. A show command may end in <c>| nomore</c>, which NSO's examples add to every show they run
+/// (nso-sim has no pager, so it changes nothing); no other pipe is simulated (NSO-NOTES §8). A bad
+/// word gets NSO's two-line error, the caret under it:
 /// <code>
 /// admin@ncs# show foo
 /// ----------------^
@@ -25,6 +29,7 @@ internal sealed class CliCommands
 {
     private static readonly string[] Commands = ["show", "exit", "quit"];
     private static readonly string[] ShowTargets = ["ncs-state", "running-config"];
+    private static readonly string[] Pipes = ["nomore"];
 
     private readonly RunningDatastore _datastore;
     private readonly INcsState _state;
@@ -56,22 +61,101 @@ internal sealed class CliCommands
                 return words.Count > 1 ? SyntaxError(column + words[1].Start, "unknown argument") : new CliOutcome([], Exit: true);
         }
 
+        // show ... [| nomore]: each pipe is "|" and one target.
+        var pipe = words.FindIndex(w => w.Text == "|");
+        if (pipe >= 0)
+        {
+            for (var i = pipe; i < words.Count; i += 2)
+            {
+                if (words[i].Text != "|")
+                {
+                    return SyntaxError(column + words[i].Start, "unknown argument");
+                }
+
+                if (i + 1 == words.Count)
+                {
+                    return SyntaxError(column + line.TrimEnd().Length + 1, "incomplete command");
+                }
+
+                if (Complete(words[i + 1].Text, Pipes) is null)
+                {
+                    return SyntaxError(column + words[i + 1].Start, "unknown argument");
+                }
+            }
+
+            words = words[..pipe];
+        }
+
         if (words.Count == 1)
         {
-            return SyntaxError(column + line.TrimEnd().Length + 1, "incomplete command");
+            return SyntaxError(column + (pipe >= 0 ? words[0].Start + words[0].Text.Length + 1 : line.TrimEnd().Length + 1), "incomplete command");
         }
 
-        if (words.Count > 2)
+        switch (Complete(words[1].Text, ShowTargets))
         {
-            return SyntaxError(column + words[2].Start, "unknown argument");
+            case "ncs-state":
+                return ShowNcsState(words[2..], column);
+            case "running-config" when words.Count == 2:
+                return ShowRunningConfig();
+            case "running-config":
+                return SyntaxError(column + words[2].Start, "unknown argument");
+            default:
+                return SyntaxError(column + words[1].Start, "unknown argument");
+        }
+    }
+
+    /// <summary>
+    /// <c>show ncs-state [PATH]</c>: each word of the path names a child element (by unique prefix), or,
+    /// right after a list, one entry's key (<c>show ncs-state listener cli-ssh</c>). What is selected is
+    /// shown with the path down to it, as NSO's C-style show does: <c>ncs-state version 6.5</c>.
+    /// </summary>
+    private CliOutcome ShowNcsState(List<(string Text, int Start)> path, int column)
+    {
+        var root = NcsStateXml.Build(_state);
+        List<XElement> selected = [root];
+        var entriesOfList = false;
+        foreach (var (word, start) in path)
+        {
+            if (entriesOfList && selected.Where(e => ListEntryKey.NamedKeyOf(e)?.Value.Trim() == word).ToList() is { Count: > 0 } entries)
+            {
+                selected = entries;
+                entriesOfList = false;
+                continue;
+            }
+
+            var names = selected.SelectMany(e => e.Elements()).Select(e => e.Name.LocalName).Distinct(StringComparer.Ordinal).ToArray();
+            if (Complete(word, names) is not { } name)
+            {
+                return SyntaxError(column + start, "unknown argument");
+            }
+
+            selected = [.. selected.SelectMany(e => e.Elements().Where(c => c.Name.LocalName == name))];
+            entriesOfList = selected.Any(e => ListEntryKey.NamedKeyOf(e) is not null);
         }
 
-        return Complete(words[1].Text, ShowTargets) switch
+        return new CliOutcome(CStyleRenderer.Render([Pruned(root, selected.ToHashSet())!]));
+    }
+
+    /// <summary><paramref name="node"/> with only the <paramref name="selected"/> elements, whole, and the way down to them (list keys included).</summary>
+    private static XElement? Pruned(XElement node, HashSet<XElement> selected)
+    {
+        if (selected.Contains(node))
         {
-            "ncs-state" => new CliOutcome(CStyleRenderer.Render([NcsStateXml.Build(_state)])),
-            "running-config" => ShowRunningConfig(),
-            _ => SyntaxError(column + words[1].Start, "unknown argument"),
-        };
+            return new XElement(node);
+        }
+
+        var children = node.Elements().Select(c => Pruned(c, selected)).OfType<XElement>().ToList();
+        if (children.Count == 0)
+        {
+            return null;
+        }
+
+        if (ListEntryKey.NamedKeyOf(node) is { } key && !children.Any(c => c.Name == key.Name))
+        {
+            children.Insert(0, new XElement(key));
+        }
+
+        return new XElement(node.Name, children);
     }
 
     private CliOutcome ShowRunningConfig()

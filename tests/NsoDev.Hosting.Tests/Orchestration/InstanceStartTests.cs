@@ -32,6 +32,11 @@ public sealed class InstanceStartTests
         Assert.Equal("Cisco NSO 6.5", Property(running, "nso.engine"));
         Assert.Contains(running.Urls, u => u.Name == "ipc" && u.Url == "tcp://127.0.0.1:24569" && !u.IsInactive);
         Assert.Contains(running.Urls, u => u.Name == "netconf" && u.Url == "ssh://127.0.0.1:24570" && !u.IsInactive);
+
+        // The two ssh:// URLs are told apart by their text; IPC's has none, so its address shows. IPC comes first.
+        Assert.Equal(
+            [("ipc", "", 4), ("netconf", "NETCONF (port 24570)", 3), ("cli", "CLI (port 24571)", 2)],
+            running.Urls.Select(u => (u.Name, u.DisplayProperties.DisplayName, u.DisplayProperties.SortOrder)));
         Assert.Equal(ResourceCommandState.Hidden, Command(running, NsoCommands.Start));
         Assert.Equal(ResourceCommandState.Enabled, Command(running, NsoCommands.Stop));
         Assert.Equal(ResourceCommandState.Enabled, Command(running, NsoCommands.Reload));

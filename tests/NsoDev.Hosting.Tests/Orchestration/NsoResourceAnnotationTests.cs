@@ -60,7 +60,14 @@ public sealed class NsoResourceAnnotationTests
 
         Assert.Equal(["nso-cli-command", "nso-reload", "nso-reset", "nso-restart", "nso-start", "nso-stop"], commands.Order());
         var reset = nso.Resource.Annotations.OfType<ResourceCommandAnnotation>().Single(c => c.Name == NsoCommands.Reset);
-        Assert.Contains("Init files in ncs-cdb are kept", reset.ConfirmationMessage, StringComparison.Ordinal);
+        Assert.Equal("Reset wipes this instance's CDB data, rollbacks, logs and state, as ncs-setup --reset does. Init files in ncs-cdb are kept. Continue?", reset.ConfirmationMessage);
+
+        // The dashboard shows these as plain text: markdown's backticks would show as they are.
+        Assert.All(nso.Resource.Annotations.OfType<ResourceCommandAnnotation>(), c =>
+        {
+            Assert.DoesNotContain('`', c.DisplayDescription ?? "");
+            Assert.DoesNotContain('`', c.ConfirmationMessage ?? "");
+        });
     }
 
     [Theory]

@@ -59,7 +59,7 @@ public sealed class ResetAndReloadTests
         var result = await h.ExecuteCommandAsync(nso, NsoCommands.Reload);
 
         Assert.False(result.Success);
-        Assert.Equal("`ncs --reload` failed with exit code 21 (bad configuration file: fix ncs.conf or its template): ncs.conf:12: unknown element: webui/foo", result.Message);
+        Assert.Equal("ncs --reload failed with exit code 21 (bad configuration file: fix ncs.conf or its template): ncs.conf:12: unknown element: webui/foo", result.Message);
         var reload = await h.Processes.WaitForRunAsync("--reload");
         Assert.Equal(h.NcsExecutable, reload.FileName);
         Assert.Equal("24569", reload.Environment["NCS_IPC_PORT"]);

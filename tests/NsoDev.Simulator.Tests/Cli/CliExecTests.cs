@@ -55,6 +55,30 @@ public sealed class CliExecTests
         Assert.Equal(1, status);
     }
 
+    [Theory(Timeout = 5000)]
+    [InlineData("show ncs-state version")]
+    [InlineData("sh ncs-state ver")]
+    [InlineData("show ncs-state version | nomore")]
+    public async Task Show_ncs_state_version_prints_the_leaf_with_its_path_as_nso_does(string command)
+    {
+        var (output, status) = await ExecAsync(command, TestContext.Current.CancellationToken);
+
+        Assert.Equal("ncs-state version 6.4.1\n", output);
+        Assert.Equal(0, status);
+    }
+
+    [Theory(Timeout = 5000)]
+    [InlineData("show ncs-state version | more", "-------------------------^\nsyntax error: unknown argument\n")]
+    [InlineData("show ncs-state version |", "-------------------------^\nsyntax error: incomplete command\n")]
+    [InlineData("show running-config version", "--------------------^\nsyntax error: unknown argument\n")]
+    public async Task A_pipe_other_than_nomore_or_a_path_under_running_config_exits_1(string command, string error)
+    {
+        var (output, status) = await ExecAsync(command, TestContext.Current.CancellationToken);
+
+        Assert.Equal(error, output);
+        Assert.Equal(1, status);
+    }
+
     [Fact(Timeout = 5000)]
     public async Task Exit_prints_nothing_and_exits_0()
     {

@@ -53,6 +53,31 @@ public sealed class CliShellTests
     }
 
     [Fact(Timeout = 5000)]
+    public async Task Show_ncs_state_with_a_path_shows_what_it_selects_with_the_path_down_to_it()
+    {
+        var (screen, _) = await SessionAsync("show ncs-state daemon-status | nomore\rshow ncs-state listener cli-ssh port\rshow ncs-state listener\r", TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            "admin@ncs# show ncs-state daemon-status | nomore\n"
+            + "ncs-state daemon-status started\n"
+            + "admin@ncs# show ncs-state listener cli-ssh port\n"
+            + "ncs-state listener cli-ssh\n port 2024\n!\n"
+            + "admin@ncs# show ncs-state listener\n"
+            + "ncs-state listener netconf-ssh\n address 127.0.0.1\n port    2022\n!\n"
+            + "ncs-state listener cli-ssh\n address 0.0.0.0\n port    2024\n!\n"
+            + "admin@ncs# ",
+            screen);
+    }
+
+    [Fact(Timeout = 5000)]
+    public async Task A_word_that_is_not_in_ncs_state_gets_the_caret_under_it()
+    {
+        var (screen, _) = await SessionAsync("show ncs-state listener ftp\r", TestContext.Current.CancellationToken);
+
+        Assert.Contains("\n" + new string('-', "admin@ncs# show ncs-state listener ".Length) + "^\nsyntax error: unknown argument\n", screen, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 5000)]
     public async Task Show_running_config_renders_the_configuration_in_c_style()
     {
         var (screen, _) = await SessionAsync("sh run\r", TestContext.Current.CancellationToken);

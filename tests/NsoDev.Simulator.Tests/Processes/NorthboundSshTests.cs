@@ -91,6 +91,26 @@ public sealed class NorthboundSshTests : DaemonProcessTest
     }, TestContext.Current.CancellationToken);
 
     [Fact(Timeout = 60_000)]
+    public Task Show_ncs_state_version_answers_as_nso_does_by_exec_and_in_the_shell() => Task.Run(() =>
+    {
+        using var client = new SshClient("127.0.0.1", Run.CliPort, "admin", "admin");
+        client.Connect();
+
+        // As NSO's own examples run it: ssh -p 2024 admin@localhost "show ncs-state version | nomore".
+        var exec = client.RunCommand("show ncs-state version | nomore");
+        Assert.Equal(0, exec.ExitStatus);
+        Assert.Equal("ncs-state version 6.5\n", exec.Result);
+
+        using var shell = client.CreateShellStream("xterm", 120, 40, 0, 0, 4096);
+        Assert.NotNull(shell.Expect("admin@ncs# ", TimeSpan.FromSeconds(10)));
+        shell.WriteLine("show ncs-state version");
+        var screen = shell.Expect("admin@ncs# ", TimeSpan.FromSeconds(10));
+        Assert.Contains("\r\nncs-state version 6.5\r\n", screen, StringComparison.Ordinal);
+        Assert.DoesNotContain("syntax error", screen, StringComparison.Ordinal);
+        shell.WriteLine("exit");
+    }, TestContext.Current.CancellationToken);
+
+    [Fact(Timeout = 60_000)]
     public Task The_cli_shell_prompts_like_nso_answers_and_ends_on_exit() => Task.Run(() =>
     {
         using var client = new SshClient("127.0.0.1", Run.CliPort, "admin", "admin");

@@ -103,6 +103,11 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
             await WaitForAsync(page, deadline, "names => names.every(n => __nsodev.resource(n)?.state === 'Running')", Instances);
             await CheckEndpointsAsync(page, deadline, Restarted, await ResourceAsync(page, Restarted));
 
+            // The restarted instance's status client runs: it did not notice, or it exited and was started again.
+            await page.EvaluateAsync<string[]>("n => __nsodev.record(n)", $"{Restarted}-status");
+            await WaitForAsync(page, deadline, "n => __nsodev.resource(n)?.state === 'Running'", $"{Restarted}-status");
+            output.WriteLine($"{Restarted}-status after the restart: {string.Join(" -> ", await page.EvaluateAsync<string[]>("n => __nsodev.seen(n)", $"{Restarted}-status"))}");
+
             await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
             output.WriteLine($"screenshot: {screenshot}");
             await browser.CloseAsync();
@@ -164,6 +169,13 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
         }
 
         Assert.Equal(endpoints.Values.Order(StringComparer.Ordinal), row.Urls.Order(StringComparer.Ordinal));
+
+        // NETCONF and CLI, both ssh:// links, are told apart by their text; IPC's address is its own text.
+        var texts = JsonSerializer.Deserialize<Dictionary<string, string>>(await page.EvaluateAsync<string>("() => JSON.stringify(__nsodev.linkTexts())"))!;
+        output.WriteLine($"{name} link texts: {string.Join(", ", texts.Select(e => $"{e.Key}={e.Value}"))}");
+        Assert.Equal("", texts["ipc"]);
+        Assert.Equal($"NETCONF (port {SshUrl().Match(endpoints["netconf"]).Groups[1].Value})", texts["netconf"]);
+        Assert.Equal($"CLI (port {SshUrl().Match(endpoints["cli"]).Groups[1].Value})", texts["cli"]);
     }
 
     /// <summary>The Resources grid's row of a resource: its name cell is labelled "TYPE: NAME".</summary>

@@ -44,6 +44,16 @@ public sealed class OpenSshTests(SimulatedInstance nso) : IClassFixture<Simulate
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task The_cli_answers_show_ncs_state_version_as_nsos_own_examples_run_it()
+    {
+        // nso-examples getting-started/hello-world/demo.sh: ssh ... -l admin -p 2024 localhost "show ncs-state version | nomore"
+        var result = await Ssh(nso.CliPort, "show ncs-state version | nomore").ExecuteBufferedAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal("ncs-state version 6.5\n", result.StandardOutput);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task The_cli_shell_prompts_like_nso_and_rejects_an_unknown_command()
     {
         var result = await (PipeSource.FromString("show ncs-state\nno-such-command\nexit\n") | Ssh(nso.CliPort, "-tt")).ExecuteBufferedAsync(TestContext.Current.CancellationToken);

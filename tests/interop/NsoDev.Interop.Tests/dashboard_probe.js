@@ -34,6 +34,12 @@ window.__nsodev = (() => {
     return grid ? Object.fromEntries(grid.rows.map(r => [r['Endpoint name']?.text ?? '', r.Address?.text ?? ''])) : null;
   };
 
+  // The details pane's URLs grid: endpoint name -> the URL's display text ('' when it has none).
+  const linkTexts = () => {
+    const grid = grids().find(g => g.columns.includes('Address') && g.columns.includes('Endpoint name'));
+    return grid ? Object.fromEntries(grid.rows.map(r => [r['Endpoint name']?.text ?? '', r.Text?.text ?? ''])) : null;
+  };
+
   // Every distinct state the row shows from now on, in order, however briefly it shows it.
   const record = name => {
     const seen = [];
@@ -52,6 +58,7 @@ window.__nsodev = (() => {
   return {
     resource,
     endpoints,
+    linkTexts,
     record: name => { recordings[name] = record(name); return [...recordings[name]]; },
     seen: name => [...(recordings[name] ?? [])],
   };
