@@ -111,7 +111,16 @@ public sealed class ReferenceContractTests
         var builder = DistributedApplication.CreateBuilder(["--publisher", "manifest", "--output-path", Path.GetTempPath()]);
         var cfs = builder.AddNso("cfs").WithIpcAccessCheck();
 
-        Assert.Equal("Host={cfs.bindings.ipc.host};Port={cfs.bindings.ipc.port};AccessFile=/run/nsodev/cfs/ipc_access", cfs.Resource.ConnectionStringExpression.ValueExpression);
+        Assert.Equal("Host={cfs.bindings.ipc.host};Port={cfs.bindings.ipc.port};AccessFile=/run/nsodev/cfs/ipc_access;Release=6.5", cfs.Resource.ConnectionStringExpression.ValueExpression);
+    }
+
+    [Fact]
+    public void The_manifest_form_carries_the_release_of_the_image_tag_so_a_dependent_speaks_the_published_release()
+    {
+        var builder = DistributedApplication.CreateBuilder(["--publisher", "manifest", "--output-path", Path.GetTempPath()]);
+        var cfs = builder.AddNso("cfs").WithContainerImageTag("6.4.2");
+
+        Assert.Equal("Host={cfs.bindings.ipc.host};Port={cfs.bindings.ipc.port};AccessFile=/run/nsodev/cfs/ipc_access;Release=6.4", cfs.Resource.ConnectionStringExpression.ValueExpression);
     }
 
     private static IResourceBuilder<NsoResource> Planned(IResourceBuilder<NsoResource> nso, NsoIpcEndpoint ipc, string? accessFile, NsoRelease release)

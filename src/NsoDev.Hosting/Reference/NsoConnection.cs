@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using NsoDev.Hosting.Declare;
 using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Plan;
+using NsoDev.Hosting.Publishing;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Reference;
@@ -68,10 +69,10 @@ internal static class NsoConnection
             yield return (AccessFile, new PlannedValue(nso, AccessFile, (plan, _, container) => container ? ContainerSecretPath(nso) : plan.AccessFile, ContainerSecretPath(nso)));
         }
 
-        if (!declaration.IsPublishMode)
-        {
-            yield return (Release, new PlannedValue(nso, Release, (_, engine, _) => (engine?.Version ?? EngineRelease(declaration)).ToString(), null));
-        }
+        // Published, the release is the image's (its tag), which the container's ncs.conf is written for.
+        yield return declaration.IsPublishMode
+            ? (Release, new PlannedValue(nso, Release, (_, engine, _) => (engine?.Version ?? EngineRelease(declaration)).ToString(), NsoContainerPublishing.ImageRelease(nso).ToString()))
+            : (Release, new PlannedValue(nso, Release, (_, engine, _) => (engine?.Version ?? EngineRelease(declaration)).ToString(), null));
 
         yield return (Uri, new PlannedValue(nso, Uri, (plan, _, container) => plan.Ipc switch
         {
