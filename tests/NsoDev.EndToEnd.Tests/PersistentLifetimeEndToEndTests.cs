@@ -17,12 +17,21 @@ public sealed class PersistentLifetimeEndToEndTests : IDisposable
 
     public void Dispose()
     {
-        // Whatever a failed assertion left running.
-        foreach (var pid in _daemons.Where(IsAlive))
+        // Whatever a failed assertion or a timeout left running: the daemons seen, and any other nso-sim
+        // of this run root (a replacement, or one started before the test could note its pid); persistent
+        // daemons outlive their app hosts by design, so nothing else stops them.
+        foreach (var pid in _daemons.Concat(ProcessTable.NsoSimWithArgumentContaining(_runRoot).Select(p => p.Pid)).Distinct().Where(IsAlive))
         {
-            using var process = Process.GetProcessById(pid);
-            process.Kill();
-            process.WaitForExit(TimeSpan.FromSeconds(10));
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+                process.WaitForExit(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                // It ended meanwhile.
+            }
         }
 
         Directory.Delete(_runRoot, recursive: true);
