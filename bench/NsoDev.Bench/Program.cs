@@ -379,7 +379,7 @@ static async Task<double> TimeAspireAloneAsync()
     }
 }
 
-// CPU time (user + system) of each thread of this process, from /proc: utime and stime are fields 14 and 15, in clock ticks.
+// CPU time (user + system) of each thread of this process, from /proc.
 static Dictionary<int, (double Ms, string Name)> ThreadCpu()
 {
     var threads = new Dictionary<int, (double Ms, string Name)>();
@@ -387,10 +387,7 @@ static Dictionary<int, (double Ms, string Name)> ThreadCpu()
     {
         try
         {
-            var stat = File.ReadAllText(Path.Combine(task, "stat"));
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = (ticks * 10.0, File.ReadAllText(Path.Combine(task, "comm")).Trim());
+            threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = (CpuMilliseconds(File.ReadAllText(Path.Combine(task, "stat"))), File.ReadAllText(Path.Combine(task, "comm")).Trim());
         }
         catch (IOException)
         {
@@ -399,6 +396,13 @@ static Dictionary<int, (double Ms, string Name)> ThreadCpu()
     }
 
     return threads;
+}
+
+// utime + stime of a /proc stat line (fields 14 and 15, after the command name in parentheses), in ms: ticks of 10 ms.
+static double CpuMilliseconds(string stat)
+{
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
 }
 
 // CPU time (user + system) of every process of the machine, by pid, from /proc.
@@ -415,9 +419,7 @@ static Dictionary<int, (double Ms, string Name)> ProcessCpu()
         try
         {
             var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-            var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            processes[pid] = ((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0, name);
+            processes[pid] = (CpuMilliseconds(stat), stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')]);
         }
         catch (IOException)
         {

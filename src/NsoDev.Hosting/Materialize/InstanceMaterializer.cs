@@ -34,20 +34,20 @@ internal static class InstanceMaterializer
         NcsConfWriter.Write(conf, run.NcsConf);
         var environment = DaemonEnvironment(plan, engine);
         run.WriteState(RunState.From(plan.Ports.Ports, pid: null, engine.Executable, environment));
-        WriteShellFiles(plan, engine);
+        WriteShellFiles(plan, engine, environment);
     }
 
     /// <summary>
     /// What people use by hand: env.sh and, on the simulator, bin/ncs (a link to nso-sim, which env.sh
     /// puts first on PATH). Written at every start, an adopted daemon's included.
     /// </summary>
-    public static void WriteShellFiles(NsoInstancePlan plan, NcsEngine engine)
+    public static void WriteShellFiles(NsoInstancePlan plan, NcsEngine engine, IReadOnlyDictionary<string, string?>? daemonEnvironment = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(engine);
         var run = plan.RunDirectory;
         run.WriteNcsShim(engine.IsSimulator ? engine.Executable : null);
-        run.WriteEnvScript(plan.Name, DaemonEnvironment(plan, engine).Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!), ncsShim: engine.IsSimulator);
+        run.WriteEnvScript(plan.Name, (daemonEnvironment ?? DaemonEnvironment(plan, engine)).Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!), ncsShim: engine.IsSimulator);
     }
 
     /// <summary>
