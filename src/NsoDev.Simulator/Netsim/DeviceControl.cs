@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -37,7 +38,7 @@ internal sealed class DeviceControl(Func<string> status, Action stop) : IConnect
         var reply = request switch
         {
             StatusRequest => status(),
-            StopRequest => status().Split('\n').First(l => l.StartsWith("pid: ", StringComparison.Ordinal)).Replace("pid:", "stopping pid:", StringComparison.Ordinal) + "\n",
+            StopRequest => string.Create(CultureInfo.InvariantCulture, $"stopping pid: {Environment.ProcessId}\n"),
             _ => $"error: unknown request \"{request}\"; send status or stop\n",
         };
         await connection.WriteAsync(Encoding.UTF8.GetBytes(reply), cancellationToken);

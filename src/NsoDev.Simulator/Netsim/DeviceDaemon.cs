@@ -53,27 +53,26 @@ internal sealed class DeviceDaemon : IAsyncDisposable
         await using var daemon = new DeviceDaemon(Path.GetFileName(deviceDir));
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, daemon.OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, daemon.OnSignal);
-        int? failure = null;
+        (int Code, string Problem)? failure = null;
         try
         {
             daemon.Start(deviceDir, version);
         }
         catch (Exception e) when (e is NetsimException or CdbLoadException or NcsLogOpenException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            failure = NcsExitCode.BadConfiguration;
-            await stdout.WriteLineAsync(FailedLine + $"{daemon._name}: {e.Message}");
+            failure = (NcsExitCode.BadConfiguration, e.Message);
         }
         catch (ListenerBindException e)
         {
-            failure = NcsExitCode.BindFailed;
-            await stdout.WriteLineAsync(FailedLine + $"{daemon._name}: {e.Message}");
+            failure = (NcsExitCode.BindFailed, e.Message);
         }
 
-        if (failure is { } code)
+        if (failure is { } failed)
         {
-            daemon._logs?.Ncs.Error("start failed");
+            daemon._logs?.Ncs.Error($"start failed: {failed.Problem}");
+            await stdout.WriteLineAsync($"{FailedLine}{daemon._name}: {failed.Problem}");
             await stdout.FlushAsync();
-            return code;
+            return failed.Code;
         }
 
         await stdout.WriteLineAsync($"{StartedLine} pid={Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}");

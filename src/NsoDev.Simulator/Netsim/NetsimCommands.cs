@@ -21,15 +21,26 @@ internal sealed class NetsimCommands(string workingDirectory, Func<string, strin
         }
         catch (NetsimException e)
         {
-            await stderr.WriteLineAsync();
-            foreach (var line in e.Message.Split('\n'))
-            {
-                await stderr.WriteLineAsync("*** " + line);
-            }
-
-            await stderr.WriteLineAsync(" Try nso-sim netsim --help to get usage text");
+            await ErrorAsync(stderr, e.Message);
             return 1;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await ErrorAsync(stderr, $"{e.Message}; check that the netsim directory and the package are readable and writable");
+            return 1;
+        }
+    }
+
+    /// <summary>ncs-netsim's error lines: an empty line, <c>*** </c> before each line of the problem, then where help is.</summary>
+    private static async Task ErrorAsync(TextWriter stderr, string problem)
+    {
+        await stderr.WriteLineAsync();
+        foreach (var line in problem.Split('\n'))
+        {
+            await stderr.WriteLineAsync("*** " + line);
+        }
+
+        await stderr.WriteLineAsync(" Try nso-sim netsim --help to get usage text");
     }
 
     /// <summary>One <c>list</c> line; ncs-netsim's printf ends it with a space.</summary>

@@ -287,13 +287,27 @@ internal static class NetsimNetwork
             .Append("A netsim network made by nso-sim netsim, the simulator's stand-in for ncs-netsim.\n")
             .Append("Each device below is an nso-sim device daemon (not ConfD); its folder holds confd.conf,\n")
             .Append("env.sh, cdb/ (init XML and A.cdb), ssh/ (host keys) and logs/.\n\n")
-            .Append(CultureInfo.InvariantCulture, $"Last changed by: nso-sim netsim {string.Join(' ', commandLine.Creations.Select(c => c.SingleDevice ? $"{c.Package} {c.Prefix}" : $"{c.Package} {c.Count} {c.Prefix}"))}\n\n");
+            .Append(CultureInfo.InvariantCulture, $"Last changed by: nso-sim netsim {string.Join(' ', commandLine.Creations.Select(c => Words(commandLine.Verb, c)))}\n\n");
         foreach (var device in devices)
         {
             text.Append(NetsimCommands.ListLine(dest, device));
         }
 
         return text.ToString();
+    }
+
+    private static string Words(NetsimVerb verb, NetsimCreation creation)
+    {
+        var word = verb switch
+        {
+            NetsimVerb.CreateDevice => "create-device",
+            NetsimVerb.AddToNetwork => "add-to-network",
+            NetsimVerb.AddDevice => "add-device",
+            _ => "create-network",
+        };
+        return creation.SingleDevice
+            ? $"{word} {creation.Package} {creation.Prefix}"
+            : string.Create(CultureInfo.InvariantCulture, $"{word} {creation.Package} {creation.Count} {creation.Prefix}");
     }
 
     private sealed class NoChannels : ISshChannelHandlers
