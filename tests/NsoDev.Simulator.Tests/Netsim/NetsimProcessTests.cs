@@ -239,6 +239,51 @@ public sealed class NetsimProcessTests : IAsyncLifetime
         Assert.Contains("export COUNTER=\"4\"", await File.ReadAllTextAsync(Path.Combine(_net.Dir, "device", "device3", "env.sh"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 90_000)]
+    public async Task The_cli_port_serves_the_cli_over_ssh_with_the_devices_own_data()
+    {
+        await _net.MustAsync(["create-network", NetsimTestNetwork.Package, "2", "device"], TestContext.Current.CancellationToken);
+        await _net.MustAsync(["start"], TestContext.Current.CancellationToken);
+        await EditAsync(_net.NetconfBase + 1, "eth8");
+
+        var (first, second) = await Task.Run(
+            () =>
+            {
+                string Show(int port)
+                {
+                    using var client = new SshClient("127.0.0.1", port, "admin", "admin");
+                    client.Connect();
+                    var show = client.RunCommand("show running-config");
+                    Assert.Equal(0, show.ExitStatus);
+                    return show.Result;
+                }
+
+                return (Show(_net.CliBase), Show(_net.CliBase + 1));
+            },
+            TestContext.Current.CancellationToken);
+
+        Assert.Contains("eth0", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("eth8", first, StringComparison.Ordinal);
+        Assert.Contains("eth8", second, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task Delete_network_stops_running_devices_and_removes_the_directory()
+    {
+        await _net.MustAsync(["create-network", NetsimTestNetwork.Package, "2", "device"], TestContext.Current.CancellationToken);
+        await _net.MustAsync(["start", "device1"], TestContext.Current.CancellationToken);
+        var pids = await _net.DevicePidsAsync(TestContext.Current.CancellationToken);
+
+        var delete = await _net.MustAsync(["delete-network"], TestContext.Current.CancellationToken);
+
+        Assert.Equal("DEVICE device0 already STOPPED\nDEVICE device1 STOPPED\n", delete.Stdout);
+        Assert.False(Directory.Exists(_net.Dir));
+        Assert.Single(pids);
+        Assert.False(ProcessTable.IsAlive(pids[0]) && !IsZombie(pids[0]), "the started device still runs");
+        Assert.True(NetsimTestNetwork.IsFree(_net.NetconfBase + 1));
+        Assert.Equal(0, (await _net.RunAsync(["delete-network"], TestContext.Current.CancellationToken)).ExitCode);
+    }
+
     private static string Interface(string name, string content, string attributes = "") =>
         $"""<sys xmlns="{NetsimTestNetwork.RouterNamespace}"><interfaces><interface{attributes}><name>{name}</name>{content}</interface></interfaces></sys>""";
 
