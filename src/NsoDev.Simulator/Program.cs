@@ -6,7 +6,7 @@ using NsoDev.Simulator.Netsim;
 
 try
 {
-    // ncs-netsim and the devices it starts have command lines of their own (NSO-NOTES §9).
+    // ncs-netsim and the devices it starts have command lines of their own (NSO-NOTES §10).
     switch (args.FirstOrDefault())
     {
         case "netsim":

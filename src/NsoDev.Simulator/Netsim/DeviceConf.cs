@@ -6,7 +6,7 @@ using System.Xml.Linq;
 namespace NsoDev.Simulator.Netsim;
 
 /// <summary>
-/// The part of a device's <c>confd.conf</c> that nso-sim's device daemon reads (NSO-NOTES §9), by
+/// The part of a device's <c>confd.conf</c> that nso-sim's device daemon reads (NSO-NOTES §10), by
 /// ConfD's element names, so a package's own <c>confd.conf.netsim</c> works as well as nso-sim's
 /// default. Sample:
 /// <code>

@@ -8,7 +8,7 @@ namespace NsoDev.Simulator.Netsim;
 
 /// <summary>
 /// What a device daemon serves on its IPC port. ConfD's IPC protocol is not public, so this is
-/// nso-sim's own (NSO-NOTES §9): the client sends one line, <c>status</c> or <c>stop</c>, and reads
+/// nso-sim's own (NSO-NOTES §10): the client sends one line, <c>status</c> or <c>stop</c>, and reads
 /// the reply until the daemon closes. <c>status</c> answers
 /// <code>
 /// status: started

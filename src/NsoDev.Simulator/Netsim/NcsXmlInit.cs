@@ -5,7 +5,7 @@ using System.Xml.Linq;
 namespace NsoDev.Simulator.Netsim;
 
 /// <summary>
-/// ncs-netsim's <c>ncs-xml-init</c> (NSO-NOTES §9): the init data that makes NSO manage the network.
+/// ncs-netsim's <c>ncs-xml-init</c> (NSO-NOTES §10): the init data that makes NSO manage the network.
 /// One <c>&lt;device&gt;</c> per device, in NSO's namespace:
 /// <code>
 /// &lt;devices xmlns="http://tail-f.com/ns/ncs"&gt;

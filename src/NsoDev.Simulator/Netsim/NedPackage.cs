@@ -13,7 +13,7 @@ internal enum NedType
 }
 
 /// <summary>
-/// A NED package that netsim can simulate (NSO-NOTES §9): a directory with
+/// A NED package that netsim can simulate (NSO-NOTES §10): a directory with
 /// <c>package-meta-data.xml</c> and a <c>netsim/</c> folder. Sample meta-data:
 /// <code>
 /// &lt;ncs-package xmlns="http://tail-f.com/ns/ncs-packages"&gt;

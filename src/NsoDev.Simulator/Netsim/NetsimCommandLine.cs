@@ -32,7 +32,7 @@ internal enum NetsimVerb
 internal sealed record NetsimCreation(string Package, int Count, string Prefix, bool SingleDevice);
 
 /// <summary>
-/// ncs-netsim's command line (NSO-NOTES §9), samples:
+/// ncs-netsim's command line (NSO-NOTES §10), samples:
 /// <c>create-network ./packages/router-nc 3 device create-network ./packages/other 2 x --dir ./netsim</c>,
 /// <c>-a start device1</c>, <c>get-port device0 netconf</c>, <c>ncs-xml-init device0 device1</c>.
 /// </summary>

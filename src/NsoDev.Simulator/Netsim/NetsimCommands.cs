@@ -3,7 +3,7 @@ using System.Globalization;
 namespace NsoDev.Simulator.Netsim;
 
 /// <summary>
-/// <c>nso-sim netsim ARGS</c>: ncs-netsim's commands, output lines and exit codes (NSO-NOTES §9).
+/// <c>nso-sim netsim ARGS</c>: ncs-netsim's commands, output lines and exit codes (NSO-NOTES §10).
 /// Exit 0 when the command ran, even when a device reports FAIL (ncs-netsim does the same: read the
 /// DEVICE lines); 1 for bad input, with <c>*** problem</c> lines on stderr.
 /// </summary>

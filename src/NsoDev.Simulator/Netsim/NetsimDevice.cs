@@ -1,7 +1,7 @@
 namespace NsoDev.Simulator.Netsim;
 
 /// <summary>
-/// One device of a network, as one block of <c>.netsiminfo</c> records it (NSO-NOTES §9).
+/// One device of a network, as one block of <c>.netsiminfo</c> records it (NSO-NOTES §10).
 /// </summary>
 /// <param name="Name">The device name, such as <c>device0</c>.</param>
 /// <param name="Prefix">The prefix it was created with; its folder is <c>PREFIX/NAME</c>.</param>

@@ -1,7 +1,7 @@
 namespace NsoDev.Simulator.Netsim;
 
 /// <summary>
-/// Which netsim directory a command works on (NSO-NOTES §9): <c>--dir</c>; else <c>./netsim</c> for
+/// Which netsim directory a command works on (NSO-NOTES §10): <c>--dir</c>; else <c>./netsim</c> for
 /// create-network, create-device and delete-network; else the current directory when it holds
 /// <c>.netsiminfo</c>, <c>./netsim</c> when that does, <c>$NETSIM_DIR</c>, or the first directory
 /// above (or its <c>netsim/</c>) that holds one.

@@ -6,7 +6,7 @@ namespace NsoDev.Simulator.Netsim;
 
 /// <summary>
 /// <c>NETSIM/.netsiminfo</c>: bash array assignments, one block per device, which ncs-netsim
-/// sources (NSO-NOTES §9). Sample block:
+/// sources (NSO-NOTES §10). Sample block:
 /// <code>
 /// ## device device0
 /// devices[0]=device0

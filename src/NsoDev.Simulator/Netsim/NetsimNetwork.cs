@@ -5,7 +5,7 @@ using NsoDev.Simulator.Ssh;
 namespace NsoDev.Simulator.Netsim;
 
 /// <summary>
-/// create-network, create-device, add-to-network and add-device (NSO-NOTES §9). Everything is
+/// create-network, create-device, add-to-network and add-device (NSO-NOTES §10). Everything is
 /// checked before anything is written: packages, counts, names, ports. The devices are then built
 /// in a staging folder beside their final place and moved in; <c>.netsiminfo</c> is written last.
 /// A failure part way removes what was moved, so a network is never left half-made.

@@ -5,7 +5,7 @@ namespace NsoDev.Simulator.Netsim;
 /// <summary>
 /// One device's five ports, or the bases a new network counts up from. ncs-netsim's bases are
 /// 5010, 12022, 13022, 11022 and 10022, each overridden by its variable, and every device takes the
-/// next port of each (NSO-NOTES §9).
+/// next port of each (NSO-NOTES §10).
 /// </summary>
 internal sealed record NetsimPorts(int Ipc, int NetconfSsh, int NetconfTcp, int Snmp, int CliSsh)
 {
