@@ -93,7 +93,7 @@ internal sealed class DeviceManager
 
     private static Outcome FetchHostKey(ManagedDevice device, IReadOnlyList<XElement> snapshot)
     {
-        var presented = DeviceConnection.FetchHostKey(device, NcsDevicesXml.Timeouts(snapshot).Connect);
+        var presented = WithSshLibrary(device.Name, () => DeviceConnection.FetchHostKey(device, NcsDevicesXml.Timeouts(snapshot).Connect));
         var unchanged = device.HostKeys.Any(k => k.Algorithm == presented.Algorithm && k.KeyData == presented.KeyData);
         var result = unchanged ? "unchanged" : "updated";
         return new Outcome(
@@ -156,7 +156,24 @@ internal sealed class DeviceManager
         var (found, problem) = NcsDevicesXml.Credentials(snapshot, device.AuthGroup, user);
         credentials = found ?? throw DeviceFailure.Authenticate(device.Name, problem);
         var (connect, read) = NcsDevicesXml.Timeouts(snapshot);
-        return DeviceConnection.Open(device, credentials, connect, read);
+        var login = credentials;
+        return WithSshLibrary(device.Name, () => DeviceConnection.Open(device, login, connect, read));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/>, which uses SSH.NET: where nso-sim's JIT build was copied without
+    /// Renci.SshNet.dll and its dependencies, that is the device's failure, in words, not a crash.
+    /// </summary>
+    private static T WithSshLibrary<T>(string device, Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException or TypeLoadException)
+        {
+            throw DeviceFailure.Connect(device, $"nso-sim cannot load its SSH client ({e.Message}); copy Renci.SshNet.dll and BouncyCastle.Cryptography.dll from nso-sim's build output beside nso-sim.dll", e);
+        }
     }
 
     /// <summary>Saves fetched host keys and synced configurations in one change of running.</summary>
