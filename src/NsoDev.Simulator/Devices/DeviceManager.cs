@@ -51,6 +51,12 @@ internal sealed class DeviceManager
             }
         }
 
+        else if (action.Kind == DeviceActionKind.SyncFrom)
+        {
+            // "pulling from all unlocked devices" (NSO-NOTES §9).
+            devices = [.. devices.Where(d => !d.IsLocked)];
+        }
+
         var outcomes = new Outcome[devices.Count];
         Parallel.For(0, devices.Count, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, i => outcomes[i] = RunOne(action.Kind, devices[i], snapshot, user));
         Store(outcomes, sessionId);

@@ -6,8 +6,8 @@ namespace NsoDev.Simulator.Devices;
 
 /// <summary>
 /// The device actions as NETCONF RPCs (NSO-NOTES §9): YANG 1.1's <c>&lt;action&gt;</c> (RFC 7950 section 7.15.2),
-/// or Tail-f's older <c>&lt;action&gt;&lt;data&gt;</c>, holding the path down to the action. The output elements
-/// go straight into <c>&lt;rpc-reply&gt;</c>.
+/// whose output elements go straight into <c>&lt;rpc-reply&gt;</c>, or Tail-f's <c>&lt;action&gt;&lt;data&gt;</c>, answered
+/// with <c>&lt;data&gt;</c> holding the path down to the action and its output inside it.
 /// </summary>
 /// <example>
 /// <code>
@@ -40,7 +40,8 @@ internal static class NetconfDeviceActions
 
         try
         {
-            return new OutputReply(devices.Run(action, user, sessionId));
+            var output = devices.Run(action, user, sessionId);
+            return new OutputReply(operation.Name == TailfAction ? [InTailfPath(action, output)] : output);
         }
         catch (DeviceActionException e)
         {
@@ -81,6 +82,22 @@ internal static class NetconfDeviceActions
         return all is not null && DeviceAction.KindOf(all.Name.LocalName, oneDevice: false) is { } allKind
             ? new DeviceAction(allKind, null, all.Element(NcsDevicesXml.Ns + "suppress-positive-result") is not null)
             : throw Unsupported($"no such action on /devices: {all?.Name.LocalName ?? "none given"}");
+    }
+
+    /// <summary>
+    /// Tail-f's form answers inside <c>&lt;data&gt;</c>, down the request's path:
+    /// <c>&lt;data&gt;&lt;devices&gt;&lt;device&gt;&lt;name&gt;ce1&lt;/name&gt;&lt;sync-from&gt;&lt;result&gt;true&lt;/result&gt;&lt;/sync-from&gt;...</c>.
+    /// </summary>
+    private static XElement InTailfPath(DeviceAction action, IReadOnlyList<XElement> output)
+    {
+        XElement verb = new(NcsDevicesXml.Ns + action.Name, output);
+        if (action.Device is { } name)
+        {
+            var below = action.Kind == DeviceActionKind.FetchSshHostKeys ? new XElement(NcsDevicesXml.Ns + "ssh", verb) : verb;
+            verb = new XElement(NcsDevicesXml.Ns + "device", new XElement(NcsDevicesXml.Ns + "name", name), below);
+        }
+
+        return new XElement(XName.Get("data", NetconfXml.Base), new XElement(NcsDevicesXml.Ns + "devices", verb));
     }
 
     private static NetconfRpcException Unsupported(string why) => new(RpcErrors.OperationNotSupported("action", $"{why}; {Served}"));
