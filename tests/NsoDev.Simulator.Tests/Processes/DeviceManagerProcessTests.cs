@@ -141,6 +141,24 @@ public sealed class DeviceManagerProcessTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 90_000)]
+    public async Task When_a_second_device_refuses_the_commit_the_first_device_gets_its_change_undone()
+    {
+        await StartInstanceAsync(Device("d0", DevicePort) + Device("d1", DevicePort, "wrong"), TestContext.Current.CancellationToken);
+        Cli("devices fetch-ssh-host-keys");
+        Cli("devices device d0 sync-from");
+        using var instance = Netconf(_instanceRun.NetconfPort);
+        var mtu = $"<config><sys xmlns=\"{Router}\"><interfaces><interface><name>eth0</name><mtu>9000</mtu></interface></interfaces></sys></config>";
+
+        var reply = Rpc(instance, $"<edit-config><target><running/></target><config><devices xmlns=\"http://tail-f.com/ns/ncs\"><device><name>d0</name>{mtu}</device><device><name>d1</name>{mtu}</device></devices></config></edit-config>");
+
+        Assert.StartsWith("Failed to authenticate towards device d1: ", reply.Descendants(Nc + "error-message").Single().Value, StringComparison.Ordinal);
+        using var device = Netconf(DevicePort);
+        Assert.Equal("1500", Rpc(device, "<get-config><source><running/></source></get-config>").Descendants(XName.Get("mtu", Router)).Single().Value);
+        Assert.Equal("1500", DeviceConfig("d0").Descendants(XName.Get("mtu", Router)).Single().Value);
+        Assert.Equal("result in-sync\n", Cli("devices device d0 check-sync").Output);
+    }
+
+    [Fact(Timeout = 90_000)]
     public async Task Unknown_and_wrong_host_keys_a_wrong_password_and_a_closed_port_each_fail_with_their_own_reason()
     {
         var closed = FreePorts.One();
