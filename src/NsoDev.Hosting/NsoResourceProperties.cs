@@ -40,6 +40,9 @@ public static class NsoResourceProperties
     /// <summary>Crash restarts so far.</summary>
     public const string Restarts = "nso.restarts";
 
+    /// <summary>How many of the instance's netsim devices are alive, as <c>ncs-netsim is-alive</c> tells.</summary>
+    public const string Devices = "nso.devices";
+
     /// <summary>Why the instance failed to start.</summary>
     public const string Failure = "nso.failure";
 }

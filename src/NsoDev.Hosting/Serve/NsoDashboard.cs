@@ -77,6 +77,20 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, ID
         }
     }
 
+    /// <summary>How many of the instance's netsim devices answered <c>is-alive</c>.</summary>
+    public Task DevicesAsync(NsoResource resource, NetsimLiveness liveness)
+    {
+        ArgumentNullException.ThrowIfNull(liveness);
+        var total = liveness.Alive.Count + liveness.Dead.Count;
+        var text = liveness.Dead.Count == 0
+            ? $"{total} of {total} alive"
+            : $"{liveness.Alive.Count} of {total} alive (not: {string.Join(", ", liveness.Dead)})";
+        return notifications.PublishUpdateAsync(resource, s => s with
+        {
+            Properties = Merge(s.Properties, [new(NsoResourceProperties.Devices, text) { DisplayName = "Netsim devices", IsHighlighted = true }]),
+        });
+    }
+
     public Task FailedToStartAsync(NsoResource resource, string reason) =>
         notifications.PublishUpdateAsync(resource, s => s with
         {

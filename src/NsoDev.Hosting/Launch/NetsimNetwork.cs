@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+using NsoDev.Hosting.Materialize;
+using NsoDev.Hosting.Plan;
+
+namespace NsoDev.Hosting.Launch;
+
+/// <summary>
+/// The running side of an instance's devices: <c>ncs-netsim start</c> beside the instance's own start,
+/// <c>is-alive</c> as their readiness check, <c>stop</c> and <c>reset</c> with the instance (NSO-NOTES §9).
+/// </summary>
+internal sealed class NetsimNetwork(NetsimPlan plan, NcsEngine engine, IProcessRunner runner, ILogger logger)
+{
+    private readonly NetsimCommandLine _netsim = new(NetsimCommand.Of(engine), plan.Directory, NetsimMaterializer.Environment(engine));
+
+    public NetsimPlan Plan { get; } = plan;
+
+    /// <summary>Starts every device, then asks each whether it is alive; a device that is not is logged with the fix, and does not fail the instance.</summary>
+    public async Task<NetsimLiveness> StartAsync(CancellationToken cancellationToken)
+    {
+        // A device that already runs (a persistent instance's) prints FAIL here, and is alive: is-alive decides.
+        var started = await runner.RunAsync(_netsim.Start(), cancellationToken);
+        var liveness = await IsAliveAsync(cancellationToken);
+        if (liveness.Dead.Count > 0)
+        {
+            logger.LogError(
+                "Netsim devices {Devices} are not alive after `ncs-netsim start` ({Output}). Their logs are in {Directory}/PREFIX/NAME/logs; check that no other process holds their ports, then start the instance again",
+                string.Join(", ", liveness.Dead),
+                started.Output,
+                Plan.Directory);
+        }
+        else
+        {
+            logger.LogInformation("Netsim devices of the instance are alive: {Devices}", string.Join(", ", liveness.Alive));
+        }
+
+        return liveness;
+    }
+
+    public async Task<NetsimLiveness> IsAliveAsync(CancellationToken cancellationToken)
+    {
+        var result = await runner.RunAsync(_netsim.IsAlive(), cancellationToken);
+        var lines = NetsimOutput.DeviceResults(result.StandardOutput);
+        var names = Plan.Devices.Select(d => d.Name).ToList();
+        return new NetsimLiveness(
+            [.. names.Where(n => lines.GetValueOrDefault(n))],
+            [.. names.Where(n => !lines.GetValueOrDefault(n))]);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var result = await runner.RunAsync(_netsim.Stop(), cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            logger.LogWarning("`ncs-netsim stop` returned {ExitCode}: {Output}", result.ExitCode, result.Output);
+        }
+    }
+
+    /// <summary>Stops the devices and removes their CDB, logs and state, as the instance's reset does its own.</summary>
+    public async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        var result = await runner.RunAsync(_netsim.Reset(), cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            logger.LogWarning("`ncs-netsim reset` returned {ExitCode}: {Output}", result.ExitCode, result.Output);
+        }
+    }
+}
+
+/// <summary>Which devices answered <c>is-alive</c> with OK, and which did not.</summary>
+internal sealed record NetsimLiveness(IReadOnlyList<string> Alive, IReadOnlyList<string> Dead);
