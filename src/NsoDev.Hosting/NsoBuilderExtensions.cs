@@ -335,7 +335,75 @@ public static class NsoBuilderExtensions
         }
 
         declaration.Netsim.Add(network);
+        foreach (var deviceName in network.DeviceNames)
+        {
+            AddDeviceResource(builder, deviceName);
+        }
+
         return builder;
+    }
+
+    /// <summary>
+    /// The dashboard resource of a device declared with <see cref="WithNetsimDevices"/>, named <c>INSTANCE-DEVICE</c>
+    /// (<c>nso-1-ex0</c>), to reference or wait for: <c>project.WithReference(nso.GetNetsimDevice("ex0"))</c>.
+    /// </summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="deviceName">The device's name, such as <c>ex0</c>.</param>
+    /// <returns>The device's resource builder.</returns>
+    public static IResourceBuilder<NetsimDeviceResource> GetNetsimDevice(this IResourceBuilder<NsoResource> builder, string deviceName)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(deviceName);
+        var devices = builder.Resource.Declaration().DeviceResources;
+        var device = devices.FirstOrDefault(d => d.DeviceName == deviceName)
+            ?? throw new ArgumentException(
+                devices.Count == 0
+                    ? $"NSO instance '{builder.Resource.Name}' has no netsim devices, so it has no device '{deviceName}'. Declare them first with WithNetsimDevices(package, count, prefix)."
+                    : $"NSO instance '{builder.Resource.Name}' has no netsim device '{deviceName}'; its devices are {string.Join(", ", devices.Select(d => d.DeviceName))}. Pass one of these names.",
+                nameof(deviceName));
+        return builder.ApplicationBuilder.CreateResourceBuilder(device);
+    }
+
+    /// <summary>
+    /// Points <paramref name="builder"/>'s resource at a netsim device: it gets <c>NAME_NETCONF_HOST</c>, <c>NAME_NETCONF_PORT</c>,
+    /// <c>NAME_CLI_HOST</c>, <c>NAME_CLI_PORT</c> and <c>NAME_DEVICE</c> (the device's name in NSO), NAME being the device
+    /// resource's name in capitals with <c>_</c> for <c>-</c> (<c>NSO_1_EX0_NETCONF_PORT</c>). Devices run only on this
+    /// machine, so a published app host passes none of them.
+    /// </summary>
+    /// <typeparam name="TDestination">The dependent resource.</typeparam>
+    /// <param name="builder">The dependent's builder.</param>
+    /// <param name="device">The device, from <see cref="GetNetsimDevice"/>.</param>
+    /// <returns>The dependent's builder.</returns>
+    public static IResourceBuilder<TDestination> WithReference<TDestination>(this IResourceBuilder<TDestination> builder, IResourceBuilder<NetsimDeviceResource> device)
+        where TDestination : IResourceWithEnvironment
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(device);
+        if (builder.ApplicationBuilder.ExecutionContext.IsPublishMode)
+        {
+            return builder;
+        }
+
+        builder.WithReferenceRelationship(device.Resource);
+        return builder.WithEnvironment(context => NetsimDeviceEnvironment.Apply(context, device.Resource));
+    }
+
+    private static void AddDeviceResource(IResourceBuilder<NsoResource> builder, string deviceName)
+    {
+        var name = $"{builder.Resource.Name}-{deviceName}";
+        if (name.Length > NetsimDeviceEnvironment.MaxResourceNameLength)
+        {
+            throw new ArgumentException($"The device resource name '{name}' is longer than the {NetsimDeviceEnvironment.MaxResourceNameLength} characters Aspire allows. Choose a shorter prefix or instance name.", nameof(deviceName));
+        }
+
+        var device = new NetsimDeviceResource(name, deviceName, builder.Resource);
+        NsoEndpoints.DeclareDevice(device);
+        builder.Resource.Declaration().DeviceResources.Add(device);
+        builder.ApplicationBuilder.AddResource(device)
+            .WithInitialState(NsoDashboard.InitialDeviceSnapshot(device))
+            .WithParentRelationship(builder.Resource)
+            .WithNetsimDeviceCommands()
+            .ExcludeFromManifest();
     }
 
     /// <summary>Keeps CDB data across runs (the default), or, with false, starts every run from empty CDB, logs and state.</summary>

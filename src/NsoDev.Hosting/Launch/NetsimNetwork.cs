@@ -14,13 +14,24 @@ internal sealed class NetsimNetwork(NetsimPlan plan, NcsEngine engine, IProcessR
 
     public NetsimPlan Plan { get; } = plan;
 
-    /// <summary>Starts every device, then asks each whether it is alive; a device that is not is logged with the fix, and does not fail the instance.</summary>
-    public async Task<NetsimLiveness> StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts every device (or <paramref name="device"/>), then asks each whether it is alive; a device that is
+    /// not is logged with the fix, and does not fail the instance.
+    /// </summary>
+    public async Task<NetsimLiveness> StartAsync(string? device, CancellationToken cancellationToken)
     {
         // A device that already runs (a persistent instance's) prints FAIL here, and is alive: is-alive decides.
-        var started = await runner.RunAsync(_netsim.Start(), cancellationToken);
+        var started = await runner.RunAsync(_netsim.Start(device), cancellationToken);
         var liveness = await IsAliveAsync(cancellationToken);
-        if (liveness.Dead.Count > 0)
+        if (device is not null && liveness.Dead.Contains(device))
+        {
+            logger.LogError("Netsim device {Device} is not alive after `ncs-netsim start {Device}` ({Output}). Its log is in {Directory}/PREFIX/{Device}/logs", device, device, started.Output, Plan.Directory, device);
+        }
+        else if (device is not null)
+        {
+            logger.LogInformation("Netsim device {Device} started", device);
+        }
+        else if (liveness.Dead.Count > 0)
         {
             logger.LogError(
                 "Netsim devices {Devices} are not alive after `ncs-netsim start` ({Output}). Their logs are in {Directory}/PREFIX/NAME/logs; check that no other process holds their ports, then start the instance again",
@@ -46,9 +57,9 @@ internal sealed class NetsimNetwork(NetsimPlan plan, NcsEngine engine, IProcessR
             [.. names.Where(n => !lines.GetValueOrDefault(n))]);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(string? device, CancellationToken cancellationToken)
     {
-        var result = await runner.RunAsync(_netsim.Stop(), cancellationToken);
+        var result = await runner.RunAsync(_netsim.Stop(device), cancellationToken);
         if (result.ExitCode != 0)
         {
             logger.LogWarning("`ncs-netsim stop` returned {ExitCode}: {Output}", result.ExitCode, result.Output);
@@ -56,9 +67,9 @@ internal sealed class NetsimNetwork(NetsimPlan plan, NcsEngine engine, IProcessR
     }
 
     /// <summary>Stops the devices and removes their CDB, logs and state, as the instance's reset does its own.</summary>
-    public async Task ResetAsync(CancellationToken cancellationToken)
+    public async Task ResetAsync(string? device, CancellationToken cancellationToken)
     {
-        var result = await runner.RunAsync(_netsim.Reset(), cancellationToken);
+        var result = await runner.RunAsync(_netsim.Reset(device), cancellationToken);
         if (result.ExitCode != 0)
         {
             logger.LogWarning("`ncs-netsim reset` returned {ExitCode}: {Output}", result.ExitCode, result.Output);

@@ -54,6 +54,7 @@ internal sealed class NsoFleet(
         {
             resource.Published().Plan = plan;
             NsoEndpoints.Allocate(resource, plan);
+            NsoEndpoints.AllocateDevices(resource, plan);
             logger.LogDebug("Planned {Name}: IPC {Ipc}, {Ports}", resource.Name, plan.Ipc, string.Join(", ", plan.Ports.Ports.Select(p => $"{p.Key} {p.Value}")));
         }
 

@@ -30,6 +30,9 @@ internal sealed class NsoInstanceRunner(
     private readonly NetsimNetwork? _devices = plan.Netsim is { } netsim ? new NetsimNetwork(netsim, engine, runner, logger) : null;
     private LeftRunningDaemon? _leftRunning = plan.LeftRunning;
     private volatile bool _devicesStarted;
+
+    /// <summary>Devices stopped from their dashboard command: shown Finished, not failed.</summary>
+    private readonly HashSet<string> _devicesStopped = new(StringComparer.Ordinal);
     private IDaemonProcess? _daemon;
     private bool _stopRequested;
     private volatile bool _restartPending;
@@ -90,12 +93,43 @@ internal sealed class NsoInstanceRunner(
             await StopCoreAsync(cancellationToken);
             if (_devices is not null && Directory.Exists(_devices.Plan.Directory))
             {
-                await _devices.ResetAsync(cancellationToken);
+                await _devices.ResetAsync(null, cancellationToken);
             }
 
             plan.RunDirectory.Reset();
             logger.LogInformation("Reset {Name}: removed CDB files, rollbacks, logs and state", resource.Name);
             await StartCoreAsync(cancellationToken);
+        },
+        cancellationToken);
+
+    /// <summary>The dashboard's commands of one device: <c>ncs-netsim start|stop|reset NAME</c>, then <c>is-alive</c> for every device's state.</summary>
+    public Task DeviceAsync(string device, NetsimDeviceOperation operation, CancellationToken cancellationToken) => UnderGateAsync(
+        async () =>
+        {
+            if (_devices is null)
+            {
+                return;
+            }
+
+            NetsimLiveness liveness;
+            if (operation == NetsimDeviceOperation.Stop)
+            {
+                _devicesStopped.Add(device);
+                await _devices.StopAsync(device, cancellationToken);
+                liveness = await _devices.IsAliveAsync(cancellationToken);
+            }
+            else
+            {
+                if (operation == NetsimDeviceOperation.Reset)
+                {
+                    await _devices.ResetAsync(device, cancellationToken);
+                }
+
+                _devicesStopped.Remove(device);
+                liveness = await _devices.StartAsync(device, cancellationToken);
+            }
+
+            await dashboard.DevicesAsync(resource, engine, liveness, _devicesStopped);
         },
         cancellationToken);
 
@@ -263,8 +297,9 @@ internal sealed class NsoInstanceRunner(
         _devicesStarted = true;
         try
         {
-            var liveness = await _devices.StartAsync(cancellationToken);
-            await dashboard.DevicesAsync(resource, liveness);
+            _devicesStopped.Clear();
+            var liveness = await _devices.StartAsync(null, cancellationToken);
+            await dashboard.DevicesAsync(resource, engine, liveness, _devicesStopped);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -283,7 +318,8 @@ internal sealed class NsoInstanceRunner(
         _devicesStarted = false;
         try
         {
-            await _devices.StopAsync(cancellationToken);
+            await _devices.StopAsync(null, cancellationToken);
+            await dashboard.DevicesStoppedAsync(resource);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -399,4 +435,12 @@ internal sealed class NsoInstanceRunner(
 
         logger.Log(level, "{Line}", line.Text);
     }
+}
+
+/// <summary>What a device's dashboard command asks of ncs-netsim.</summary>
+internal enum NetsimDeviceOperation
+{
+    Start,
+    Stop,
+    Reset,
 }

@@ -34,6 +34,10 @@ internal sealed class FakeNcsNetsim
         [ "$1" = "--dir" ] || { echo "fake ncs-netsim: --dir must come first" >&2; exit 2; }
         dir=$2; verb=$3; shift 3
         devices="$dir/.devices"
+        # A control verb's device argument picks that device alone, as ncs-netsim's does.
+        case "$verb" in
+          start|stop|reset|is-alive) if [ -n "$1" ]; then echo "$1" > "$dir/.picked"; devices="$dir/.picked"; fi ;;
+        esac
         case "$verb" in
           create-network|add-to-network)
             pkg=$1; n=$2; prefix=$3

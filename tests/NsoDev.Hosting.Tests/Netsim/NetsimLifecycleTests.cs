@@ -3,6 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Plan;
+using Microsoft.Extensions.DependencyInjection;
 using NsoDev.Hosting.Tests.Orchestration;
 
 namespace NsoDev.Hosting.Tests.Netsim;
@@ -182,6 +183,9 @@ public sealed class NetsimLifecycleTests : IAsyncDisposable
         // Running comes after the devices' check, and keeps what it said.
         var running = await _h.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
         Assert.Equal("2 of 3 alive (not: ex1)", InstanceStartTests.Property(running, NsoResourceProperties.Devices));
+        var failed = await _h.States.WaitForStateAsync("nso-1-ex1", KnownResourceStates.FailedToStart);
+        Assert.Equal(KnownResourceStateStyles.Error, failed.State?.Style);
+        Assert.Equal(KnownResourceStates.Running, _h.States.Of("nso-1-ex0")[^1].State?.Text);
     }
 
     [Fact]
@@ -217,6 +221,58 @@ public sealed class NetsimLifecycleTests : IAsyncDisposable
         var line = await _h.WaitForResourceLogAsync("nso-1", "already has CDB data, so NSO will not load the new device init file");
         Assert.Contains("ncs_load -l -m", line, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(cdb, "netsim_devices_init.xml")));
+    }
+
+    [Fact]
+    public async Task Each_device_is_a_child_of_its_instance_running_with_active_urls_its_ports_and_its_cli_command_line()
+    {
+        var nso = await StartWithDevicesAsync();
+
+        var device = await _h.States.WaitForStateAsync("nso-1-ex1", KnownResourceStates.Running);
+
+        var resource = Assert.Single(_h.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<NetsimDeviceResource>(), d => d.Name == "nso-1-ex1");
+        Assert.Same(nso, resource.Instance);
+        Assert.Contains(resource.Annotations.OfType<ResourceRelationshipAnnotation>(), r => r.Type == "Parent" && ReferenceEquals(r.Resource, nso));
+        var planned = nso.RequirePlan().Netsim!.Devices[1];
+        Assert.Equal(
+            [("netconf", $"ssh://127.0.0.1:{planned.NetconfPort}", $"NETCONF (port {planned.NetconfPort})", false), ("cli", $"ssh://127.0.0.1:{planned.CliPort}", $"CLI (port {planned.CliPort})", false)],
+            device.Urls.Select(u => (u.Name, u.Url, u.DisplayProperties.DisplayName, u.IsInactive)));
+        Assert.Equal(16001, planned.NetconfPort);
+        Assert.Equal("Netsim device", device.ResourceType);
+        Assert.Equal("ipc 15001, netconf 16001, netconf-tcp 17001, cli 18001, snmp 19001", InstanceStartTests.Property(device, NsoResourceProperties.DevicePorts));
+        Assert.Equal(
+            $"NCS_DIR='{_h.NcsDir}' '{_netsim.Path}' --dir '{nso.RequirePlan().Netsim!.Directory}' cli ex1",
+            InstanceStartTests.Property(device, NsoResourceProperties.DeviceCli));
+        Assert.Equal(16001, resource.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "netconf").AllocatedEndpoint!.Port);
+
+        await _h.Fleet.GetRunner(nso)!.StopAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+        var stopped = await _h.States.WaitForStateAsync("nso-1-ex1", KnownResourceStates.Finished);
+        Assert.All(stopped.Urls, u => Assert.True(u.IsInactive));
+    }
+
+    [Fact]
+    public async Task A_devices_stop_and_start_commands_reach_ncs_netsim_for_that_device_alone()
+    {
+        var nso = await StartWithDevicesAsync();
+        await _h.States.WaitForStateAsync("nso-1-ex1", KnownResourceStates.Running);
+        var device = _h.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<NetsimDeviceResource>().Single(d => d.Name == "nso-1-ex1");
+
+        var stop = await _h.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(device, "netsim-stop", TestContext.Current.CancellationToken).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+        var finished = await _h.States.WaitForStateAsync("nso-1-ex1", KnownResourceStates.Finished);
+
+        Assert.True(stop.Success, stop.Message);
+        var netsimDir = nso.RequirePlan().Netsim!.Directory;
+        Assert.Equal(["--dir", netsimDir, "stop", "ex1"], _netsim.Calls()[^2].Arguments);
+        Assert.Equal("is-alive", _netsim.Calls()[^1].Verb);
+        Assert.Equal(KnownResourceStateStyles.Info, finished.State?.Style);
+        Assert.Equal(KnownResourceStates.Running, _h.States.Of("nso-1-ex0")[^1].State?.Text);
+        Assert.Equal("2 of 3 alive (not: ex1)", InstanceStartTests.Property(_h.States.Of("nso-1")[^1], NsoResourceProperties.Devices));
+
+        var start = await _h.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(device, "netsim-start", TestContext.Current.CancellationToken).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+        await _h.States.WaitForStateAsync("nso-1-ex1", KnownResourceStates.Running, occurrence: 2);
+
+        Assert.True(start.Success, start.Message);
+        Assert.Equal(["--dir", netsimDir, "start", "ex1"], _netsim.Calls()[^2].Arguments);
     }
 
     [Fact]
