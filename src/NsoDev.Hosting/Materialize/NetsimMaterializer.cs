@@ -32,7 +32,7 @@ internal sealed class NetsimMaterializer(IProcessRunner runner, ILogger logger)
 
         var command = NetsimCommand.Of(engine);
         var netsimCommand = new NetsimCommandLine(command, netsim.Directory, Environment(engine));
-        var wanted = RecordOf(netsim, command);
+        var wanted = RecordOf(netsim, command) with { Environment = Environment(engine) };
         var created = false;
         if (earlier is null || !Same(earlier, wanted) || !File.Exists(Path.Combine(netsim.Directory, ".netsiminfo")))
         {

@@ -51,6 +51,9 @@ internal sealed class RunDirectory(string path)
     /// <summary>NsoDev's record of the network it created: what, on which ports, with which ncs-netsim.</summary>
     public string NetsimRecordFile => Combine("nsodev-netsim.json");
 
+    /// <summary>Present while this run directory's devices were started and not yet stopped: a killed app host leaves it, and the next one stops them.</summary>
+    public string NetsimStartedMarker => Combine("nsodev-netsim.started");
+
     /// <summary>The record of the network last created here; null when there is none or it cannot be read.</summary>
     public NetsimRecord? ReadNetsimRecord()
     {
@@ -301,10 +304,12 @@ internal sealed record RunState(
 /// <param name="Networks">The networks, as declared: package, count, prefix.</param>
 /// <param name="Bases">The port bases by kind name (ipc, netconf, netconf-tcp, cli, snmp).</param>
 /// <param name="Command">The ncs-netsim command line that created it (executable, then leading arguments), so a later app host can stop its devices.</param>
+/// <param name="Environment">What that command ran with (NCS_DIR, the engine's own variables).</param>
 internal sealed record NetsimRecord(
     IReadOnlyList<NetsimNetworkRecord> Networks,
     IReadOnlyDictionary<string, int> Bases,
-    IReadOnlyList<string> Command)
+    IReadOnlyList<string> Command,
+    IReadOnlyDictionary<string, string?>? Environment = null)
 {
     [JsonIgnore]
     public int DeviceCount => Networks.Sum(n => n.Count);

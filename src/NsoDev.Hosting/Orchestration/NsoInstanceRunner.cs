@@ -297,6 +297,7 @@ internal sealed class NsoInstanceRunner(
         _devicesStarted = true;
         try
         {
+            await File.WriteAllTextAsync(plan.RunDirectory.NetsimStartedMarker, "", cancellationToken);
             _devicesStopped.Clear();
             var liveness = await _devices.StartAsync(null, cancellationToken);
             await dashboard.DevicesAsync(resource, engine, liveness, _devicesStopped);
@@ -319,6 +320,7 @@ internal sealed class NsoInstanceRunner(
         try
         {
             await _devices.StopAsync(null, cancellationToken);
+            File.Delete(plan.RunDirectory.NetsimStartedMarker);
             await dashboard.DevicesStoppedAsync(resource);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

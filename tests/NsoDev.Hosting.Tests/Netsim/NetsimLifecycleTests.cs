@@ -146,9 +146,50 @@ public sealed class NetsimLifecycleTests : IAsyncDisposable
         await StartWithDevicesAsync();
         await WaitForVerbAsync("is-alive");
 
+        var marker = Path.Combine(_h.Root, "run", "nso-1", "nsodev-netsim.started");
+        Assert.True(File.Exists(marker));
+
         await _h.Fleet.StopAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
 
         Assert.Equal("stop", _netsim.Verbs().Last());
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
+    public async Task Devices_a_killed_app_host_left_running_are_stopped_with_its_ncs_netsim_before_the_next_plan()
+    {
+        // What a killed app host leaves: the network, its record, and the started marker.
+        var router = _packages.Create("router-nc-1.1");
+        var run = new NsoDev.Hosting.Materialize.RunDirectory(Path.Combine(_h.Root, "run", "nso-1"));
+        Directory.CreateDirectory(run.NetsimDirectory);
+        await File.WriteAllTextAsync(Path.Combine(run.NetsimDirectory, ".devices"), "ex0\n", TestContext.Current.CancellationToken);
+        run.WriteNetsimRecord(new(
+            [new(router, 1, "ex")],
+            new NetsimPorts(new Dictionary<NetsimPortKind, int> { [NetsimPortKind.Ipc] = 15000, [NetsimPortKind.NetconfSsh] = 16000, [NetsimPortKind.NetconfTcp] = 17000, [NetsimPortKind.CliSsh] = 18000, [NetsimPortKind.Snmp] = 19000 }, 1).ByName,
+            [_netsim.Path],
+            new Dictionary<string, string?> { ["NCS_DIR"] = _h.NcsDir }));
+        await File.WriteAllTextAsync(run.NetsimStartedMarker, "", TestContext.Current.CancellationToken);
+        _h.Declare("nso-1", n => n.WithNetsimDevices(router, 1, "ex"));
+        // Before the plan: no lease is written yet when ncs-netsim stop runs.
+        var leases = Path.Combine(_h.Root, "leases");
+        bool? leasedAtStop = null;
+        _h.Processes.OnCall = spec =>
+        {
+            if (spec.Arguments.Contains("stop"))
+            {
+                leasedAtStop = Directory.Exists(leases) && Directory.EnumerateFiles(leases, "*.lease").Any();
+            }
+        };
+
+        await _h.PrepareAsync();
+
+        var stop = Assert.Single(_netsim.Calls());
+        Assert.Equal(["--dir", run.NetsimDirectory, "stop"], stop.Arguments);
+        Assert.Equal(_h.NcsDir, stop.Environment["NCS_DIR"]);
+        Assert.False(leasedAtStop);
+        Assert.NotEmpty(Directory.EnumerateFiles(leases, "*.lease"));
+        Assert.False(File.Exists(run.NetsimStartedMarker));
+        Assert.Contains(_h.FleetLog.Lines.Items, e => e.Message.Contains($"The netsim devices in {run.NetsimDirectory} were left running by an earlier app host", StringComparison.Ordinal));
     }
 
     [Fact]
