@@ -8,9 +8,12 @@ namespace NsoDev.Hosting.Launch;
 /// The running side of an instance's devices: <c>ncs-netsim start</c> beside the instance's own start,
 /// <c>is-alive</c> as their readiness check, <c>stop</c> and <c>reset</c> with the instance (NSO-NOTES §9).
 /// </summary>
-internal sealed class NetsimNetwork(NetsimPlan plan, NcsEngine engine, IProcessRunner runner, ILogger logger)
+internal sealed class NetsimNetwork(NetsimPlan plan, NcsEngine engine, IProcessRunner runner, TimeSpan timeout, TimeProvider timeProvider, ILogger logger)
 {
     private readonly NetsimCommandLine _netsim = new(NetsimCommand.Of(engine), plan.Directory, NetsimMaterializer.Environment(engine));
+
+    /// <summary>The longest a verb may take: the instance's startup timeout, and a second per device, since ncs-netsim visits them one by one.</summary>
+    public TimeSpan Timeout { get; } = timeout + TimeSpan.FromSeconds(plan.DeviceCount);
 
     public NetsimPlan Plan { get; } = plan;
 
@@ -21,7 +24,7 @@ internal sealed class NetsimNetwork(NetsimPlan plan, NcsEngine engine, IProcessR
     public async Task<NetsimLiveness> StartAsync(string? device, CancellationToken cancellationToken)
     {
         // A device that already runs (a persistent instance's) prints FAIL here, and is alive: is-alive decides.
-        var started = await runner.RunAsync(_netsim.Start(device), cancellationToken);
+        var started = await RunAsync(_netsim.Start(device), cancellationToken);
         var liveness = await IsAliveAsync(cancellationToken);
         if (device is not null && liveness.Dead.Contains(device))
         {
@@ -49,7 +52,7 @@ internal sealed class NetsimNetwork(NetsimPlan plan, NcsEngine engine, IProcessR
 
     public async Task<NetsimLiveness> IsAliveAsync(CancellationToken cancellationToken)
     {
-        var result = await runner.RunAsync(_netsim.IsAlive(), cancellationToken);
+        var result = await RunAsync(_netsim.IsAlive(), cancellationToken);
         var lines = NetsimOutput.DeviceResults(result.StandardOutput);
         var names = Plan.Devices.Select(d => d.Name).ToList();
         return new NetsimLiveness(
@@ -59,7 +62,7 @@ internal sealed class NetsimNetwork(NetsimPlan plan, NcsEngine engine, IProcessR
 
     public async Task StopAsync(string? device, CancellationToken cancellationToken)
     {
-        var result = await runner.RunAsync(_netsim.Stop(device), cancellationToken);
+        var result = await RunAsync(_netsim.Stop(device), cancellationToken);
         if (result.ExitCode != 0)
         {
             logger.LogWarning("`ncs-netsim stop` returned {ExitCode}: {Output}", result.ExitCode, result.Output);
@@ -69,13 +72,31 @@ internal sealed class NetsimNetwork(NetsimPlan plan, NcsEngine engine, IProcessR
     /// <summary>Stops the devices and removes their CDB, logs and state, as the instance's reset does its own.</summary>
     public async Task ResetAsync(string? device, CancellationToken cancellationToken)
     {
-        var result = await runner.RunAsync(_netsim.Reset(device), cancellationToken);
+        var result = await RunAsync(_netsim.Reset(device), cancellationToken);
         if (result.ExitCode != 0)
         {
             logger.LogWarning("`ncs-netsim reset` returned {ExitCode}: {Output}", result.ExitCode, result.Output);
         }
     }
+
+    private async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        // On the runner's clock, like the instance's own timeouts.
+        using var timer = new CancellationTokenSource(Timeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            return await runner.RunAsync(spec, linked.Token);
+        }
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new NetsimTimeoutException($"`{spec}` did not end within {Timeout.TotalSeconds:0} s. Look at the devices' logs under {Plan.Directory}, or raise WithStartupTimeout.");
+        }
+    }
 }
+
+/// <summary>A verb that does not end within <see cref="NetsimNetwork.Timeout"/>; the message names it and what to look at.</summary>
+internal sealed class NetsimTimeoutException(string message) : TimeoutException(message);
 
 /// <summary>Which devices answered <c>is-alive</c> with OK, and which did not.</summary>
 internal sealed record NetsimLiveness(IReadOnlyList<string> Alive, IReadOnlyList<string> Dead);

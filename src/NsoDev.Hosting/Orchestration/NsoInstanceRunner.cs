@@ -27,7 +27,7 @@ internal sealed class NsoInstanceRunner(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CrashRestartPolicy _restarts = new(timeProvider);
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly NetsimNetwork? _devices = plan.Netsim is { } netsim ? new NetsimNetwork(netsim, engine, runner, logger) : null;
+    private readonly NetsimNetwork? _devices = plan.Netsim is { } netsim ? new NetsimNetwork(netsim, engine, runner, plan.StartupTimeout, timeProvider, logger) : null;
     private LeftRunningDaemon? _leftRunning = plan.LeftRunning;
     private volatile bool _devicesStarted;
 

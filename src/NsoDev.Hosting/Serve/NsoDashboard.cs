@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Eventing;
+using NsoDev.Hosting.Declare;
 using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Plan;
 using NsoDev.Ipc;
@@ -145,7 +146,7 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, ID
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(device);
         return engine.IsSimulator
-            ? $"ssh -p {device.CliPort.ToString(CultureInfo.InvariantCulture)} admin@{NsoDev.Hosting.Declare.NsoDeclaration.LoopbackAddress}"
+            ? $"ssh -p {device.CliPort.ToString(CultureInfo.InvariantCulture)} admin@{NsoDeclaration.LoopbackAddress}"
             : $"NCS_DIR='{engine.InstallationDirectory}' '{NetsimCommand.Of(engine).Executable}' --dir '{plan.Netsim!.Directory}' cli {device.Name}";
     }
 
@@ -173,12 +174,12 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, ID
 
     private static ImmutableArray<UrlSnapshot> DeviceUrls(NetsimDevice device, bool active) =>
     [
-        new(NetsimDeviceResource.NetconfEndpointName, $"ssh://{NsoDev.Hosting.Declare.NsoDeclaration.LoopbackAddress}:{device.NetconfPort.ToString(CultureInfo.InvariantCulture)}", IsInternal: false)
+        new(NetsimDeviceResource.NetconfEndpointName, $"ssh://{NsoDeclaration.LoopbackAddress}:{device.NetconfPort.ToString(CultureInfo.InvariantCulture)}", IsInternal: false)
         {
             IsInactive = !active,
             DisplayProperties = new($"NETCONF (port {device.NetconfPort.ToString(CultureInfo.InvariantCulture)})", 2),
         },
-        new(NetsimDeviceResource.CliEndpointName, $"ssh://{NsoDev.Hosting.Declare.NsoDeclaration.LoopbackAddress}:{device.CliPort.ToString(CultureInfo.InvariantCulture)}", IsInternal: false)
+        new(NetsimDeviceResource.CliEndpointName, $"ssh://{NsoDeclaration.LoopbackAddress}:{device.CliPort.ToString(CultureInfo.InvariantCulture)}", IsInternal: false)
         {
             IsInactive = !active,
             DisplayProperties = new($"CLI (port {device.CliPort.ToString(CultureInfo.InvariantCulture)})", 1),

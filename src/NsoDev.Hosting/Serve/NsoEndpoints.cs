@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Aspire.Hosting.ApplicationModel;
+using NsoDev.Hosting.Declare;
 using NsoDev.Hosting.Plan;
 using NsoDev.Ipc;
 
@@ -71,7 +72,7 @@ internal static class NsoEndpoints
                 var port = endpoint.Name == NetsimDeviceResource.NetconfEndpointName ? ports.NetconfPort : ports.CliPort;
                 endpoint.Port = port;
                 endpoint.TargetPort = port;
-                endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, NsoDev.Hosting.Declare.NsoDeclaration.LoopbackAddress, port);
+                endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, NsoDeclaration.LoopbackAddress, port);
             }
         }
     }

@@ -51,6 +51,7 @@ internal sealed class FakeNcsNetsim
             while read -r d; do echo "  <device><name>$d</name><address>127.0.0.1</address></device>"; done < "$devices"
             echo '</devices>' ;;
           start)
+            if [ -e "$here/hang-on-start" ]; then exec sleep 60; fi
             while read -r d; do
               if grep -qx "$d" "$here/failing-devices" 2>/dev/null; then echo "DEVICE $d FAIL"; else touch "$dir/$d.running"; echo "DEVICE $d OK STARTED"; fi
             done < "$devices" ;;
@@ -75,6 +76,9 @@ internal sealed class FakeNcsNetsim
     }
 
     public string Path { get; }
+
+    /// <summary>While this file exists, <c>start</c> hangs.</summary>
+    public string HangOnStartFile => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "hang-on-start");
 
     public string FailingDevicesFile => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "failing-devices");
 

@@ -317,6 +317,60 @@ public sealed class NetsimLifecycleTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Without_data_persistence_every_start_resets_the_kept_network_before_starting_it()
+    {
+        var router = _packages.Create("router-nc-1.1");
+        var nso = _h.Declare("nso-1", n => n.WithNetsimDevices(router, 1, "ex").WithDataPersistence(false));
+        _h.Processes.Returns("--wait-started", OrchestrationHarness.Ok, OrchestrationHarness.Ok).StopsCleanly();
+        await _h.PrepareAsync();
+        await _h.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+        await WaitForVerbAsync("is-alive");
+        var runner = _h.Fleet.GetRunner(nso)!;
+        await runner.StopAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+
+        await runner.StartAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+        await WaitForVerbAsync("is-alive", occurrence: 2);
+
+        Assert.Equal(["create-network", "ncs-xml-init", "start", "is-alive", "stop", "reset", "start", "is-alive"], _netsim.Verbs());
+    }
+
+    [Fact]
+    public async Task A_persistent_instance_leaves_its_devices_running_when_the_app_host_stops()
+    {
+        var router = _packages.Create("router-nc-1.1");
+        var nso = _h.Declare("nso-1", n => n.WithNetsimDevices(router, 1, "ex").WithLifetime(Lifetime.Persistent));
+        _h.Processes.Returns("--wait-started", OrchestrationHarness.Ok);
+        await _h.PrepareAsync();
+        await _h.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+        await WaitForVerbAsync("is-alive");
+
+        await _h.Fleet.StopAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+
+        Assert.DoesNotContain("stop", _netsim.Verbs());
+        Assert.True(File.Exists(nso.RequirePlan().RunDirectory.NetsimStartedMarker));
+    }
+
+    [Fact]
+    public async Task A_start_that_hangs_past_its_timeout_is_logged_with_what_to_look_at_and_nso_still_runs()
+    {
+        await File.WriteAllTextAsync(_netsim.HangOnStartFile, "", TestContext.Current.CancellationToken);
+        var router = _packages.Create("router-nc-1.1");
+        var nso = _h.Declare("nso-1", n => n.WithNetsimDevices(router, 3, "ex").WithStartupTimeout(TimeSpan.FromSeconds(20)));
+        _h.Processes.Returns("--wait-started", OrchestrationHarness.Ok);
+        await _h.PrepareAsync();
+
+        var start = _h.Fleet.StartInstanceAsync(nso);
+        await _h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(23));
+        _h.Time.Advance(TimeSpan.FromSeconds(23));
+        await start.WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+
+        await _h.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
+        var line = await _h.WaitForResourceLogAsync("nso-1", "did not end within 23 s");
+        Assert.Contains($"--dir {nso.RequirePlan().Netsim!.Directory} start", line, StringComparison.Ordinal);
+        Assert.Contains("or raise WithStartupTimeout", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_simulator_runs_netsim_as_a_verb_of_nso_sim_and_nso_runs_ncs_netsim_beside_ncs()
     {
         var simulator = NetsimCommand.Of(new NcsEngine("/opt/nsodev/nso-sim", new Ipc.NsoRelease(6, 5), IsSimulator: true));
