@@ -129,8 +129,9 @@ public static class NsoBuilderExtensions
     /// Turns on the IPC access check: the daemon challenges every IPC client, and every resource that
     /// references the instance gets <c>NCS_IPC_ACCESS_FILE</c>, so both sides always agree. The secret
     /// is random, or the value of <paramref name="secret"/>; it is written to a file of mode 0400 and never
-    /// shown in logs, the dashboard or the manifest. A published instance always has the check on, its secret
-    /// from <paramref name="secret"/> or from the secret parameter <c>NAME-ipc-secret</c>.
+    /// shown in logs, the dashboard or the manifest. A published instance always has the check on; publishing
+    /// writes its secret to <c>secrets/NAME/ipc_access</c> beside the manifest, from <paramref name="secret"/>
+    /// (which must then have a value) or generated once and kept.
     /// </summary>
     /// <param name="builder">The NSO resource builder.</param>
     /// <param name="secret">An Aspire secret parameter holding the secret (printable ASCII), or null to generate one.</param>
@@ -515,6 +516,7 @@ public static class NsoBuilderExtensions
         }
 
         destination.Annotations.Add(new NsoReferenceAnnotation(nso.Resource, ncsIpcVariables));
+        NsoContainerPublishing.MountSecretInto(destination, nso.Resource);
         builder.WithReference((IResourceBuilder<IResourceWithConnectionString>)nso, connectionName);
         return ncsIpcVariables
             ? builder.WithEnvironment(context => NsoClientEnvironment.Apply(context, nso.Resource, destination))

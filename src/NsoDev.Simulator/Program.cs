@@ -2,9 +2,19 @@ using NsoDev.Simulator;
 using NsoDev.Simulator.Control;
 using NsoDev.Simulator.Daemon;
 using NsoDev.Simulator.Ipc;
+using NsoDev.Simulator.Netsim;
 
 try
 {
+    // ncs-netsim and the devices it starts have command lines of their own (NSO-NOTES §10).
+    switch (args.FirstOrDefault())
+    {
+        case "netsim":
+            return await NetsimCommands.RunAsync(args[1..], Environment.CurrentDirectory, Environment.GetEnvironmentVariable, Console.Out, Console.Error);
+        case DeviceDaemon.Verb:
+            return await DeviceDaemon.RunAsync(args[1..], NsoVersion.FromEnvironment(Environment.GetEnvironmentVariable), Console.Out);
+    }
+
     var commandLine = NcsCommandLine.Parse(args);
     var version = NsoVersion.FromEnvironment(Environment.GetEnvironmentVariable);
     switch (commandLine.Command)

@@ -30,21 +30,24 @@ public sealed class SecurityTests : IDisposable
     }
 
     [Fact]
-    public void The_published_manifest_holds_secrets_only_as_secret_parameters_without_values()
+    public void The_published_manifest_holds_secrets_only_as_secret_parameters_without_values_and_the_ipc_secret_as_a_mounted_file()
     {
-        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "aspire-manifest.json")));
+        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "publish", "aspire-manifest.json")));
         var resources = manifest.RootElement.GetProperty("resources");
 
         var secretParameters = resources.EnumerateObject()
             .Where(r => r.Value.GetProperty("type").GetString() == "parameter.v0" && r.Value.GetProperty("inputs").GetProperty("value").TryGetProperty("secret", out var s) && s.GetBoolean())
             .ToList();
-        Assert.Contains(secretParameters, p => p.Name == "nso-1-ipc-secret");
+        Assert.Equal(["nso-admin-password"], secretParameters.Select(p => p.Name));
         Assert.All(secretParameters, p => Assert.False(p.Value.GetProperty("inputs").GetProperty("value").TryGetProperty("default", out _), $"{p.Name} has a default"));
-        var nso1Env = resources.GetProperty("nso-1").GetProperty("env");
-        Assert.Equal("{nso-admin-password.value}", nso1Env.GetProperty("ADMIN_PASSWORD").GetString());
+        var nso1 = resources.GetProperty("nso-1");
+        Assert.Equal("{nso-admin-password.value}", nso1.GetProperty("env").GetProperty("ADMIN_PASSWORD").GetString());
 
-        // The IPC secret reaches the container as a file (a container file from the parameter), never through its environment.
-        Assert.DoesNotContain(nso1Env.EnumerateObject(), e => e.Value.GetString()!.Contains("ipc-secret", StringComparison.Ordinal));
+        // The IPC secret reaches the container as a read-only mount of a file beside the manifest, never through its environment.
+        Assert.DoesNotContain(nso1.GetProperty("env").EnumerateObject(), e => e.Name.Contains("SECRET", StringComparison.OrdinalIgnoreCase));
+        var mount = Assert.Single(nso1.GetProperty("bindMounts").EnumerateArray());
+        Assert.Equal("secrets/nso-1", mount.GetProperty("source").GetString());
+        Assert.True(mount.GetProperty("readOnly").GetBoolean());
     }
 
     /// <summary>Port → IPv4 address of every listening TCP socket, from /proc/net/tcp (state 0A).</summary>

@@ -4,16 +4,23 @@ using Aspire.Hosting.ApplicationModel;
 using NsoDev.Hosting.Declare;
 using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Plan;
+using NsoDev.Hosting.Reference;
 using NsoDev.Hosting.Serve;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Publishing;
 
 /// <summary>
-/// In publish mode an instance becomes a container of Cisco's production image (docs/NSO-NOTES.md §6):
-/// its ncs.conf, written by <see cref="NcsConfWriter"/> for the image's release, and the IPC secret, read
-/// from a secret parameter, arrive as container files in <c>/nso/etc</c>, where the image's start script
-/// looks for ncs.conf. In run mode nothing here adds an annotation, so DCP never tries to run a container.
+/// In publish mode an instance becomes a container built from Cisco's production image
+/// (docs/NSO-NOTES.md §6). Beside the manifest, publishing writes for each instance NAME:
+/// <list type="bullet">
+/// <item><c>NAME/</c>, the build context: the ncs.conf that <see cref="NcsConfWriter"/> writes for the image's
+/// release, and a pre-start script that gives NSO its IPC secret;</item>
+/// <item><c>NAME.Dockerfile</c> (Aspire writes it from <see cref="Dockerfile"/>): the image plus those files;</item>
+/// <item><c>secrets/NAME/ipc_access</c>, mode 0400, the IPC secret, which the container and every dependent
+/// get as a read-only bind mount, never through the image, the environment or the manifest.</item>
+/// </list>
+/// In run mode nothing here adds an annotation, so DCP never tries to run a container.
 /// </summary>
 internal static class NsoContainerPublishing
 {
@@ -23,8 +30,11 @@ internal static class NsoContainerPublishing
     /// <summary>The image tag; its MAJOR.MINOR is the release whose ncs.conf band is written.</summary>
     public const string DefaultTag = "6.5";
 
-    /// <summary>Where the image's start script takes a mounted ncs.conf from.</summary>
+    /// <summary>Where the image's start script takes ncs.conf from when the image itself sets none in /etc/ncs.</summary>
     public const string ConfigDirectory = "/nso/etc";
+
+    /// <summary>The image's NCS_CONFIG_DIR, whose <c>pre-ncs-start.d/</c> scripts its start script runs before NSO.</summary>
+    public const string ImageConfigDirectory = "/etc/ncs";
 
     /// <summary>The image's run directory (NCS_RUN_DIR): CDB, state, packages.</summary>
     public const string RunDirectory = "/nso/run";
@@ -36,21 +46,27 @@ internal static class NsoContainerPublishing
 
     public const string AccessFileName = "ipc_access";
 
+    public const string PreStartDirectoryName = "pre-ncs-start.d";
+
+    public const string SecretHookFileName = "50-nsodev-ipc-access.sh";
+
+    /// <summary>The folder beside the manifest that holds each instance's secret directory.</summary>
+    public const string SecretsDirectoryName = "secrets";
+
     /// <summary>The address every listener binds in the container: other containers reach it only there.</summary>
     public const string AnyAddress = "0.0.0.0";
 
     public const string AdminPasswordParameterName = "nso-admin-password";
 
+    /// <summary>The file ncs.conf's access check names: NSO's own copy, made by the pre-start script.</summary>
     public static string AccessFile => $"{ConfigDirectory}/{AccessFileName}";
 
     public static string DataVolumeName(NsoResource nso) => $"{nso.Name}-run";
 
-    public static string SecretParameterName(NsoResource nso) => $"{nso.Name}-ipc-secret";
-
     /// <summary>
     /// Swaps the instance for a container resource that shares its annotations, as Aspire's
     /// <c>PublishAsDockerFile</c> does: the container takes the instance's place in the model, and the
-    /// instance's manifest entry is the container's.
+    /// instance's manifest entry is the container's, built from a Dockerfile generated at publish time.
     /// </summary>
     public static void PublishAsContainer(IResourceBuilder<NsoResource> nso)
     {
@@ -65,9 +81,12 @@ internal static class NsoContainerPublishing
         var declaration = resource.Declaration();
 
         // A container's IPC listens on 0.0.0.0, which other hosts reach too, so the check is always on.
-        declaration.AccessCheck ??= new AccessCheckDeclaration(app.AddParameter(SecretParameterName(resource), secret: true).Resource);
+        declaration.AccessCheck ??= new AccessCheckDeclaration(null);
         var adminPassword = app.Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == AdminPasswordParameterName)
             ?? app.AddParameter(AdminPasswordParameterName, secret: true).Resource;
+
+        var output = PublishOutput.For(app);
+        var layout = new PublishedLayout(output, resource.Name);
 
         // Dependents keep references to the instance; Aspire's publishers resolve them by name (and, as the
         // annotations are shared, see the image), so they reach the container.
@@ -75,28 +94,40 @@ internal static class NsoContainerPublishing
         var container = new NsoContainerResource(resource);
         app.AddResource(container)
             .WithImage(Image, DefaultTag)
-            .WithContainerFiles(ConfigDirectory, (_, cancellationToken) => FilesAsync(resource, cancellationToken))
+            .WithDockerfileFactory(layout.BuildContext, context => WriteBuildContextAsync(resource, layout, context.CancellationToken))
+            .WithBindMount(layout.SecretDirectory, NsoConnection.ContainerSecretDirectory(resource), isReadOnly: true)
             .WithEnvironment("ADMIN_USERNAME", "admin")
             .WithEnvironment("ADMIN_PASSWORD", adminPassword);
         SetDataPersistence(nso, declaration.DataPersistence);
         nso.WithManifestPublishingCallback(context => context.WriteContainerAsync(container));
     }
 
-    /// <summary>The access check's secret in publish mode: the user's parameter replaces the generated one.</summary>
-    public static void UseSecret(IResourceBuilder<NsoResource> nso, ParameterResource? secret)
+    /// <summary>
+    /// A dependent of a published instance gets the instance's secret directory as a read-only bind mount
+    /// where its <c>NCS_IPC_ACCESS_FILE</c> and connection string point. Aspire's manifest has bind mounts
+    /// for containers only; Docker Compose mounts them into projects too.
+    /// </summary>
+    public static void MountSecretInto(IResource dependent, NsoResource nso)
     {
-        var declaration = nso.Resource.Declaration();
-        if (secret is null || ReferenceEquals(declaration.AccessCheck?.Secret, secret))
+        ArgumentNullException.ThrowIfNull(dependent);
+        ArgumentNullException.ThrowIfNull(nso);
+        var target = NsoConnection.ContainerSecretDirectory(nso);
+        if (!nso.Declaration().IsPublishMode || dependent.Annotations.OfType<ContainerMountAnnotation>().Any(m => m.Target == target))
         {
             return;
         }
 
-        if (declaration.AccessCheck?.Secret is { } generated && generated.Name == SecretParameterName(nso.Resource))
-        {
-            nso.ApplicationBuilder.Resources.Remove(generated);
-        }
+        var source = nso.Annotations.OfType<ContainerMountAnnotation>().Single(m => m.Target == target).Source!;
+        dependent.Annotations.Add(new ContainerMountAnnotation(source, target, ContainerMountType.BindMount, isReadOnly: true));
+    }
 
-        declaration.AccessCheck = new AccessCheckDeclaration(secret);
+    /// <summary>The access check's secret in publish mode: the value of the user's parameter, instead of a generated one.</summary>
+    public static void UseSecret(IResourceBuilder<NsoResource> nso, ParameterResource? secret)
+    {
+        if (secret is not null)
+        {
+            nso.Resource.Declaration().AccessCheck = new AccessCheckDeclaration(secret);
+        }
     }
 
     /// <summary>CDB and state survive a new container in a named volume on the image's run directory, unless persistence is off.</summary>
@@ -118,7 +149,7 @@ internal static class NsoContainerPublishing
         }
     }
 
-    /// <summary>Publishes the instance with another tag of Cisco's image; checked in both modes, applied only when publishing.</summary>
+    /// <summary>Publishes the instance from another tag of Cisco's image; checked in both modes, applied only when publishing.</summary>
     public static void SetImageTag(IResourceBuilder<NsoResource> nso, string tag)
     {
         _ = TagRelease(tag, nso.Resource.Name);
@@ -129,9 +160,11 @@ internal static class NsoContainerPublishing
         }
     }
 
-    /// <summary>The release of the image the instance is published with, from its tag (<c>6.5</c>, <c>6.4.1.3</c>).</summary>
+    /// <summary>The release of the image the instance is published from, from its tag (<c>6.5</c>, <c>6.4.1.3</c>).</summary>
     public static NsoRelease ImageRelease(NsoResource nso) =>
-        TagRelease(nso.Annotations.OfType<ContainerImageAnnotation>().LastOrDefault()?.Tag ?? string.Empty, nso.Name);
+        TagRelease(BaseImageTag(nso), nso.Name);
+
+    private static string BaseImageTag(NsoResource nso) => nso.Annotations.OfType<ContainerImageAnnotation>().LastOrDefault()?.Tag ?? string.Empty;
 
     private static NsoRelease TagRelease(string tag, string name)
     {
@@ -168,27 +201,141 @@ internal static class NsoContainerPublishing
         return NcsConfWriter.ToText(NcsConfWriter.InDirectories(conf, RunDirectory, LogDirectory));
     }
 
-    private static async Task<IEnumerable<ContainerFileSystemItem>> FilesAsync(NsoResource nso, CancellationToken cancellationToken)
+    /// <summary>The image: Cisco's, with the instance's ncs.conf and the script that installs the mounted secret.</summary>
+    public static string Dockerfile(NsoResource nso)
     {
-        var files = new List<ContainerFileSystemItem>
-        {
-            new ContainerFile
-            {
-                Name = NcsConfFileName,
-                Contents = NcsConf(nso, NcsConfTemplate.Default()),
-                Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
-            },
-        };
+        ArgumentNullException.ThrowIfNull(nso);
+        var ports = string.Join(' ', new[] { NsoPortKind.Ipc, NsoPortKind.Netconf, NsoPortKind.Cli, NsoPortKind.WebUi }
+            .Select(kind => BindingPort(nso, kind)).OfType<int>().Select(p => p.ToString(CultureInfo.InvariantCulture)));
+        return $"""
+            # NSO instance '{nso.Name}', generated by NsoDev when the app host was published.
+            # Cisco's production image is loaded from Cisco's download (docker load), not pulled.
+            FROM {Image}:{BaseImageTag(nso)}
+            COPY {NcsConfFileName} {ConfigDirectory}/{NcsConfFileName}
+            COPY {PreStartDirectoryName}/ {ImageConfigDirectory}/{PreStartDirectoryName}/
+            EXPOSE {ports}
 
-        var secret = nso.Declaration().AccessCheck!.Secret!;
-        var value = await secret.GetValueAsync(cancellationToken) ?? string.Empty;
-        IpcSecretFile.Validate(value, $"the parameter '{secret.Name}'");
-        files.Add(new ContainerFile { Name = AccessFileName, Contents = value, Mode = UnixFileMode.UserRead });
-        return files;
+            """;
+    }
+
+    /// <summary>
+    /// The pre-start script: the secret arrives on a read-only mount owned by whoever deployed it, so it
+    /// is copied to the file ncs.conf names, mode 0400, for the user NSO runs as.
+    /// </summary>
+    public static string SecretHook(NsoResource nso)
+    {
+        ArgumentNullException.ThrowIfNull(nso);
+        var mounted = NsoConnection.ContainerSecretPath(nso);
+        return $"""
+            #!/bin/sh
+            # Generated by NsoDev for NSO instance '{nso.Name}'. NSO reads the IPC access secret from
+            # {AccessFile}; the deployment mounts it read-only at {NsoConnection.ContainerSecretDirectory(nso)}.
+            set -eu
+            source_file={mounted}
+            target_file={AccessFile}
+            if [ ! -s "$source_file" ]; then
+              echo "NsoDev: no IPC access secret at $source_file. Mount the folder {SecretsDirectoryName}/{nso.Name}, beside the manifest, read-only at {NsoConnection.ContainerSecretDirectory(nso)}." >&2
+              exit 1
+            fi
+            install -m 0400 "$source_file" "$target_file"
+            if [ "$(id -u)" -eq 0 ] && id nso >/dev/null 2>&1; then
+              chown nso:nso "$target_file"
+            fi
+
+            """;
+    }
+
+    /// <summary>Writes the build context and, unless one is there already, the secret file; returns the Dockerfile.</summary>
+    private static async Task<string> WriteBuildContextAsync(NsoResource nso, PublishedLayout layout, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.Combine(layout.BuildContext, PreStartDirectoryName));
+        await File.WriteAllTextAsync(Path.Combine(layout.BuildContext, NcsConfFileName), NcsConf(nso, NcsConfTemplate.Default()), cancellationToken).ConfigureAwait(false);
+        var hook = Path.Combine(layout.BuildContext, PreStartDirectoryName, SecretHookFileName);
+        await File.WriteAllTextAsync(hook, SecretHook(nso), cancellationToken).ConfigureAwait(false);
+        if (!OperatingSystem.IsWindows())
+        {
+            // COPY keeps the context's modes: the image's start script runs the hook.
+            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        await WriteSecretAsync(nso, layout.SecretFile, cancellationToken).ConfigureAwait(false);
+        return Dockerfile(nso);
+    }
+
+    /// <summary>
+    /// The user's parameter, when given, sets the secret; else a secret published before is kept, so a
+    /// running deployment and its clients keep agreeing; else a new one is generated.
+    /// </summary>
+    private static async Task WriteSecretAsync(NsoResource nso, string path, CancellationToken cancellationToken)
+    {
+        if (nso.Declaration().AccessCheck?.Secret is { } parameter)
+        {
+            string? value;
+            try
+            {
+                value = await parameter.GetValueAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new InvalidOperationException(
+                    $"NSO instance '{nso.Name}' takes its IPC secret from the parameter '{parameter.Name}', which has no value: publishing writes that secret to {path}. "
+                    + $"Set Parameters:{parameter.Name} (for example with dotnet user-secrets), or drop the parameter from WithIpcAccessCheck() to have one generated.", e);
+            }
+
+            IpcSecretFile.Validate(value ?? string.Empty, $"the parameter '{parameter.Name}'");
+            if (!File.Exists(path) || await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false) != value)
+            {
+                IpcSecretFile.Write(path, value!);
+            }
+
+            return;
+        }
+
+        if (File.Exists(path) && await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false) is { Length: > 0 } kept)
+        {
+            IpcSecretFile.Validate(kept, path);
+            return;
+        }
+
+        IpcSecretFile.Write(path, IpcSecretFile.Generate());
     }
 
     private static int? BindingPort(NsoResource nso, NsoPortKind kind) => NsoEndpoints.Find(nso, kind) is { } endpoint ? endpoint.TargetPort ?? kind.StockPort() : null;
 
     private static ListenerSettings Listener(NsoResource nso, NsoPortKind kind) =>
         BindingPort(nso, kind) is int port ? new ListenerSettings(true, AnyAddress, port) : new ListenerSettings(false, AnyAddress, kind.StockPort());
+
+    /// <summary>Where one instance's published files go.</summary>
+    private sealed record PublishedLayout(string Output, string Name)
+    {
+        public string BuildContext => Path.Combine(Output, Name);
+
+        public string SecretDirectory => Path.Combine(Output, SecretsDirectoryName, Name);
+
+        public string SecretFile => Path.Combine(SecretDirectory, AccessFileName);
+    }
+}
+
+/// <summary>The folder publishing writes into: the manifest's folder, or the folder <c>aspire publish</c> was given.</summary>
+internal static class PublishOutput
+{
+    /// <summary>The configuration key Aspire binds <c>--output-path</c> to.</summary>
+    public const string OutputPathKey = "Pipeline:OutputPath";
+
+    /// <summary>Aspire's own default when no output path is given.</summary>
+    public const string DefaultDirectoryName = "aspire-output";
+
+    public static string For(IDistributedApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var path = app.Configuration[OutputPathKey];
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return Path.Combine(app.AppHostDirectory, DefaultDirectoryName);
+        }
+
+        // As Aspire resolves it: from the working directory.
+        var full = Path.GetFullPath(path);
+        return full.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? Path.GetDirectoryName(full)! : full;
+    }
 }

@@ -4,7 +4,7 @@ namespace NsoDev.Hosting.Publishing;
 
 /// <summary>
 /// An NSO instance as a container of Cisco's image, in publish mode only. It shares the instance's
-/// annotations (endpoints, environment, image, files), as Aspire's <c>PublishAsDockerFile</c> does for an
+/// annotations (endpoints, environment, base image, Dockerfile, mounts), as Aspire's <c>PublishAsDockerFile</c> does for an
 /// executable, so Aspire's own container writers (the manifest, Docker Compose, Kubernetes) publish it.
 /// </summary>
 internal sealed class NsoContainerResource(NsoResource nso) : ContainerResource(nso.Name), IResourceWithConnectionString

@@ -3,26 +3,26 @@ using System.Xml.Linq;
 
 namespace NsoDev.Hosting.Tests.Publishing;
 
-/// <summary>A file an entry's container gets: where, what, and with which mode.</summary>
-internal sealed record DeliveredFile(string Path, string Contents, UnixFileMode Mode);
-
 /// <summary>
-/// What a published NSO entry must hold to start as declared in Cisco's image, beyond what the
-/// manifest schema checks: an image, an ncs.conf in /nso/etc whose IPC listens on 0.0.0.0 with the
-/// access check on and whose listeners are exactly the entry's bindings, and the IPC secret as a file of
-/// mode 0400 whose contents come from a secret parameter, never from a literal or the environment.
-/// Written from the containerized-NSO page (docs/NSO-NOTES.md §6), not from the code under test.
+/// What a published NSO entry must hold to start as declared in Cisco's image, beyond what the manifest
+/// schema checks, as a deployment reading the manifest would build and mount it (<see cref="PublishedContainer"/>):
+/// Cisco's image; an ncs.conf where the image's start script looks for one, whose IPC listens on 0.0.0.0
+/// with the access check on and whose listeners are exactly the entry's bindings; and, once the image's
+/// pre-start scripts ran, the access check's file, mode 0400, holding a secret that arrived through a
+/// private bind mount: never in the image, the environment or the manifest. Written from the
+/// containerized-NSO page (docs/NSO-NOTES.md §6), not from the code under test.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal static class DeployableNsoEntry
 {
-    private const string ConfigDirectory = "/nso/etc";
+    private const UnixFileMode GroupOrOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     /// <summary>Every problem that would keep the entry from deploying; empty when it deploys.</summary>
     /// <param name="name">The entry's name in the manifest.</param>
-    /// <param name="resources">The manifest's resources, for the parameters the entry refers to.</param>
-    /// <param name="files">What the container gets as files.</param>
-    /// <param name="parameterValues">The value given to each parameter at deployment.</param>
-    public static IReadOnlyList<string> Problems(string name, JsonObject resources, IReadOnlyList<DeliveredFile> files, IReadOnlyDictionary<string, string> parameterValues)
+    /// <param name="manifestDirectory">Where the manifest is, which its relative paths start from.</param>
+    /// <param name="resources">The manifest's resources.</param>
+    /// <param name="cancellationToken">Stops the pre-start scripts.</param>
+    public static async Task<IReadOnlyList<string>> ProblemsAsync(string name, string manifestDirectory, JsonObject resources, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         if (resources[name] is not JsonObject entry)
@@ -35,9 +35,14 @@ internal static class DeployableNsoEntry
             problems.Add($"{name}: not a container entry");
         }
 
-        if (entry["image"]?.GetValue<string>() is not { Length: > 0 })
+        var container = PublishedContainer.Read(manifestDirectory, entry);
+        if (container.Image is not { Length: > 0 } image)
         {
             problems.Add($"{name}: no image");
+        }
+        else if (!image.StartsWith("cisco-nso-prod:", StringComparison.Ordinal))
+        {
+            problems.Add($"{name}: the image '{image}' is not Cisco's production image");
         }
 
         var bindings = entry["bindings"] as JsonObject ?? [];
@@ -47,10 +52,14 @@ internal static class DeployableNsoEntry
             problems.Add($"{name}: no ipc binding");
         }
 
-        var conf = files.FirstOrDefault(f => f.Path == $"{ConfigDirectory}/ncs.conf");
+        var (files, failures) = await container.AfterPreStartAsync(cancellationToken);
+        problems.AddRange(failures.Select(f => $"{name}: the pre-start script {f}"));
+
+        // The image's start script prefers /etc/ncs/ncs.conf, then /nso/etc/ncs.conf.
+        var conf = files.FirstOrDefault(f => f.Path == "/etc/ncs/ncs.conf") ?? files.FirstOrDefault(f => f.Path == "/nso/etc/ncs.conf");
         if (conf is null)
         {
-            problems.Add($"{name}: no ncs.conf in {ConfigDirectory}");
+            problems.Add($"{name}: no ncs.conf in /etc/ncs or /nso/etc");
             return problems;
         }
 
@@ -72,9 +81,9 @@ internal static class DeployableNsoEntry
 
         var accessFile = Leaf(root, "ncs-ipc-access-check", "filename");
         var secret = files.FirstOrDefault(f => f.Path == accessFile);
-        if (secret is null)
+        if (secret is null || secret.Contents.Length == 0)
         {
-            problems.Add($"{name}: no file at the access check's filename '{accessFile}'");
+            problems.Add($"{name}: no file at the access check's filename '{accessFile}' when NSO starts");
             return problems;
         }
 
@@ -83,24 +92,26 @@ internal static class DeployableNsoEntry
             problems.Add($"{name}: the secret file has mode {secret.Mode}, not 0400");
         }
 
-        var source = parameterValues.Where(p => p.Value == secret.Contents).Select(p => p.Key).FirstOrDefault();
-        if (source is null || resources[source]?["inputs"]?["value"] is not JsonObject input || input["secret"]?.GetValue<bool>() != true)
+        var mounted = container.MountedFiles.Where(m => m.File.Contents == secret.Contents).ToList();
+        if (mounted.Count == 0)
         {
-            problems.Add($"{name}: the secret file's contents come from no secret parameter");
+            problems.Add($"{name}: the secret does not arrive through a bind mount");
         }
-        else
+        else if (mounted.Any(m => (File.GetUnixFileMode(m.HostPath) & GroupOrOther) != 0 || (File.GetUnixFileMode(Path.GetDirectoryName(m.HostPath)!) & GroupOrOther) != 0))
         {
-            if (input["default"] is not null)
-            {
-                problems.Add($"{name}: the secret parameter '{source}' has a default value");
-            }
+            problems.Add($"{name}: the secret file beside the manifest is readable by others");
+        }
 
-            foreach (var (key, value) in entry["env"] as JsonObject ?? [])
+        if (container.ImageFiles.Any(f => f.Contents.Contains(secret.Contents, StringComparison.Ordinal)) || container.DockerfileText.Contains(secret.Contents, StringComparison.Ordinal))
+        {
+            problems.Add($"{name}: the secret is baked into the image");
+        }
+
+        foreach (var (key, value) in entry["env"] as JsonObject ?? [])
+        {
+            if (value?.GetValue<string>() is { } text && text.Contains(secret.Contents, StringComparison.Ordinal))
             {
-                if (value?.GetValue<string>() is { } text && (text.Contains($"{{{source}.", StringComparison.Ordinal) || text.Contains(secret.Contents, StringComparison.Ordinal)))
-                {
-                    problems.Add($"{name}: the secret reaches the environment as {key}");
-                }
+                problems.Add($"{name}: the secret reaches the environment as {key}");
             }
         }
 

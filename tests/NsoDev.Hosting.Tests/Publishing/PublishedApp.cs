@@ -1,15 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using Json.Schema;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace NsoDev.Hosting.Tests.Publishing;
 
 /// <summary>
 /// An app host declared in a test and published as `aspire publish --publisher manifest` does, by
-/// Aspire's own manifest publisher; then what each container would get as files.
+/// Aspire's own manifest publisher, into a folder of its own; then what each container would get.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed class PublishedApp : IDisposable
 {
     private readonly string _directory;
@@ -27,8 +29,14 @@ internal sealed class PublishedApp : IDisposable
     /// <summary>A publish-mode builder whose parameters have the given values, as a deployment would supply them.</summary>
     public static PublishedApp Create(IReadOnlyDictionary<string, string>? parameterValues = null)
     {
-        var directory = Directory.CreateTempSubdirectory("nsodev-publish-").FullName;
+        return CreateIn(System.IO.Directory.CreateTempSubdirectory("nsodev-publish-").FullName, parameterValues);
+    }
+
+    /// <summary>A publish-mode builder that publishes into <paramref name="directory"/>, as a second publish of the same app does.</summary>
+    public static PublishedApp CreateIn(string directory, IReadOnlyDictionary<string, string>? parameterValues = null)
+    {
         var builder = DistributedApplication.CreateBuilder(["--operation", "publish", "--publisher", "manifest", "--output-path", Path.Combine(directory, "aspire-manifest.json")]);
+        builder.Services.AddFakeLogging();
         foreach (var (name, value) in parameterValues ?? new Dictionary<string, string>())
         {
             builder.Configuration[$"Parameters:{name}"] = value;
@@ -37,41 +45,40 @@ internal sealed class PublishedApp : IDisposable
         return new PublishedApp(directory, builder);
     }
 
-    /// <summary>Runs the publish operation; returns the manifest's resources and the files each container gets.</summary>
-    public async Task<(JsonObject Resources, Dictionary<string, IReadOnlyList<DeliveredFile>> Files)> PublishAsync(CancellationToken cancellationToken)
+    /// <summary>Where the manifest and everything published beside it are.</summary>
+    public string Directory => _directory;
+
+    /// <summary>Runs the publish operation, as often as a user would; returns the manifest's resources.</summary>
+    public async Task<JsonObject> PublishAsync(CancellationToken cancellationToken)
     {
         using var app = Builder.Build();
         await app.RunAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
-        var resources = JsonNode.Parse(await File.ReadAllTextAsync(ManifestPath, cancellationToken))!["resources"]!.AsObject();
 
-        var files = new Dictionary<string, IReadOnlyList<DeliveredFile>>();
-        foreach (var container in Builder.Resources.OfType<ContainerResource>())
+        // Aspire logs a failed publish step and returns, leaving the manifest cut off.
+        var errors = app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Level >= LogLevel.Error).ToList();
+        if (errors.Count > 0)
         {
-            files[container.Name] = await FilesAsync(container, app.Services, cancellationToken);
+            throw new InvalidOperationException(string.Join(" | ", errors.Select(r => $"{r.Message} {Messages(r.Exception)}")));
         }
 
-        return (resources, files);
+        return JsonNode.Parse(await File.ReadAllTextAsync(ManifestPath, cancellationToken))!["resources"]!.AsObject();
     }
 
-    /// <summary>The files Aspire's container runtimes and Docker Compose copy into the container, from its container-file callbacks.</summary>
-    public static async Task<IReadOnlyList<DeliveredFile>> FilesAsync(ContainerResource container, IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>What the entry's container gets, built and mounted as a deployment would, after the image's pre-start scripts.</summary>
+    public async Task<IReadOnlyList<DeliveredFile>> ContainerFilesAsync(JsonObject resources, string name, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(container);
-        var files = new List<DeliveredFile>();
-        foreach (var annotation in container.Annotations.OfType<ContainerFileSystemCallbackAnnotation>())
-        {
-            var items = await annotation.Callback(new ContainerFileSystemCallbackContext { Model = container, Services = services }, cancellationToken);
-            foreach (var item in items)
-            {
-                if (item is ContainerFile file)
-                {
-                    files.Add(new DeliveredFile($"{annotation.DestinationPath.TrimEnd('/')}/{file.Name}", file.Contents ?? string.Empty, file.Mode));
-                }
-            }
-        }
-
+        ArgumentNullException.ThrowIfNull(resources);
+        var (files, failures) = await PublishedContainer.Read(_directory, resources[name]!.AsObject()).AfterPreStartAsync(cancellationToken);
+        Assert.Empty(failures);
         return files;
     }
+
+    private static string Messages(Exception? error) => error switch
+    {
+        null => string.Empty,
+        AggregateException aggregate => string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(Messages)),
+        _ => $"{error.Message} {Messages(error.InnerException)}",
+    };
 
     private static readonly Lazy<JsonSchema> Schema = new(LoadManifestSchema);
 
@@ -92,7 +99,7 @@ internal sealed class PublishedApp : IDisposable
 
     private static JsonSchema LoadManifestSchema()
     {
-        for (var directory = Directory.GetParent(RepositoryRoot.Path); directory is not null; directory = directory.Parent)
+        for (var directory = System.IO.Directory.GetParent(RepositoryRoot.Path); directory is not null; directory = directory.Parent)
         {
             var path = Path.Combine(directory.FullName, "shared", "reference", "aspire-8.0.json");
             if (File.Exists(path))
@@ -104,5 +111,12 @@ internal sealed class PublishedApp : IDisposable
         throw new FileNotFoundException($"Aspire's manifest schema (shared/reference/aspire-8.0.json) is in no directory above {RepositoryRoot.Path}.");
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose()
+    {
+        // A second publish into the same folder shares it; whichever is disposed first removes it.
+        if (System.IO.Directory.Exists(_directory))
+        {
+            System.IO.Directory.Delete(_directory, recursive: true);
+        }
+    }
 }
