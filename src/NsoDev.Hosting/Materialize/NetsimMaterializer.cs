@@ -109,10 +109,18 @@ internal sealed class NetsimMaterializer(IProcessRunner runner, ILogger logger)
     {
         if (Directory.Exists(run.NetsimDirectory))
         {
-            var result = await runner.RunAsync(new NetsimCommandLine(command, run.NetsimDirectory, Environment(engine)).DeleteNetwork(), cancellationToken);
-            if (result.ExitCode != 0)
+            try
             {
-                logger.LogWarning("`{Command}` failed ({Output}); removing {Directory} by hand", command.Executable, result.Output, run.NetsimDirectory);
+                var result = await runner.RunAsync(new NetsimCommandLine(command, run.NetsimDirectory, Environment(engine)).DeleteNetwork(), cancellationToken);
+                if (result.ExitCode != 0)
+                {
+                    logger.LogWarning("`{Command}` failed ({Output}); removing {Directory} by hand", command.Executable, result.Output, run.NetsimDirectory);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The ncs-netsim that made it may be gone (another NSO, a moved nso-sim): the directory goes anyway.
+                logger.LogWarning("Could not run `{Command}` to delete the old network ({Reason}); removing {Directory} by hand", command.Executable, ex.Message, run.NetsimDirectory);
             }
 
             if (Directory.Exists(run.NetsimDirectory))

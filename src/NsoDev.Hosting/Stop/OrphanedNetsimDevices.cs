@@ -44,6 +44,11 @@ internal sealed class OrphanedNetsimDevices(IProcessRunner runner, ILogger logge
         {
             logger.LogWarning("`ncs-netsim stop` in {Directory} did not finish within {Seconds} s", runDirectory.NetsimDirectory, StopTimeout.TotalSeconds);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Planning goes on: a device still holding a port only moves the new block.
+            logger.LogWarning("Could not run `{Command}` to stop the devices in {Directory}: {Reason}", command.Executable, runDirectory.NetsimDirectory, ex.Message);
+        }
 
         File.Delete(runDirectory.NetsimStartedMarker);
     }

@@ -317,6 +317,29 @@ public sealed class NetsimLifecycleTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_left_network_whose_ncs_netsim_is_gone_is_logged_and_planning_goes_on_and_it_is_created_anew()
+    {
+        var router = _packages.Create("router-nc-1.1");
+        var gone = Path.Combine(_h.Root, "old-nso", "bin", "ncs-netsim");
+        _h.Processes.RunsForReal = spec => spec.FileName == _netsim.Path || spec.FileName == gone;
+        var run = new NsoDev.Hosting.Materialize.RunDirectory(Path.Combine(_h.Root, "run", "nso-1"));
+        Directory.CreateDirectory(run.NetsimDirectory);
+        run.WriteNetsimRecord(new([new(router, 1, "ex")], new NetsimPorts(new Dictionary<NetsimPortKind, int> { [NetsimPortKind.Ipc] = 15000, [NetsimPortKind.NetconfSsh] = 16000, [NetsimPortKind.NetconfTcp] = 17000, [NetsimPortKind.CliSsh] = 18000, [NetsimPortKind.Snmp] = 19000 }, 1).ByName, [gone]));
+        await File.WriteAllTextAsync(run.NetsimStartedMarker, "", TestContext.Current.CancellationToken);
+        var nso = _h.Declare("nso-1", n => n.WithNetsimDevices(router, 1, "ex"));
+        _h.Processes.Returns("--wait-started", OrchestrationHarness.Ok);
+
+        await _h.PrepareAsync();
+        await _h.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+        await _h.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
+
+        Assert.Contains(_h.FleetLog.Lines.Items, e => e.Message.Contains($"Could not run `{gone}` to stop the devices in {run.NetsimDirectory}", StringComparison.Ordinal));
+        await _h.WaitForResourceLogAsync("nso-1", $"Could not run `{gone}` to delete the old network");
+        Assert.Equal(["create-network", "ncs-xml-init", "start", "is-alive"], _netsim.Verbs());
+        Assert.Equal([_netsim.Path], run.ReadNetsimRecord()!.Command);
+    }
+
+    [Fact]
     public async Task Without_data_persistence_every_start_resets_the_kept_network_before_starting_it()
     {
         var router = _packages.Create("router-nc-1.1");
