@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using NsoDev.Simulator.DataStore;
+using NsoDev.Simulator.Devices;
 
 namespace NsoDev.Simulator.Cli;
 
@@ -14,8 +15,9 @@ internal sealed record CliOutcome(IReadOnlyList<string> Lines, bool Failed = fal
 
 /// <summary>
 /// The commands of nso-sim's C-style CLI, shared by the shell and exec: <c>show ncs-state</c> with an
-/// optional path into it (<c>show ncs-state version</c>), <c>show running-config</c>, <c>exit</c> and
-/// <c>quit</c>. Words may be shortened to any unique prefix (<c>sh run</c>, <c>sh ncs-state ver</c>), as
+/// optional path into it (<c>show ncs-state version</c>), <c>show devices</c> likewise (<c>show devices device
+/// d0 state</c>), <c>show running-config</c>, the device actions (<c>devices sync-from</c>, <c>devices device
+/// d0 connect</c>, see <see cref="DeviceCliCommands"/>), <c>exit</c> and <c>quit</c>. Words may be shortened to any unique prefix (<c>sh run</c>, <c>sh ncs-state ver</c>), as
 /// in NSO. A show command may end in <c>| nomore</c>, which NSO's examples add to every show they run
 /// (nso-sim has no pager, so it changes nothing); no other pipe is simulated (NSO-NOTES §8). A bad
 /// word gets NSO's two-line error, the caret under it:
@@ -27,24 +29,28 @@ internal sealed record CliOutcome(IReadOnlyList<string> Lines, bool Failed = fal
 /// </summary>
 internal sealed class CliCommands
 {
-    private static readonly string[] Commands = ["show", "exit", "quit"];
-    private static readonly string[] ShowTargets = ["ncs-state", "running-config"];
+    private static readonly string[] Commands = ["show", "devices", "exit", "quit"];
+    private static readonly string[] ShowTargets = ["ncs-state", "devices", "running-config"];
     private static readonly string[] Pipes = ["nomore"];
 
     private readonly RunningDatastore _datastore;
     private readonly INcsState _state;
+    private readonly DeviceCliCommands? _devices;
 
-    public CliCommands(RunningDatastore datastore, INcsState state)
+    /// <summary>The commands on <paramref name="datastore"/> and <paramref name="state"/>; the <c>devices</c> actions run on <paramref name="devices"/>, absent when it is null.</summary>
+    public CliCommands(RunningDatastore datastore, INcsState state, DeviceManager? devices = null)
     {
         ArgumentNullException.ThrowIfNull(datastore);
         ArgumentNullException.ThrowIfNull(state);
         _datastore = datastore;
         _state = state;
+        _devices = devices is null ? null : new DeviceCliCommands(devices);
     }
 
     /// <param name="line">The command line as typed.</param>
     /// <param name="column">Where the line starts on the screen (the prompt's length), for the caret.</param>
-    public CliOutcome Run(string line, int column)
+    /// <param name="user">Who runs it: the device actions log in with the authgroup's credentials for this user.</param>
+    public CliOutcome Run(string line, int column, string user = AaaUsersDefault)
     {
         ArgumentNullException.ThrowIfNull(line);
         var words = Split(line);
@@ -86,6 +92,13 @@ internal sealed class CliCommands
             words = words[..pipe];
         }
 
+        if (Complete(words[0].Text, Commands) == "devices")
+        {
+            return _devices is null
+                ? SyntaxError(column + words[0].Start, "unknown command")
+                : _devices.Run(words[1..], column, line.TrimEnd().Length, user);
+        }
+
         if (words.Count == 1)
         {
             return SyntaxError(column + (pipe >= 0 ? words[0].Start + words[0].Text.Length + 1 : line.TrimEnd().Length + 1), "incomplete command");
@@ -94,7 +107,9 @@ internal sealed class CliCommands
         switch (Complete(words[1].Text, ShowTargets))
         {
             case "ncs-state":
-                return ShowNcsState(words[2..], column);
+                return ShowPath(NcsStateXml.Build(_state), words[2..], column);
+            case "devices":
+                return ShowPath(DeviceCliCommands.ShowRoot(_datastore.Current.Nodes), words[2..], column);
             case "running-config" when words.Count == 2:
                 return ShowRunningConfig();
             case "running-config":
@@ -105,13 +120,12 @@ internal sealed class CliCommands
     }
 
     /// <summary>
-    /// <c>show ncs-state [PATH]</c>: each word of the path names a child element (by unique prefix), or,
-    /// right after a list, one entry's key (<c>show ncs-state listener cli-ssh</c>). What is selected is
-    /// shown with the path down to it, as NSO's C-style show does: <c>ncs-state version 6.5</c>.
+    /// <c>show ncs-state [PATH]</c> and <c>show devices [PATH]</c>: each word of the path names a child element
+    /// (by unique prefix), or, right after a list, one entry's key (<c>show ncs-state listener cli-ssh</c>). What
+    /// is selected is shown with the path down to it, as NSO's C-style show does: <c>ncs-state version 6.5</c>.
     /// </summary>
-    private CliOutcome ShowNcsState(List<(string Text, int Start)> path, int column)
+    private static CliOutcome ShowPath(XElement root, List<(string Text, int Start)> path, int column)
     {
-        var root = NcsStateXml.Build(_state);
         List<XElement> selected = [root];
         var entriesOfList = false;
         foreach (var (word, start) in path)
@@ -164,11 +178,13 @@ internal sealed class CliCommands
         return new CliOutcome(snapshot.IsEmpty ? ["% No entries found."] : CStyleRenderer.Render(snapshot.Nodes));
     }
 
-    private static CliOutcome SyntaxError(int caretColumn, string problem) =>
+    private const string AaaUsersDefault = "admin";
+
+    internal static CliOutcome SyntaxError(int caretColumn, string problem) =>
         new([new string('-', caretColumn) + "^", "syntax error: " + problem], Failed: true);
 
     /// <summary>The word itself, or the only candidate it is a prefix of; null otherwise.</summary>
-    private static string? Complete(string word, string[] candidates)
+    internal static string? Complete(string word, string[] candidates)
     {
         if (candidates.Contains(word, StringComparer.Ordinal))
         {

@@ -13,10 +13,10 @@ internal sealed class CliExec
     private readonly CliCommands _commands;
     private readonly INorthboundLog _log;
 
-    public CliExec(RunningDatastore datastore, INcsState state, INorthboundLog log)
+    public CliExec(RunningDatastore datastore, INcsState state, INorthboundLog log, Devices.DeviceManager? devices = null)
     {
         ArgumentNullException.ThrowIfNull(log);
-        _commands = new CliCommands(datastore, state);
+        _commands = new CliCommands(datastore, state, devices);
         _log = log;
     }
 
@@ -28,7 +28,7 @@ internal sealed class CliExec
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(user);
         _log.Audit($"user: {user} CLI exec '{command.Trim()}'");
-        var outcome = _commands.Run(command, 0);
+        var outcome = _commands.Run(command, 0, user);
         try
         {
             if (outcome.Lines.Count > 0)

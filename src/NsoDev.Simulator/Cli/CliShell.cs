@@ -15,10 +15,10 @@ internal sealed class CliShell
     private readonly CliCommands _commands;
     private readonly INorthboundLog _log;
 
-    public CliShell(RunningDatastore datastore, INcsState state, INorthboundLog log)
+    public CliShell(RunningDatastore datastore, INcsState state, INorthboundLog log, Devices.DeviceManager? devices = null)
     {
         ArgumentNullException.ThrowIfNull(log);
-        _commands = new CliCommands(datastore, state);
+        _commands = new CliCommands(datastore, state, devices);
         _log = log;
     }
 
@@ -92,7 +92,7 @@ internal sealed class CliShell
         }
 
         _log.Audit($"user: {user} CLI '{line.Trim()}'");
-        var outcome = _commands.Run(line, column);
+        var outcome = _commands.Run(line, column, user);
         if (outcome.Lines.Count > 0)
         {
             await WriteAsync(channel, string.Join("\r\n", outcome.Lines) + "\r\n", cancellationToken);

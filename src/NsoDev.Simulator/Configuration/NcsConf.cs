@@ -30,4 +30,7 @@ internal sealed record NcsConf(
     public IReadOnlyList<ListenerConf> Northbound => [NetconfSsh, NetconfTcp, CliSsh, Webui];
 
     public NcsLogConf NcsLog => Logs.Ncs;
+
+    /// <summary>cdb/init-path: directories searched for init files before db-dir (NSO-NOTES §5).</summary>
+    public IReadOnlyList<string> CdbInitPath { get; init; } = [];
 }

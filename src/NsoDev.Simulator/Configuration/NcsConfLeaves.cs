@@ -58,13 +58,16 @@ internal sealed class NcsConfLeaves(XElement root, string file, string runDirect
             ? System.IO.Path.GetFullPath(value, runDirectory)
             : throw Missing(path);
 
-    public IReadOnlyList<string> RequiredPaths(string path)
+    public IReadOnlyList<string> RequiredPaths(string path) =>
+        Paths(path) is { Count: > 0 } paths ? paths : throw Missing(path);
+
+    /// <summary>Every value of a leaf-list of paths such as <c>cdb/init-path/dir</c>, absolute, in file order; empty when absent.</summary>
+    public IReadOnlyList<string> Paths(string path)
     {
         var (parent, leaf) = Split(path);
-        var paths = Find(parent)?.Elements(_ns + leaf)
+        return Find(parent)?.Elements(_ns + leaf)
             .Select(e => System.IO.Path.GetFullPath(Text(e, path), runDirectory))
-            .ToList();
-        return paths is { Count: > 0 } ? paths : throw Missing(path);
+            .ToList() ?? [];
     }
 
     /// <summary>A leaf NSO requires only when its parent container is there (NSO-NOTES §1).</summary>

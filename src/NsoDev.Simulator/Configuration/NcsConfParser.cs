@@ -79,7 +79,10 @@ internal static class NcsConfParser
                 Log(leaves, "logs/ncs-log", "./logs/ncs.log", enabledByDefault: true),
                 Log(leaves, "logs/developer-log", "./logs/devel.log", enabledByDefault: true),
                 Log(leaves, "logs/audit-log", "./logs/audit.log", enabledByDefault: true),
-                Log(leaves, "logs/netconf-log", "./logs/netconf.log", enabledByDefault: false)));
+                Log(leaves, "logs/netconf-log", "./logs/netconf.log", enabledByDefault: false)))
+        {
+            CdbInitPath = leaves.Paths("cdb/init-path/dir"),
+        };
     }
 
     /// <summary>

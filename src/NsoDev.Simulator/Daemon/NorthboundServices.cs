@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using NsoDev.Simulator.Cli;
 using NsoDev.Simulator.Configuration;
 using NsoDev.Simulator.DataStore;
+using NsoDev.Simulator.Devices;
 using NsoDev.Simulator.Logging;
 using NsoDev.Simulator.Netconf;
 using NsoDev.Simulator.Ssh;
@@ -31,16 +32,20 @@ internal sealed class NorthboundServices : IAsyncDisposable
         _logs = logs;
         _hostKeyDirectory = hostKeyDirectory;
         var log = new NorthboundLog(logs);
-        _netconf = new NetconfServer(datastore, state, log);
-        _shell = new CliShell(datastore, state, log);
-        _exec = new CliExec(datastore, state, log);
+
+        // nso-sim as NSO's device manager: the actions, and a commit under /devices/device/config pushed to the device.
+        var devices = new DeviceManager(datastore, log);
+        datastore.Participant = new DeviceCommitPush(log);
+        _netconf = new NetconfServer(datastore, state, log) { Devices = devices };
+        _shell = new CliShell(datastore, state, log, devices);
+        _exec = new CliExec(datastore, state, log, devices);
     }
 
     /// <exception cref="CdbLoadException">cdb/db-dir cannot be loaded.</exception>
     public static NorthboundServices Open(NcsConf conf, INcsState state, NcsLogs logs)
     {
         ArgumentNullException.ThrowIfNull(conf);
-        var datastore = RunningDatastore.Open(Path.GetFullPath(conf.CdbDbDir));
+        var datastore = RunningDatastore.Open(Path.GetFullPath(conf.CdbDbDir), conf.CdbInitPath);
         var keyDirectory = Path.GetFullPath(conf.SshServerKeyDir is { Length: > 0 } dir ? dir : "./ssh");
         return new NorthboundServices(datastore, state, logs, keyDirectory);
     }

@@ -24,6 +24,12 @@ internal sealed class RunningDatastore
 
     public ConfigSnapshot Current => _current;
 
+    /// <summary>
+    /// Takes part in every edit-config commit before it is saved, as NSO's device manager pushes a
+    /// change under <c>/devices/device/config</c> to the device inside the transaction. Set once, at start.
+    /// </summary>
+    public ICommitParticipant? Participant { get; set; }
+
     /// <summary>The NETCONF session that holds the lock on running, if any.</summary>
     public uint? LockHolder
     {
@@ -47,7 +53,9 @@ internal sealed class RunningDatastore
     /// so that they are read only that one time.
     /// </summary>
     /// <exception cref="CdbLoadException">A.cdb or an init file is unreadable, or the directory is not writable.</exception>
-    public static RunningDatastore Open(string dbDir)
+    /// <param name="dbDir">cdb/db-dir.</param>
+    /// <param name="initPath">cdb/init-path: directories searched for init files before db-dir; missing ones are skipped.</param>
+    public static RunningDatastore Open(string dbDir, IReadOnlyList<string>? initPath = null)
     {
         var file = new RunningFile(dbDir);
         if (file.Load() is { } saved)
@@ -56,7 +64,7 @@ internal sealed class RunningDatastore
         }
 
         var root = new XElement(ConfigNamespaces.ConfigWrapper);
-        foreach (var (path, config) in file.LoadInitFiles())
+        foreach (var (path, config) in file.LoadInitFiles(initPath ?? []))
         {
             try
             {
@@ -80,28 +88,69 @@ internal sealed class RunningDatastore
         return new RunningDatastore(file, root);
     }
 
-    /// <summary>Applies an edit-config <c>&lt;config&gt;</c> for <paramref name="sessionId"/>, all or nothing.</summary>
+    /// <summary>
+    /// Applies an edit-config <c>&lt;config&gt;</c> for <paramref name="sessionId"/>, all or nothing; <see cref="Participant"/>
+    /// takes part for <paramref name="user"/> (null for admin) before the save.
+    /// </summary>
     /// <exception cref="DataStoreException">
     /// in-use (another session holds the lock), data-exists, data-missing, bad-attribute, or
     /// operation-failed (A.cdb could not be written); running is unchanged.
     /// </exception>
-    public void Edit(uint sessionId, XElement config, EditOperation defaultOperation)
+    public void Edit(uint sessionId, XElement config, EditOperation defaultOperation, string? user = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         lock (_gate)
         {
-            if (_lockHolder is { } holder && holder != sessionId)
-            {
-                throw new DataStoreException(
-                    DataStoreError.InUse,
-                    $"running is locked by session {holder}; wait for it to unlock, or end it with kill-session",
-                    info: [new("session-id", holder.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-            }
-
+            RefuseIfLockedByOther(sessionId);
             var next = _current.ToConfigXml();
             new ConfigEdit(config).ApplyTo(next, defaultOperation);
+            var undo = Participant?.Prepare(_current, next, user);
+            try
+            {
+                Save(next);
+            }
+            catch (DataStoreException)
+            {
+                undo?.Invoke();
+                throw;
+            }
+
+            _current = new ConfigSnapshot(next);
+        }
+    }
+
+    /// <summary>
+    /// A change the daemon makes itself (the results of sync-from and fetch-ssh-host-keys): applied to a
+    /// copy, saved and published without <see cref="Participant"/>, since it records what devices already have.
+    /// </summary>
+    /// <param name="sessionId">The NETCONF session that asked, which may hold the lock; 0 for the CLI.</param>
+    /// <param name="change">Edits the copy of the whole tree; false when it changed nothing.</param>
+    /// <exception cref="DataStoreException">in-use, or operation-failed when A.cdb could not be written.</exception>
+    public void Update(uint sessionId, Func<XElement, bool> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_gate)
+        {
+            RefuseIfLockedByOther(sessionId);
+            var next = _current.ToConfigXml();
+            if (!change(next))
+            {
+                return;
+            }
+
             Save(next);
             _current = new ConfigSnapshot(next);
+        }
+    }
+
+    private void RefuseIfLockedByOther(uint sessionId)
+    {
+        if (_lockHolder is { } holder && holder != sessionId)
+        {
+            throw new DataStoreException(
+                DataStoreError.InUse,
+                $"running is locked by session {holder}; wait for it to unlock, or end it with kill-session",
+                info: [new("session-id", holder.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         }
     }
 

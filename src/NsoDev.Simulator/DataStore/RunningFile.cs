@@ -64,11 +64,20 @@ internal sealed class RunningFile
         }
     }
 
-    /// <summary>The init files of a first start: every *.xml in cdb/db-dir, in name order (NSO-NOTES §5).</summary>
+    /// <summary>
+    /// The init files of a first start: every *.xml of each cdb/init-path directory in the order listed, then
+    /// of cdb/db-dir, each directory in name order (NSO-NOTES §5). An init-path directory that does not exist is
+    /// skipped (the stock ncs.conf names <c>${NCS_DIR}/var/ncs/cdb</c>, which nso-sim's folder does not have).
+    /// </summary>
     /// <exception cref="CdbLoadException">One cannot be read or is not well-formed; the message names it.</exception>
-    public IReadOnlyList<(string File, XElement Config)> LoadInitFiles()
+    public IReadOnlyList<(string File, XElement Config)> LoadInitFiles(IReadOnlyList<string> initPath)
     {
-        var files = Directory.EnumerateFiles(DbDir, "*.xml").Order(StringComparer.Ordinal).ToList();
+        ArgumentNullException.ThrowIfNull(initPath);
+        var files = initPath
+            .Where(Directory.Exists)
+            .Append(DbDir)
+            .SelectMany(dir => Directory.EnumerateFiles(dir, "*.xml").Order(StringComparer.Ordinal))
+            .ToList();
         var configs = new List<(string, XElement)>(files.Count);
         foreach (var file in files)
         {

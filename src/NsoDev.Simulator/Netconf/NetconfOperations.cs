@@ -42,6 +42,11 @@ internal sealed class NetconfOperations
     public RpcReply Handle(XElement operation)
     {
         ArgumentNullException.ThrowIfNull(operation);
+        if (Devices.NetconfDeviceActions.IsAction(operation))
+        {
+            return Devices.NetconfDeviceActions.Handle(_server.Devices, operation, _user, _sessionId);
+        }
+
         if (operation.Name.Namespace != NetconfXml.Ns || !Handlers.TryGetValue(operation.Name.LocalName, out var handler))
         {
             throw new NetconfRpcException(RpcErrors.OperationNotSupported(
@@ -84,7 +89,7 @@ internal sealed class NetconfOperations
                 : RpcErrors.MissingElement("config", "edit-config"));
         }
 
-        _server.Datastore.Edit(_sessionId, config, defaultOperation);
+        _server.Datastore.Edit(_sessionId, config, defaultOperation, _user);
         return RpcReply.Ok;
     }
 

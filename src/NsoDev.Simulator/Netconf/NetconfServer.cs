@@ -35,6 +35,9 @@ internal sealed class NetconfServer
 
     public NetconfLimits Limits { get; }
 
+    /// <summary>Runs the device actions (<c>&lt;action&gt;</c> on <c>/devices</c>); null where there is no device manager.</summary>
+    public Devices.DeviceManager? Devices { get; init; }
+
     /// <summary>
     /// Serves one session until the client closes it, sends close-session, is killed, or the token
     /// fires. Never throws for anything the client sends.

@@ -74,6 +74,19 @@ public sealed class RunningDatastoreTests : IDisposable
     }
 
     [Fact]
+    public void Init_path_directories_are_read_before_db_dir_and_a_missing_one_is_skipped()
+    {
+        var initDir = Directory.CreateDirectory(Path.Combine(_dbDir, "init")).FullName;
+        File.WriteAllText(Path.Combine(initDir, "defaults.xml"), "<devices xmlns=\"http://tail-f.com/ns/ncs\"><device><name>ce0</name><address>10.0.0.1</address></device><device><name>ce9</name></device></devices>");
+        File.WriteAllText(Path.Combine(_dbDir, "devices.xml"), "<devices xmlns=\"http://tail-f.com/ns/ncs\"><device><name>ce0</name><address>127.0.0.1</address></device></devices>");
+
+        var datastore = RunningDatastore.Open(_dbDir, [Path.Combine(_dbDir, "no-such-dir"), initDir]);
+
+        Assert.Equal(["ce0", "ce9"], DeviceNames(datastore));
+        Assert.Equal("127.0.0.1", datastore.Current.Nodes.Elements(Ncs + "device").First().Element(Ncs + "address")?.Value);
+    }
+
+    [Fact]
     public void A_malformed_init_file_is_reported_by_name()
     {
         File.WriteAllText(Path.Combine(_dbDir, "broken.xml"), "<devices>");
