@@ -75,6 +75,9 @@ internal sealed record NsoInstanceOptions(string Name)
     /// <summary><c>session</c> (the default: stopped with the AppHost) or <c>persistent</c> (left running, adopted by the next run).</summary>
     public string Lifetime { get; init; } = "session";
 
+    /// <summary>The instance's netsim networks, <c>Netsim:0:Package</c>, <c>Netsim:0:Count</c>, <c>Netsim:0:Prefix</c>, ...; none by default.</summary>
+    public IReadOnlyList<NetsimOptions> Netsim { get; init; } = [];
+
     public static NsoInstanceOptions Read(string name, IConfigurationSection section)
     {
         var options = new NsoInstanceOptions(name)
@@ -93,6 +96,7 @@ internal sealed record NsoInstanceOptions(string Name)
             SimulatedRelease = section["SimulatedRelease"],
             DataPersistence = Flag(section, "DataPersistence", true),
             Lifetime = section["Lifetime"]?.ToLowerInvariant() ?? "session",
+            Netsim = [.. section.GetSection("Netsim").GetChildren().Select(NetsimOptions.Read)],
         };
         if (options.Ipc is not ("tcp" or "unix"))
         {
@@ -142,5 +146,27 @@ internal sealed record NsoInstanceOptions(string Name)
         return bool.TryParse(text, out var flag)
             ? flag
             : throw new InvalidOperationException($"{section.Path}:{key} is '{text}', but it must be true or false.");
+    }
+}
+
+/// <summary>One netsim network of an instance, <c>Nso:Instances:NAME:Netsim:N</c>: what WithNetsimDevices takes.</summary>
+/// <param name="Package">The NED package directory, relative to the AppHost's directory.</param>
+/// <param name="Count">How many devices.</param>
+/// <param name="Prefix">The start of each device name.</param>
+internal sealed record NetsimOptions(string Package, int Count, string Prefix)
+{
+    public static NetsimOptions Read(IConfigurationSection section)
+    {
+        var package = section["Package"];
+        var prefix = section["Prefix"];
+        var countText = section["Count"];
+        if (string.IsNullOrWhiteSpace(package) || string.IsNullOrWhiteSpace(prefix) || countText is null)
+        {
+            throw new InvalidOperationException($"{section.Path} needs Package, Count and Prefix, as in `--{section.Path}:Package=../samples/packages/router-nc --{section.Path}:Count=3 --{section.Path}:Prefix=ex`.");
+        }
+
+        return int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            ? new NetsimOptions(package, count, prefix)
+            : throw new InvalidOperationException($"{section.Path}:Count is '{countText}', but it must be a whole number of devices.");
     }
 }

@@ -53,6 +53,11 @@ foreach (var options in topology.Instances)
         nso.RunAsSimulator(options.SimulatedRelease);
     }
 
+    foreach (var netsim in options.Netsim)
+    {
+        nso.WithNetsimDevices(netsim.Package, netsim.Count, netsim.Prefix);
+    }
+
     if (!topology.Clients)
     {
         continue;

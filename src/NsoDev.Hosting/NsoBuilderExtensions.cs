@@ -279,6 +279,134 @@ public static class NsoBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Gives the instance <paramref name="count"/> simulated devices of the NED in <paramref name="package"/>,
+    /// named <paramref name="prefix"/>0, <paramref name="prefix"/>1, ..., as <c>ncs-netsim create-network</c> names
+    /// them. Before the instance's first start the network is created in <c>RUN_DIR/netsim</c> on planned ports
+    /// (never NETCONF 12022, CLI 10022 and the other netsim defaults, so networks of several instances or app
+    /// hosts do not collide), its <c>ncs-netsim ncs-xml-init</c> data goes to <c>ncs-cdb/netsim_devices_init.xml</c>
+    /// as <c>ncs-setup --netsim-dir</c> writes it, and the package is linked into <c>packages/</c>. The devices start,
+    /// stop and reset with the instance. Call it again for devices of another NED.
+    /// </summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="package">The NED package directory (holding package-meta-data.xml, and netsim/ for a real NSO's ncs-netsim); relative to the app host's directory.</param>
+    /// <param name="count">How many devices, at least 1; an instance has at most 100 in all.</param>
+    /// <param name="prefix">The start of each device name: a letter, then letters, digits or single hyphens (at most 30).</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NsoResource> WithNetsimDevices(this IResourceBuilder<NsoResource> builder, string package, int count, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(package);
+        ArgumentNullException.ThrowIfNull(prefix);
+        var name = builder.Resource.Name;
+        var declaration = builder.Resource.Declaration();
+        var declared = declaration.Netsim.Sum(n => n.Count);
+        if (count < 1 || declared + count > NetsimDeclaration.MaxDevicesPerInstance)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(count),
+                count,
+                $"WithNetsimDevices asks for {count} devices on NSO instance '{name}', which has {declared} already; an instance has from 1 to {NetsimDeclaration.MaxDevicesPerInstance} devices in all. Pass a count from 1 to {NetsimDeclaration.MaxDevicesPerInstance - declared}, or put further devices on another instance.");
+        }
+
+        if (!NetsimDeclaration.IsValidPrefix(prefix))
+        {
+            throw new ArgumentException(
+                $"The device prefix '{prefix}' for NSO instance '{name}' does not make valid device names: a prefix starts with a letter and goes on with letters, digits or single hyphens, at most 30 characters. Use a prefix such as \"ex\" (devices ex0, ex1, ...) or \"pe-\".",
+                nameof(prefix));
+        }
+
+        var directory = FullPath(builder, package);
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"The NED package directory '{directory}' for the devices '{prefix}' of NSO instance '{name}' does not exist. Pass WithNetsimDevices an existing package directory (relative paths start at the app host's directory), such as $NCS_DIR/packages/neds/<ned> with NSO.");
+        }
+
+        if (!File.Exists(Path.Combine(directory, "package-meta-data.xml")))
+        {
+            throw new FileNotFoundException($"'{directory}' holds no package-meta-data.xml, so it is not an NSO package, and ncs-netsim cannot read the NED's ned-id from it. Pass WithNetsimDevices the directory of a NED package (the one holding package-meta-data.xml).", Path.Combine(directory, "package-meta-data.xml"));
+        }
+
+        var network = new NetsimDeclaration(directory, count, prefix);
+        var existing = declaration.Netsim.SelectMany(n => n.DeviceNames).ToHashSet(StringComparer.Ordinal);
+        if (declaration.Netsim.Any(n => n.Prefix == prefix) || network.DeviceNames.FirstOrDefault(existing.Contains) is not null)
+        {
+            var clash = declaration.Netsim.Any(n => n.Prefix == prefix) ? $"the prefix '{prefix}' is given twice" : $"device {network.DeviceNames.First(existing.Contains)} would exist twice";
+            throw new InvalidOperationException($"NSO instance '{name}' cannot have these devices: {clash}, and every device of an instance needs its own name. Give each WithNetsimDevices call a prefix of its own that is no other prefix followed by digits.");
+        }
+
+        declaration.Netsim.Add(network);
+        foreach (var deviceName in network.DeviceNames)
+        {
+            AddDeviceResource(builder, deviceName);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// The dashboard resource of a device declared with <see cref="WithNetsimDevices"/>, named <c>INSTANCE-DEVICE</c>
+    /// (<c>nso-1-ex0</c>), to reference or wait for: <c>project.WithReference(nso.GetNetsimDevice("ex0"))</c>.
+    /// </summary>
+    /// <param name="builder">The NSO resource builder.</param>
+    /// <param name="deviceName">The device's name, such as <c>ex0</c>.</param>
+    /// <returns>The device's resource builder.</returns>
+    public static IResourceBuilder<NetsimDeviceResource> GetNetsimDevice(this IResourceBuilder<NsoResource> builder, string deviceName)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(deviceName);
+        var devices = builder.Resource.Declaration().DeviceResources;
+        var device = devices.FirstOrDefault(d => d.DeviceName == deviceName)
+            ?? throw new ArgumentException(
+                devices.Count == 0
+                    ? $"NSO instance '{builder.Resource.Name}' has no netsim devices, so it has no device '{deviceName}'. Declare them first with WithNetsimDevices(package, count, prefix)."
+                    : $"NSO instance '{builder.Resource.Name}' has no netsim device '{deviceName}'; its devices are {string.Join(", ", devices.Select(d => d.DeviceName))}. Pass one of these names.",
+                nameof(deviceName));
+        return builder.ApplicationBuilder.CreateResourceBuilder(device);
+    }
+
+    /// <summary>
+    /// Points <paramref name="builder"/>'s resource at a netsim device: it gets <c>NAME_NETCONF_HOST</c>, <c>NAME_NETCONF_PORT</c>,
+    /// <c>NAME_CLI_HOST</c>, <c>NAME_CLI_PORT</c> and <c>NAME_DEVICE</c> (the device's name in NSO), NAME being the device
+    /// resource's name in capitals with <c>_</c> for <c>-</c> (<c>NSO_1_EX0_NETCONF_PORT</c>). Devices run only on this
+    /// machine, so a published app host passes none of them.
+    /// </summary>
+    /// <typeparam name="TDestination">The dependent resource.</typeparam>
+    /// <param name="builder">The dependent's builder.</param>
+    /// <param name="device">The device, from <see cref="GetNetsimDevice"/>.</param>
+    /// <returns>The dependent's builder.</returns>
+    public static IResourceBuilder<TDestination> WithReference<TDestination>(this IResourceBuilder<TDestination> builder, IResourceBuilder<NetsimDeviceResource> device)
+        where TDestination : IResourceWithEnvironment
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(device);
+        if (builder.ApplicationBuilder.ExecutionContext.IsPublishMode)
+        {
+            return builder;
+        }
+
+        builder.WithReferenceRelationship(device.Resource);
+        return builder.WithEnvironment(context => NetsimDeviceEnvironment.Apply(context, device.Resource));
+    }
+
+    private static void AddDeviceResource(IResourceBuilder<NsoResource> builder, string deviceName)
+    {
+        var name = $"{builder.Resource.Name}-{deviceName}";
+        if (name.Length > NetsimDeviceEnvironment.MaxResourceNameLength)
+        {
+            throw new ArgumentException($"The device resource name '{name}' is longer than the {NetsimDeviceEnvironment.MaxResourceNameLength} characters Aspire allows. Choose a shorter prefix or instance name.", nameof(deviceName));
+        }
+
+        var device = new NetsimDeviceResource(name, deviceName, builder.Resource);
+        NsoEndpoints.DeclareDevice(device);
+        builder.Resource.Declaration().DeviceResources.Add(device);
+        builder.ApplicationBuilder.AddResource(device)
+            .WithInitialState(NsoDashboard.InitialDeviceSnapshot(device))
+            .WithParentRelationship(builder.Resource)
+            .WithNetsimDeviceCommands()
+            .ExcludeFromManifest();
+    }
+
     /// <summary>Keeps CDB data across runs (the default), or, with false, starts every run from empty CDB, logs and state.</summary>
     /// <param name="builder">The NSO resource builder.</param>
     /// <param name="persist">False wipes the data before each start.</param>

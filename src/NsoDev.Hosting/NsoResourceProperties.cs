@@ -40,6 +40,21 @@ public static class NsoResourceProperties
     /// <summary>Crash restarts so far.</summary>
     public const string Restarts = "nso.restarts";
 
+    /// <summary>How many of the instance's netsim devices are alive, as <c>ncs-netsim is-alive</c> tells.</summary>
+    public const string Devices = "nso.devices";
+
+    /// <summary>A netsim device's name in ncs-netsim and in the instance's <c>/devices/device</c>.</summary>
+    public const string Device = "netsim.device";
+
+    /// <summary>A netsim device's five ports: ipc, netconf, netconf-tcp, cli, snmp.</summary>
+    public const string DevicePorts = "netsim.ports";
+
+    /// <summary>The shell command that opens a netsim device's CLI.</summary>
+    public const string DeviceCli = "netsim.cli";
+
+    /// <summary>A netsim device's NED package.</summary>
+    public const string DevicePackage = "netsim.package";
+
     /// <summary>Why the instance failed to start.</summary>
     public const string Failure = "nso.failure";
 }

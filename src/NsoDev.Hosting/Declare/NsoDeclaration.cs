@@ -41,6 +41,12 @@ internal sealed class NsoDeclaration : IResourceAnnotation
     /// <summary>Package directories linked into the run directory's packages/.</summary>
     public List<string> Packages { get; } = [];
 
+    /// <summary>The netsim networks of this instance's devices, in the order they were declared.</summary>
+    public List<NetsimDeclaration> Netsim { get; } = [];
+
+    /// <summary>The dashboard resource of each declared device, in ncs-netsim's order.</summary>
+    public List<NetsimDeviceResource> DeviceResources { get; } = [];
+
     /// <summary>False wipes CDB, state and logs before every start, like <c>ncs-setup --reset</c>.</summary>
     public bool DataPersistence { get; set; } = true;
 

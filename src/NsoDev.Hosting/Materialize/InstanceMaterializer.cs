@@ -86,6 +86,11 @@ internal static class InstanceMaterializer
             changes.Add($"package {package} is not linked yet");
         }
 
+        if (!NetsimMaterializer.IsUpToDate(plan, engine))
+        {
+            changes.Add("its netsim devices, their ports or the ncs-netsim changed");
+        }
+
         if (plan.AccessFile is { } accessFile)
         {
             // A generated secret stays; one from a parameter must still be the file's.

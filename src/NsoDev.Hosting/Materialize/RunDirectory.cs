@@ -42,6 +42,48 @@ internal sealed class RunDirectory(string path)
 
     public string CdbDirectory => Combine("ncs-cdb");
 
+    /// <summary>The instance's netsim network, as <c>ncs-netsim --dir</c> takes it.</summary>
+    public string NetsimDirectory => Combine("netsim");
+
+    /// <summary>The devices' init data, where <c>ncs-setup --netsim-dir</c> puts it (NSO-NOTES §9).</summary>
+    public string NetsimInitFile => Combine(System.IO.Path.Combine("ncs-cdb", "netsim_devices_init.xml"));
+
+    /// <summary>NsoDev's record of the network it created: what, on which ports, with which ncs-netsim.</summary>
+    public string NetsimRecordFile => Combine("nsodev-netsim.json");
+
+    /// <summary>Present while this run directory's devices were started and not yet stopped: a killed app host leaves it, and the next one stops them.</summary>
+    public string NetsimStartedMarker => Combine("nsodev-netsim.started");
+
+    /// <summary>The record of the network last created here; null when there is none or it cannot be read.</summary>
+    public NetsimRecord? ReadNetsimRecord()
+    {
+        try
+        {
+            return File.Exists(NetsimRecordFile) ? JsonSerializer.Deserialize<NetsimRecord>(File.ReadAllText(NetsimRecordFile), StateJson) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    public void WriteNetsimRecord(NetsimRecord? record)
+    {
+        if (record is null)
+        {
+            File.Delete(NetsimRecordFile);
+            return;
+        }
+
+        Directory.CreateDirectory(Path);
+        var temporary = NetsimRecordFile + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(record, StateJson));
+        File.Move(temporary, NetsimRecordFile, overwrite: true);
+    }
+
+    /// <summary>True when CDB holds data already, so init files in ncs-cdb/ are no longer loaded (NSO-NOTES §5).</summary>
+    public bool HasCdbData => Directory.Exists(CdbDirectory) && Directory.EnumerateFiles(CdbDirectory, "*.cdb").Any();
+
     public string LogsDirectory => Combine("logs");
 
     public string SecretFile => Combine(System.IO.Path.Combine("secrets", "ipc_access"));
@@ -257,3 +299,25 @@ internal sealed record RunState(
     public static RunState From(IReadOnlyDictionary<NsoPortKind, int> ports, int? pid, string? executable, IReadOnlyDictionary<string, string?> environment) =>
         new(ports.ToDictionary(p => p.Key.EndpointName(), p => p.Value), pid, executable, environment);
 }
+
+/// <summary>What <see cref="RunDirectory.NetsimRecordFile"/> holds about the network NsoDev created.</summary>
+/// <param name="Networks">The networks, as declared: package, count, prefix.</param>
+/// <param name="Bases">The port bases by kind name (ipc, netconf, netconf-tcp, cli, snmp).</param>
+/// <param name="Command">The ncs-netsim command line that created it (executable, then leading arguments), so a later app host can stop its devices.</param>
+/// <param name="Environment">What that command ran with (NCS_DIR, the engine's own variables).</param>
+internal sealed record NetsimRecord(
+    IReadOnlyList<NetsimNetworkRecord> Networks,
+    IReadOnlyDictionary<string, int> Bases,
+    IReadOnlyList<string> Command,
+    IReadOnlyDictionary<string, string?>? Environment = null)
+{
+    [JsonIgnore]
+    public int DeviceCount => Networks.Sum(n => n.Count);
+
+    [JsonIgnore]
+    public NetsimPorts? Ports => NetsimPorts.FromNames(Bases, DeviceCount);
+}
+
+/// <summary>One network of a <see cref="NetsimRecord"/>.</summary>
+internal sealed record NetsimNetworkRecord(string Package, int Count, string Prefix);
+

@@ -54,6 +54,7 @@ internal sealed class NsoFleet(
         {
             resource.Published().Plan = plan;
             NsoEndpoints.Allocate(resource, plan);
+            NsoEndpoints.AllocateDevices(resource, plan);
             logger.LogDebug("Planned {Name}: IPC {Ipc}, {Ports}", resource.Name, plan.Ipc, string.Join(", ", plan.Ports.Ports.Select(p => $"{p.Key} {p.Value}")));
         }
 
@@ -151,6 +152,14 @@ internal sealed class NsoFleet(
 
         var orphans = new OrphanedDaemon(runner, logger);
         await Task.WhenAll(found.Where(x => !kept.ContainsKey(x.Resource.Name)).Select(x => orphans.StopAsync(x.RunDirectory, x.Daemon!, "from an earlier app host", cancellationToken)));
+
+        // A kept daemon keeps its devices running too; any other instance's devices left running are stopped.
+        var devices = new OrphanedNetsimDevices(runner, logger);
+        await Task.WhenAll(resources
+            .Where(r => !kept.ContainsKey(r.Name))
+            .Select(r => NsoPlanner.RunDirectoryOf(r, runRoot))
+            .Where(OrphanedNetsimDevices.MayRun)
+            .Select(d => devices.StopAsync(d, cancellationToken)));
         return kept;
     }
 

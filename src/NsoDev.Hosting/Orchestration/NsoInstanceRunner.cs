@@ -27,7 +27,12 @@ internal sealed class NsoInstanceRunner(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CrashRestartPolicy _restarts = new(timeProvider);
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly NetsimNetwork? _devices = plan.Netsim is { } netsim ? new NetsimNetwork(netsim, engine, runner, plan.StartupTimeout, timeProvider, logger) : null;
     private LeftRunningDaemon? _leftRunning = plan.LeftRunning;
+    private volatile bool _devicesStarted;
+
+    /// <summary>Devices stopped from their dashboard command: shown Finished, not failed.</summary>
+    private readonly HashSet<string> _devicesStopped = new(StringComparer.Ordinal);
     private IDaemonProcess? _daemon;
     private bool _stopRequested;
     private volatile bool _restartPending;
@@ -86,9 +91,45 @@ internal sealed class NsoInstanceRunner(
         async () =>
         {
             await StopCoreAsync(cancellationToken);
+            if (_devices is not null && Directory.Exists(_devices.Plan.Directory))
+            {
+                await _devices.ResetAsync(null, cancellationToken);
+            }
+
             plan.RunDirectory.Reset();
             logger.LogInformation("Reset {Name}: removed CDB files, rollbacks, logs and state", resource.Name);
             await StartCoreAsync(cancellationToken);
+        },
+        cancellationToken);
+
+    /// <summary>The dashboard's commands of one device: <c>ncs-netsim start|stop|reset NAME</c>, then <c>is-alive</c> for every device's state.</summary>
+    public Task DeviceAsync(string device, NetsimDeviceOperation operation, CancellationToken cancellationToken) => UnderGateAsync(
+        async () =>
+        {
+            if (_devices is null)
+            {
+                return;
+            }
+
+            NetsimLiveness liveness;
+            if (operation == NetsimDeviceOperation.Stop)
+            {
+                _devicesStopped.Add(device);
+                await _devices.StopAsync(device, cancellationToken);
+                liveness = await _devices.IsAliveAsync(cancellationToken);
+            }
+            else
+            {
+                if (operation == NetsimDeviceOperation.Reset)
+                {
+                    await _devices.ResetAsync(device, cancellationToken);
+                }
+
+                _devicesStopped.Remove(device);
+                liveness = await _devices.StartAsync(device, cancellationToken);
+            }
+
+            await dashboard.DevicesAsync(resource, engine, liveness, _devicesStopped);
         },
         cancellationToken);
 
@@ -131,7 +172,10 @@ internal sealed class NsoInstanceRunner(
             _daemon = daemon;
             plan.RunDirectory.RecordPid(daemon.ProcessId);
 
+            // The devices start beside the daemon: NSO connects to them only when asked (sync-from).
+            var devices = StartDevicesAsync(cancellationToken);
             var ready = await readiness.WaitAsync(Ncs, plan.ControlEnvironment, daemon.Exited, plan.StartupTimeout, cancellationToken);
+            await devices;
             if (!ready.Started)
             {
                 // The daemon's own last error says which port or file, where the exit code only says what kind.
@@ -154,6 +198,9 @@ internal sealed class NsoInstanceRunner(
     private async Task<IDaemonProcess> LaunchAsync(CancellationToken cancellationToken)
     {
         await InstanceMaterializer.MaterializeAsync(plan, engine, cancellationToken);
+
+        // Before the daemon: its empty CDB loads the devices' init file at its first start.
+        await new NetsimMaterializer(runner, logger).MaterializeAsync(plan, engine, cancellationToken);
         logger.LogInformation("Starting {Engine} in {RunDirectory}: IPC {Ipc}, sname {Sname}", engine.DisplayName, plan.RunDirectory.Path, plan.Ipc, plan.Sname);
 
         var environment = InstanceMaterializer.DaemonEnvironment(plan, engine);
@@ -203,6 +250,7 @@ internal sealed class NsoInstanceRunner(
     {
         logger.LogError("NSO instance {Name} failed to start: {Reason}", resource.Name, reason);
         await DiscardDaemonAsync();
+        await StopDevicesAsync(CancellationToken.None);
         await dashboard.FailedToStartAsync(resource, reason);
     }
 
@@ -226,6 +274,63 @@ internal sealed class NsoInstanceRunner(
     {
         // Also when no daemon runs: a crashed instance waiting out its restart backoff stays stopped.
         _stopRequested = true;
+
+        // Beside the daemon's stop, which takes the longer.
+        var devices = StopDevicesAsync(cancellationToken);
+        try
+        {
+            await StopDaemonAsync(showStopping, cancellationToken);
+        }
+        finally
+        {
+            await devices;
+        }
+    }
+
+    private async Task StartDevicesAsync(CancellationToken cancellationToken)
+    {
+        if (_devices is null)
+        {
+            return;
+        }
+
+        _devicesStarted = true;
+        try
+        {
+            await File.WriteAllTextAsync(plan.RunDirectory.NetsimStartedMarker, "", cancellationToken);
+            _devicesStopped.Clear();
+            var liveness = await _devices.StartAsync(null, cancellationToken);
+            await dashboard.DevicesAsync(resource, engine, liveness, _devicesStopped);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The devices failing does not fail NSO: it runs, and the devices can be started again.
+            logger.LogError(ex, "The netsim devices of {Name} could not be started", resource.Name);
+        }
+    }
+
+    private async Task StopDevicesAsync(CancellationToken cancellationToken)
+    {
+        if (_devices is null || !_devicesStarted)
+        {
+            return;
+        }
+
+        _devicesStarted = false;
+        try
+        {
+            await _devices.StopAsync(null, cancellationToken);
+            File.Delete(plan.RunDirectory.NetsimStartedMarker);
+            await dashboard.DevicesStoppedAsync(resource);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "The netsim devices of {Name} could not be stopped; stop them with `{Command}`", resource.Name, $"{string.Join(' ', NetsimCommand.Of(engine).CommandLine)} --dir {_devices.Plan.Directory} stop");
+        }
+    }
+
+    private async Task StopDaemonAsync(bool showStopping, CancellationToken cancellationToken)
+    {
         if (_daemon is not { } daemon)
         {
             if (_restartPending)
@@ -332,4 +437,12 @@ internal sealed class NsoInstanceRunner(
 
         logger.Log(level, "{Line}", line.Text);
     }
+}
+
+/// <summary>What a device's dashboard command asks of ncs-netsim.</summary>
+internal enum NetsimDeviceOperation
+{
+    Start,
+    Stop,
+    Reset,
 }

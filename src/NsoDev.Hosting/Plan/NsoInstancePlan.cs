@@ -38,6 +38,9 @@ internal sealed record NsoInstancePlan
 
     public IReadOnlyList<string> Packages { get; init; } = [];
 
+    /// <summary>The instance's netsim devices; null when it has none.</summary>
+    public NetsimPlan? Netsim { get; init; }
+
     public bool DataPersistence { get; init; } = true;
 
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);

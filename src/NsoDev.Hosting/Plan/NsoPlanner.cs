@@ -38,12 +38,18 @@ internal sealed class NsoPlanner(IPortProbe probe, PortLeases leases)
         }
 
         var runDirectories = resources.Select(r => RunDirectoryOf(r, runRoot)).ToList();
-        var requests = resources.Zip(runDirectories, (r, d) => new InstancePortRequest(r.Name, r.Declaration().PortRequests(), d.ReadState()?.PlannedPorts, leftRunning.GetValueOrDefault(r.Name)?.Ports)).ToList();
+        var requests = resources.Zip(runDirectories, (r, d) => new InstancePortRequest(
+            r.Name,
+            r.Declaration().PortRequests(),
+            d.ReadState()?.PlannedPorts,
+            HeldByOwn(leftRunning.GetValueOrDefault(r.Name), d),
+            r.Declaration().Netsim.Sum(n => n.Count),
+            d.ReadNetsimRecord()?.Ports)).ToList();
         IReadOnlyList<InstancePorts>? planned = null;
         var lease = leases.Plan(leased =>
         {
             planned = new PortPlanner(probe).Plan(requests, leased);
-            return planned.SelectMany(p => p.Ports.Values);
+            return planned.SelectMany(p => p.All);
         });
 
         try
@@ -56,6 +62,10 @@ internal sealed class NsoPlanner(IPortProbe probe, PortLeases leases)
             throw;
         }
     }
+
+    /// <summary>A kept daemon's ports, and its devices' (a persistent instance leaves them running with it).</summary>
+    private static HashSet<int>? HeldByOwn(LeftRunningDaemon? daemon, RunDirectory runDirectory) =>
+        daemon is null ? null : [.. daemon.Ports, .. runDirectory.ReadNetsimRecord()?.Ports?.All ?? []];
 
     private static NsoInstancePlan PlanOne(NsoResource resource, RunDirectory runDirectory, InstancePorts ports, NcsConfTemplate defaultTemplate)
     {
@@ -82,7 +92,9 @@ internal sealed class NsoPlanner(IPortProbe probe, PortLeases leases)
             AccessFile = declaration.AccessCheck is null ? null : runDirectory.SecretFile,
             AccessSecret = declaration.AccessCheck?.Secret,
             NorthboundAddress = declaration.NorthboundAddress,
-            Packages = [.. declaration.Packages],
+            // A NED goes on the load path as any package does; ncs-setup --netsim-dir links it too (NSO-NOTES §9).
+            Packages = [.. declaration.Packages.Concat(declaration.Netsim.Select(n => n.Package)).Distinct(StringComparer.Ordinal)],
+            Netsim = ports.Netsim is { } netsim ? new NetsimPlan([.. declaration.Netsim], netsim, runDirectory.NetsimDirectory) : null,
             DataPersistence = declaration.DataPersistence,
             StartupTimeout = declaration.StartupTimeout,
             StopTimeout = declaration.StopTimeout,

@@ -7,6 +7,9 @@ namespace NsoDev.Hosting.Plan;
 /// first instance gets NSO's stock ports where they are free; instance i gets the block 20000 + 10·i
 /// (+0 IPC, +1 NETCONF, +2 CLI, +3 web UI), moved up by 1000 at a time when a port of that block is
 /// taken. Blocks never overlap, so no two kinds or instances can collide.
+/// An instance's netsim devices get, per kind, a run of consecutive ports (one per device) in that kind's
+/// range of 15000-19999 (<see cref="NetsimPortKinds"/>): last run's while all of them are free, else the
+/// lowest offset at which the runs of all five kinds are free, so device i has the ports base + i.
 /// </summary>
 internal sealed class PortPlanner(IPortProbe probe)
 {
@@ -31,6 +34,7 @@ internal sealed class PortPlanner(IPortProbe probe)
         var taken = new Dictionary<int, string>();
         ClaimExplicitPorts(requests, leasedElsewhere, taken);
         var kept = KeepPreviousPorts(requests, leasedElsewhere, taken);
+        var keptNetsim = KeepPreviousNetsimPorts(requests, leasedElsewhere, taken);
 
         var plans = new List<InstancePorts>(requests.Count);
         for (var index = 0; index < requests.Count; index++)
@@ -46,7 +50,65 @@ internal sealed class PortPlanner(IPortProbe probe)
             plans.Add(new InstancePorts(request.InstanceName, ports));
         }
 
+        // After every instance port, so a device block never takes an instance's first choice.
+        for (var index = 0; index < requests.Count; index++)
+        {
+            var request = requests[index];
+            if (request.NetsimDevices > 0)
+            {
+                plans[index] = plans[index] with { Netsim = keptNetsim.GetValueOrDefault(request.InstanceName) ?? ChooseNetsim(request, leasedElsewhere, taken) };
+            }
+        }
+
         return plans;
+    }
+
+    /// <summary>Last run's device blocks, when the whole of each still fits the devices and is free.</summary>
+    private Dictionary<string, NetsimPorts> KeepPreviousNetsimPorts(IReadOnlyList<InstancePortRequest> requests, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken)
+    {
+        var kept = new Dictionary<string, NetsimPorts>(StringComparer.Ordinal);
+        foreach (var request in requests)
+        {
+            if (request.NetsimDevices > 0 && request.PreviousNetsim is { } previous)
+            {
+                var ports = new NetsimPorts(previous.Bases, request.NetsimDevices);
+                if (ports.All.Distinct().Count() == NetsimPortKinds.All.Count * ports.Count && ports.All.All(p => p is >= 1 and <= 65535 && IsClaimable(p, request, leasedElsewhere, taken)))
+                {
+                    ClaimNetsim(ports, request, taken);
+                    kept[request.InstanceName] = ports;
+                }
+            }
+        }
+
+        return kept;
+    }
+
+    private NetsimPorts ChooseNetsim(InstancePortRequest request, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken)
+    {
+        var count = request.NetsimDevices;
+        for (var offset = 0; offset + count <= NetsimPortKinds.RangeSize; offset++)
+        {
+            var ports = new NetsimPorts(NetsimPortKinds.All.ToDictionary(k => k, k => k.RangeStart() + offset), count);
+            if (ports.All.All(p => IsClaimable(p, request, leasedElsewhere, taken)))
+            {
+                ClaimNetsim(ports, request, taken);
+                return ports;
+            }
+        }
+
+        var last = NetsimPortKinds.All[^1].RangeStart() + NetsimPortKinds.RangeSize - 1;
+        throw new PortPlanningException($"No free run of {count} ports per kind for the netsim devices of '{request.InstanceName}' in {NetsimPortKinds.RangeBase}-{last}: busy ports, other instances' devices or other app hosts' leases fill it. Free some ports there, or declare fewer devices.");
+    }
+
+    private static void ClaimNetsim(NetsimPorts ports, InstancePortRequest request, Dictionary<int, string> taken)
+    {
+        foreach (var kind in NetsimPortKinds.All)
+        {
+            for (var i = 0; i < ports.Count; i++)
+            {
+                taken[ports.PortOf(kind, i)] = $"'{request.InstanceName}' device {i} {kind.Name()}";
+            }
+        }
     }
 
     private void ClaimExplicitPorts(IReadOnlyList<InstancePortRequest> requests, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken)
@@ -115,7 +177,7 @@ internal sealed class PortPlanner(IPortProbe probe)
     /// <summary>Claims <paramref name="port"/> for the instance when it is not reserved, not planned already, not leased elsewhere and free.</summary>
     private bool TryClaim(int port, NsoPortKind kind, InstancePortRequest request, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken)
     {
-        if (ReservedPorts.Contains(port) || taken.ContainsKey(port) || leasedElsewhere.Contains(port) || !request.IsFreeFor(port, probe))
+        if (!IsClaimable(port, request, leasedElsewhere, taken))
         {
             return false;
         }
@@ -123,6 +185,9 @@ internal sealed class PortPlanner(IPortProbe probe)
         taken[port] = $"'{request.InstanceName}' {kind.EndpointName()}";
         return true;
     }
+
+    private bool IsClaimable(int port, InstancePortRequest request, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken) =>
+        !ReservedPorts.Contains(port) && !taken.ContainsKey(port) && !leasedElsewhere.Contains(port) && request.IsFreeFor(port, probe);
 
     internal static IEnumerable<int> Candidates(int index, NsoPortKind kind)
     {

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Eventing;
+using NsoDev.Hosting.Declare;
 using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Plan;
 using NsoDev.Ipc;
@@ -76,6 +77,114 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, ID
             await eventing.PublishAsync(new ResourceStoppedEvent(resource, services, stopped));
         }
     }
+
+    public const string DeviceResourceType = "Netsim device";
+
+    /// <summary>A device before its instance has planned: its name, without ports yet.</summary>
+    public static CustomResourceSnapshot InitialDeviceSnapshot(NetsimDeviceResource device) => new()
+    {
+        ResourceType = DeviceResourceType,
+        State = KnownResourceStates.NotStarted,
+        Properties = [new(NsoResourceProperties.Device, device.DeviceName) { DisplayName = "Device", IsHighlighted = true }],
+    };
+
+    /// <summary>
+    /// What <c>is-alive</c> said: each device Running, or, when not alive, Finished if it was stopped on
+    /// purpose and FailedToStart otherwise; and on the instance, how many are alive.
+    /// </summary>
+    public async Task DevicesAsync(NsoResource resource, NcsEngine engine, NetsimLiveness liveness, IReadOnlySet<string> stoppedOnPurpose)
+    {
+        ArgumentNullException.ThrowIfNull(liveness);
+        ArgumentNullException.ThrowIfNull(stoppedOnPurpose);
+        var total = liveness.Alive.Count + liveness.Dead.Count;
+        var text = liveness.Dead.Count == 0
+            ? $"{total} of {total} alive"
+            : $"{liveness.Alive.Count} of {total} alive (not: {string.Join(", ", liveness.Dead)})";
+        await notifications.PublishUpdateAsync(resource, s => s with
+        {
+            Properties = Merge(s.Properties, [new(NsoResourceProperties.Devices, text) { DisplayName = "Netsim devices", IsHighlighted = true }]),
+        });
+
+        foreach (var (device, planned) in Devices(resource))
+        {
+            var alive = liveness.Alive.Contains(device.DeviceName);
+            var state = alive
+                ? new ResourceStateSnapshot(KnownResourceStates.Running, KnownResourceStateStyles.Success)
+                : stoppedOnPurpose.Contains(device.DeviceName)
+                    ? new ResourceStateSnapshot(KnownResourceStates.Finished, KnownResourceStateStyles.Info)
+                    : new ResourceStateSnapshot(KnownResourceStates.FailedToStart, KnownResourceStateStyles.Error);
+            await notifications.PublishUpdateAsync(device, s => s with
+            {
+                State = state,
+                CreationTimeStamp = s.CreationTimeStamp ?? timeProvider.GetUtcNow().UtcDateTime,
+                StartTimeStamp = alive ? s.StartTimeStamp ?? timeProvider.GetUtcNow().UtcDateTime : s.StartTimeStamp,
+                StopTimeStamp = alive ? null : timeProvider.GetUtcNow().UtcDateTime,
+                Properties = Merge(s.Properties, DeviceProperties(resource, engine, planned)),
+                Urls = DeviceUrls(planned, active: alive),
+            });
+        }
+    }
+
+    /// <summary>The instance stopped its devices: each Finished, its URLs inactive.</summary>
+    public async Task DevicesStoppedAsync(NsoResource resource)
+    {
+        foreach (var (device, planned) in Devices(resource))
+        {
+            await notifications.PublishUpdateAsync(device, s => s with
+            {
+                State = new ResourceStateSnapshot(KnownResourceStates.Finished, KnownResourceStateStyles.Info),
+                StopTimeStamp = timeProvider.GetUtcNow().UtcDateTime,
+                Urls = DeviceUrls(planned, active: false),
+            });
+        }
+    }
+
+    /// <summary>The shell command that opens a device's CLI: ncs-netsim's own with NSO, SSH to its CLI port on the simulator.</summary>
+    public static string DeviceCliCommand(NsoInstancePlan plan, NcsEngine engine, NetsimDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(device);
+        return engine.IsSimulator
+            ? $"ssh -p {device.CliPort.ToString(CultureInfo.InvariantCulture)} admin@{NsoDeclaration.LoopbackAddress}"
+            : $"NCS_DIR='{engine.InstallationDirectory}' '{NetsimCommand.Of(engine).Executable}' --dir '{plan.Netsim!.Directory}' cli {device.Name}";
+    }
+
+    /// <summary>Each device resource of the instance with its planned device; none before planning.</summary>
+    private static IEnumerable<(NetsimDeviceResource Resource, NetsimDevice Planned)> Devices(NsoResource resource)
+    {
+        var planned = resource.PlanOrNull()?.Netsim?.Devices.ToDictionary(d => d.Name, StringComparer.Ordinal) ?? [];
+        return resource.Declaration().DeviceResources
+            .Where(d => planned.ContainsKey(d.DeviceName))
+            .Select(d => (d, planned[d.DeviceName]));
+    }
+
+    private static ImmutableArray<ResourcePropertySnapshot> DeviceProperties(NsoResource resource, NcsEngine engine, NetsimDevice device)
+    {
+        var plan = resource.RequirePlan();
+        var ports = string.Join(", ", NetsimPortKinds.All.Select(k => $"{k.Name()} {device.Ports.PortOf(k, device.Index).ToString(CultureInfo.InvariantCulture)}"));
+        return
+        [
+            new(NsoResourceProperties.Device, device.Name) { DisplayName = "Device", IsHighlighted = true },
+            new(NsoResourceProperties.DevicePorts, ports) { DisplayName = "Ports" },
+            new(NsoResourceProperties.DeviceCli, DeviceCliCommand(plan, engine, device)) { DisplayName = "CLI command line", IsHighlighted = true },
+            new(NsoResourceProperties.DevicePackage, device.Package) { DisplayName = "NED package" },
+        ];
+    }
+
+    private static ImmutableArray<UrlSnapshot> DeviceUrls(NetsimDevice device, bool active) =>
+    [
+        new(NetsimDeviceResource.NetconfEndpointName, $"ssh://{NsoDeclaration.LoopbackAddress}:{device.NetconfPort.ToString(CultureInfo.InvariantCulture)}", IsInternal: false)
+        {
+            IsInactive = !active,
+            DisplayProperties = new($"NETCONF (port {device.NetconfPort.ToString(CultureInfo.InvariantCulture)})", 2),
+        },
+        new(NetsimDeviceResource.CliEndpointName, $"ssh://{NsoDeclaration.LoopbackAddress}:{device.CliPort.ToString(CultureInfo.InvariantCulture)}", IsInternal: false)
+        {
+            IsInactive = !active,
+            DisplayProperties = new($"CLI (port {device.CliPort.ToString(CultureInfo.InvariantCulture)})", 1),
+        },
+    ];
 
     public Task FailedToStartAsync(NsoResource resource, string reason) =>
         notifications.PublishUpdateAsync(resource, s => s with

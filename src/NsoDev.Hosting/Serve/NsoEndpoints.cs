@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Aspire.Hosting.ApplicationModel;
+using NsoDev.Hosting.Declare;
 using NsoDev.Hosting.Plan;
 using NsoDev.Ipc;
 
@@ -43,6 +44,36 @@ internal static class NsoEndpoints
         if (Find(resource, kind) is { } endpoint)
         {
             resource.Annotations.Remove(endpoint);
+        }
+    }
+
+    /// <summary>A device's NETCONF and CLI, unproxied like the instance's, on ncs-netsim's default ports until planned.</summary>
+    public static void DeclareDevice(NetsimDeviceResource device)
+    {
+        foreach (var (name, stock) in new[] { (NetsimDeviceResource.NetconfEndpointName, 12022), (NetsimDeviceResource.CliEndpointName, 10022) })
+        {
+            device.Annotations.Add(new EndpointAnnotation(ProtocolType.Tcp, uriScheme: "ssh", transport: "tcp", name: name, port: null, targetPort: stock, isExternal: false, isProxied: false));
+        }
+    }
+
+    /// <summary>Each device resource's endpoints to its planned ports.</summary>
+    public static void AllocateDevices(NsoResource resource, NsoInstancePlan plan)
+    {
+        var planned = plan.Netsim?.Devices.ToDictionary(d => d.Name, StringComparer.Ordinal) ?? [];
+        foreach (var device in resource.Declaration().DeviceResources)
+        {
+            if (!planned.TryGetValue(device.DeviceName, out var ports))
+            {
+                continue;
+            }
+
+            foreach (var endpoint in device.Annotations.OfType<EndpointAnnotation>())
+            {
+                var port = endpoint.Name == NetsimDeviceResource.NetconfEndpointName ? ports.NetconfPort : ports.CliPort;
+                endpoint.Port = port;
+                endpoint.TargetPort = port;
+                endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, NsoDeclaration.LoopbackAddress, port);
+            }
         }
     }
 

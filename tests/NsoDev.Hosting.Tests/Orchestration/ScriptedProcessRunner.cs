@@ -59,10 +59,18 @@ internal sealed class ScriptedProcessRunner(FakeProcessRunner fake) : IProcessRu
     public Task<StartedDaemon> WaitForDaemonAsync(int number = 1) =>
         Daemons.WaitForAsync(_ => true, "a daemon", number);
 
+    /// <summary>Commands this picks run as real processes (a fake ncs-netsim script), recorded like the others.</summary>
+    public Func<ProcessSpec, bool>? RunsForReal { get; set; }
+
     public Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
         OnCall?.Invoke(spec);
         Runs.Add(spec);
+        if (RunsForReal?.Invoke(spec) == true)
+        {
+            return new CliWrapProcessRunner().RunAsync(spec, cancellationToken);
+        }
+
         bool exitDaemon;
         lock (_exitDaemonOn)
         {
