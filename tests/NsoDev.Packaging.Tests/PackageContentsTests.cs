@@ -43,7 +43,7 @@ public sealed class PackageContentsTests(LocalPackageFeed feed)
         Assert.Contains("buildTransitive/NsoDev.Hosting.targets", entries);
         Assert.Contains("tools/instance-templates/default/6.5/ncs.conf", entries);
         Assert.Contains("tools/instance-templates/local-ipc/6.5/ncs.conf", entries);
-        foreach (var file in (string[])["nso-sim", "nso-sim.dll", "nso-sim.runtimeconfig.json", "nso-sim.deps.json", "NsoDev.Simulator.Ssh.dll"])
+        foreach (var file in (string[])["nso-sim", "nso-sim.dll", "nso-sim.runtimeconfig.json", "nso-sim.deps.json", "NsoDev.Simulator.Ssh.dll", "Renci.SshNet.dll", "BouncyCastle.Cryptography.dll"])
         {
             Assert.Contains($"tools/nso-sim/{file}", entries);
         }
