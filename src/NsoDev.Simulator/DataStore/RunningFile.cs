@@ -67,27 +67,37 @@ internal sealed class RunningFile
     /// <summary>
     /// The init files of a first start: every *.xml of each cdb/init-path directory in the order listed, then
     /// of cdb/db-dir, each directory in name order (NSO-NOTES §5). An init-path directory that does not exist is
-    /// skipped (the stock ncs.conf names <c>${NCS_DIR}/var/ncs/cdb</c>, which nso-sim's folder does not have).
+    /// skipped, except nso-sim's own <c>${NCS_DIR}/var/ncs/cdb</c>, which stands for NSO's factory defaults
+    /// (<see cref="FactoryDefaults"/>).
     /// </summary>
     /// <exception cref="CdbLoadException">One cannot be read or is not well-formed; the message names it.</exception>
     public IReadOnlyList<(string File, XElement Config)> LoadInitFiles(IReadOnlyList<string> initPath)
     {
         ArgumentNullException.ThrowIfNull(initPath);
-        var files = initPath
-            .Where(Directory.Exists)
-            .Append(DbDir)
-            .SelectMany(dir => Directory.EnumerateFiles(dir, "*.xml").Order(StringComparer.Ordinal))
-            .ToList();
-        var configs = new List<(string, XElement)>(files.Count);
-        foreach (var file in files)
+        var configs = new List<(string, XElement)>();
+        foreach (var dir in initPath.Append(DbDir))
         {
-            try
+            if (FactoryDefaults.StandsFor(dir))
             {
-                configs.Add((file, Wrap(XmlInput.Load(File.ReadAllBytes(file)))));
+                configs.Add((Path.Combine(dir, "(nso-sim's built-in factory defaults)"), FactoryDefaults.Config()));
+                continue;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or XmlException)
+
+            if (!Directory.Exists(dir))
             {
-                throw new CdbLoadException($"init file {file}: {e.Message}; fix it or move it out of cdb/db-dir and restart", e);
+                continue;
+            }
+
+            foreach (var file in Directory.EnumerateFiles(dir, "*.xml").Order(StringComparer.Ordinal))
+            {
+                try
+                {
+                    configs.Add((file, Wrap(XmlInput.Load(File.ReadAllBytes(file)))));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or XmlException)
+                {
+                    throw new CdbLoadException($"init file {file}: {e.Message}; fix it or move it out of cdb/db-dir and restart", e);
+                }
             }
         }
 

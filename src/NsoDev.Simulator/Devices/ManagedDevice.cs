@@ -41,6 +41,19 @@ internal sealed record ManagedDevice(
 
     public bool IsLocked => AdminState is "locked" or "southbound-locked";
 
+    /// <summary>
+    /// The base64 blob of a <c>key-data</c>: ncs-netsim's ncs-xml-init writes the whole line of a <c>.pub</c>
+    /// file (type, blob, comment; NSO-NOTES §10), NSO's own examples the blob alone, maybe wrapped.
+    /// </summary>
+    public static string KeyBlob(string keyData)
+    {
+        ArgumentNullException.ThrowIfNull(keyData);
+        var words = keyData.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return words.Length >= 2 && (words[0].StartsWith("ssh-", StringComparison.Ordinal) || words[0].StartsWith("ecdsa-", StringComparison.Ordinal))
+            ? words[1]
+            : string.Concat(words);
+    }
+
     /// <summary>The entry's name and leaves; null when <paramref name="device"/> has no name.</summary>
     public static ManagedDevice? From(XElement device, HostKeyVerification globalVerification)
     {
@@ -54,7 +67,7 @@ internal sealed record ManagedDevice(
         var keys = ssh?.Elements(NcsDevicesXml.Ns + "host-key")
             .Select(k => (NcsDevicesXml.Leaf(k, "algorithm"), NcsDevicesXml.Leaf(k, "key-data")))
             .Where(k => k.Item1 is not null && k.Item2 is not null)
-            .Select(k => new DeviceHostKey(k.Item1!, string.Concat(k.Item2!.Where(c => !char.IsWhiteSpace(c)))))
+            .Select(k => new DeviceHostKey(k.Item1!, KeyBlob(k.Item2!)))
             .ToList() ?? [];
         var port = NcsDevicesXml.Leaf(device, "port") is { } text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var p)
             ? p

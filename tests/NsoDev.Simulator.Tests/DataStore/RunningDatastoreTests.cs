@@ -87,6 +87,21 @@ public sealed class RunningDatastoreTests : IDisposable
     }
 
     [Fact]
+    public void Nso_sims_own_var_ncs_cdb_on_the_init_path_gives_nsos_default_authgroup_and_another_missing_folder_gives_nothing()
+    {
+        var withDefaults = RunningDatastore.Open(_dbDir, [Path.Combine(AppContext.BaseDirectory, "var", "ncs", "cdb")]);
+        var elsewhere = Directory.CreateDirectory(Path.Combine(_dbDir, "other")).FullName;
+        var without = RunningDatastore.Open(elsewhere, [Path.Combine(_dbDir, "var", "ncs", "cdb")]);
+
+        var group = Assert.Single(withDefaults.Current.Nodes.DescendantsAndSelf(Ncs + "group"));
+        Assert.Equal("default", group.Element(Ncs + "name")?.Value);
+        Assert.Equal(
+            [("admin", "admin", "admin"), ("oper", "oper", "oper")],
+            group.Elements(Ncs + "umap").Select(u => (u.Element(Ncs + "local-user")?.Value, u.Element(Ncs + "remote-name")?.Value, u.Element(Ncs + "remote-password")?.Value)));
+        Assert.Empty(without.Current.Nodes.DescendantsAndSelf(Ncs + "group"));
+    }
+
+    [Fact]
     public void A_malformed_init_file_is_reported_by_name()
     {
         File.WriteAllText(Path.Combine(_dbDir, "broken.xml"), "<devices>");
