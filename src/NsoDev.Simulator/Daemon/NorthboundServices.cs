@@ -122,25 +122,6 @@ internal sealed class NorthboundServices : IAsyncDisposable
         public Task HandleAsync(Stream connection, CancellationToken cancellationToken) => netconf.RunAsync(connection, "admin", cancellationToken);
     }
 
-    private sealed class NetconfOverSsh(NetconfServer netconf) : ISshChannelHandlers
-    {
-        public Func<Stream, CancellationToken, Task<int>>? Subsystem(string name, SshSessionInfo session) =>
-            name == "netconf" ? (channel, ct) => netconf.RunAsync(channel, session.User, ct) : null;
-
-        public Func<Stream, CancellationToken, Task<int>>? Shell(SshSessionInfo session) => null;
-
-        public Func<Stream, CancellationToken, Task<int>>? Exec(string command, SshSessionInfo session) => null;
-    }
-
-    private sealed class CliOverSsh(CliShell shell, CliExec exec) : ISshChannelHandlers
-    {
-        public Func<Stream, CancellationToken, Task<int>>? Subsystem(string name, SshSessionInfo session) => null;
-
-        public Func<Stream, CancellationToken, Task<int>>? Shell(SshSessionInfo session) => (channel, ct) => shell.RunAsync(channel, session.User, ct);
-
-        public Func<Stream, CancellationToken, Task<int>>? Exec(string command, SshSessionInfo session) => (channel, ct) => exec.RunAsync(command, channel, session.User, ct);
-    }
-
     private sealed class NorthboundLog(NcsLogs logs) : INorthboundLog
     {
         public void Audit(string message) => logs.Audit.Info(message);

@@ -212,22 +212,4 @@ internal sealed class DeviceDaemon : IAsyncDisposable
         public Task HandleAsync(Stream connection, CancellationToken cancellationToken) => server.HandleConnectionAsync(connection, null, cancellationToken);
     }
 
-    private sealed class NetconfOverSsh(NetconfServer netconf) : ISshChannelHandlers
-    {
-        public Func<Stream, CancellationToken, Task<int>>? Subsystem(string name, SshSessionInfo session) =>
-            name == "netconf" ? (channel, ct) => netconf.RunAsync(channel, session.User, ct) : null;
-
-        public Func<Stream, CancellationToken, Task<int>>? Shell(SshSessionInfo session) => null;
-
-        public Func<Stream, CancellationToken, Task<int>>? Exec(string command, SshSessionInfo session) => null;
-    }
-
-    private sealed class CliOverSsh(CliShell shell, CliExec exec) : ISshChannelHandlers
-    {
-        public Func<Stream, CancellationToken, Task<int>>? Subsystem(string name, SshSessionInfo session) => null;
-
-        public Func<Stream, CancellationToken, Task<int>>? Shell(SshSessionInfo session) => (channel, ct) => shell.RunAsync(channel, session.User, ct);
-
-        public Func<Stream, CancellationToken, Task<int>>? Exec(string command, SshSessionInfo session) => (channel, ct) => exec.RunAsync(command, channel, session.User, ct);
-    }
 }
