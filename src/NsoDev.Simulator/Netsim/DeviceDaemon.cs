@@ -211,5 +211,4 @@ internal sealed class DeviceDaemon : IAsyncDisposable
     {
         public Task HandleAsync(Stream connection, CancellationToken cancellationToken) => server.HandleConnectionAsync(connection, null, cancellationToken);
     }
-
 }
