@@ -268,22 +268,12 @@ internal static class NsoContainerPublishing
     /// </summary>
     private static async Task WriteSecretAsync(NsoResource nso, string path, CancellationToken cancellationToken)
     {
+        var published = File.Exists(path) ? await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false) : null;
         if (nso.Declaration().AccessCheck?.Secret is { } parameter)
         {
-            string? value;
-            try
-            {
-                value = await parameter.GetValueAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                throw new InvalidOperationException(
-                    $"NSO instance '{nso.Name}' takes its IPC secret from the parameter '{parameter.Name}', which has no value: publishing writes that secret to {path}. "
-                    + $"Set Parameters:{parameter.Name} (for example with dotnet user-secrets), or drop the parameter from WithIpcAccessCheck() to have one generated.", e);
-            }
-
+            var value = await ParameterValueAsync(nso, parameter, path, cancellationToken).ConfigureAwait(false);
             IpcSecretFile.Validate(value ?? string.Empty, $"the parameter '{parameter.Name}'");
-            if (!File.Exists(path) || await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false) != value)
+            if (published != value)
             {
                 IpcSecretFile.Write(path, value!);
             }
@@ -291,13 +281,27 @@ internal static class NsoContainerPublishing
             return;
         }
 
-        if (File.Exists(path) && await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false) is { Length: > 0 } kept)
+        if (published is { Length: > 0 })
         {
-            IpcSecretFile.Validate(kept, path);
+            IpcSecretFile.Validate(published, path);
             return;
         }
 
         IpcSecretFile.Write(path, IpcSecretFile.Generate());
+    }
+
+    private static async Task<string?> ParameterValueAsync(NsoResource nso, ParameterResource parameter, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await parameter.GetValueAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new InvalidOperationException(
+                $"NSO instance '{nso.Name}' takes its IPC secret from the parameter '{parameter.Name}', which has no value: publishing writes that secret to {path}. "
+                + $"Set Parameters:{parameter.Name} (for example with dotnet user-secrets), or drop the parameter from WithIpcAccessCheck() to have one generated.", e);
+        }
     }
 
     private static int? BindingPort(NsoResource nso, NsoPortKind kind) => NsoEndpoints.Find(nso, kind) is { } endpoint ? endpoint.TargetPort ?? kind.StockPort() : null;
@@ -313,29 +317,5 @@ internal static class NsoContainerPublishing
         public string SecretDirectory => Path.Combine(Output, SecretsDirectoryName, Name);
 
         public string SecretFile => Path.Combine(SecretDirectory, AccessFileName);
-    }
-}
-
-/// <summary>The folder publishing writes into: the manifest's folder, or the folder <c>aspire publish</c> was given.</summary>
-internal static class PublishOutput
-{
-    /// <summary>The configuration key Aspire binds <c>--output-path</c> to.</summary>
-    public const string OutputPathKey = "Pipeline:OutputPath";
-
-    /// <summary>Aspire's own default when no output path is given.</summary>
-    public const string DefaultDirectoryName = "aspire-output";
-
-    public static string For(IDistributedApplicationBuilder app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        var path = app.Configuration[OutputPathKey];
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            return Path.Combine(app.AppHostDirectory, DefaultDirectoryName);
-        }
-
-        // As Aspire resolves it: from the working directory.
-        var full = Path.GetFullPath(path);
-        return full.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? Path.GetDirectoryName(full)! : full;
     }
 }
