@@ -7,6 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NsoDev.Hosting.Declare;
 using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Materialize;
+using NsoDev.Hosting.Onboard;
 using NsoDev.Hosting.Orchestration;
 using NsoDev.Hosting.Plan;
 using NsoDev.Hosting.Publishing;
@@ -552,6 +553,7 @@ public static class NsoBuilderExtensions
         }
 
         services.TryAddSingleton<IProcessRunner, CliWrapProcessRunner>();
+        services.TryAddSingleton<INorthboundConnector, SshNetNorthboundConnector>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<NsoDashboard>();
         services.AddSingleton<NsoFleet>();

@@ -40,7 +40,7 @@ public static class NsoResourceProperties
     /// <summary>Crash restarts so far.</summary>
     public const string Restarts = "nso.restarts";
 
-    /// <summary>How many of the instance's netsim devices are alive, as <c>ncs-netsim is-alive</c> tells.</summary>
+    /// <summary>How many of the instance's netsim devices are in sync after <c>devices sync-from</c> (before that, how many are alive, as <c>ncs-netsim is-alive</c> tells).</summary>
     public const string Devices = "nso.devices";
 
     /// <summary>A netsim device's name in ncs-netsim and in the instance's <c>/devices/device</c>.</summary>
@@ -51,6 +51,9 @@ public static class NsoResourceProperties
 
     /// <summary>The shell command that opens a netsim device's CLI.</summary>
     public const string DeviceCli = "netsim.cli";
+
+    /// <summary>A netsim device's result of the instance's <c>devices sync-from</c>: <c>in sync</c>, or <c>not in sync: REASON</c>.</summary>
+    public const string DeviceSync = "netsim.sync";
 
     /// <summary>A netsim device's NED package.</summary>
     public const string DevicePackage = "netsim.package";

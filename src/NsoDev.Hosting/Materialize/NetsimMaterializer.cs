@@ -95,13 +95,9 @@ internal sealed class NetsimMaterializer(IProcessRunner runner, ILogger logger)
         await File.WriteAllTextAsync(run.NetsimInitFile, result.StandardOutput, cancellationToken);
         if (before != result.StandardOutput && run.HasCdbData)
         {
-            // NSO-NOTES §5: an init file loads only into an empty CDB. Merging live is not done yet.
-            logger.LogWarning(
-                "{Name} already has CDB data, so NSO will not load the new device init file {InitFile}. Reset the instance to load it, or load it into the running instance with `source {EnvScript} && ncs_load -l -m {InitFile}`",
-                plan.Name,
-                run.NetsimInitFile,
-                run.EnvScript,
-                run.NetsimInitFile);
+            // NSO-NOTES §5: an init file loads only into an empty CDB; the onboard step merges it live instead.
+            await File.WriteAllTextAsync(run.NetsimMergePendingMarker, "", cancellationToken);
+            logger.LogInformation("{Name} already has CDB data, so NSO will not load the new device init file {InitFile}; NsoDev merges it into the running configuration after start", plan.Name, run.NetsimInitFile);
         }
     }
 

@@ -54,6 +54,9 @@ internal sealed class RunDirectory(string path)
     /// <summary>Present while this run directory's devices were started and not yet stopped: a killed app host leaves it, and the next one stops them.</summary>
     public string NetsimStartedMarker => Combine("nsodev-netsim.started");
 
+    /// <summary>Present while the devices' init data changed after CDB had data, so it must be merged live (NSO-NOTES §12); removed once merged.</summary>
+    public string NetsimMergePendingMarker => Combine("nsodev-netsim.merge-pending");
+
     /// <summary>The record of the network last created here; null when there is none or it cannot be read.</summary>
     public NetsimRecord? ReadNetsimRecord()
     {
@@ -144,6 +147,8 @@ internal sealed class RunDirectory(string path)
     /// </summary>
     public void Reset()
     {
+        // An empty CDB loads the init data itself.
+        File.Delete(NetsimMergePendingMarker);
         foreach (var pattern in new[] { "*.cdb", "rollback*" })
         {
             foreach (var file in Directory.EnumerateFiles(CdbDirectory, pattern))

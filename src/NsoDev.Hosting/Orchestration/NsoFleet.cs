@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Materialize;
+using NsoDev.Hosting.Onboard;
 using NsoDev.Hosting.Plan;
 using NsoDev.Hosting.Ready;
 using NsoDev.Hosting.Serve;
@@ -18,6 +19,7 @@ namespace NsoDev.Hosting.Orchestration;
 /// </summary>
 internal sealed class NsoFleet(
     IProcessRunner runner,
+    INorthboundConnector northbound,
     NsoDashboard dashboard,
     ResourceLoggerService loggers,
     TimeProvider timeProvider,
@@ -109,7 +111,7 @@ internal sealed class NsoFleet(
             return null;
         }
 
-        return _runners.GetOrAdd(resource.Name, _ => new NsoInstanceRunner(resource, plan, engine, runner, new ReadinessWaiter(runner, timeProvider), dashboard, loggers.GetLogger(resource), timeProvider));
+        return _runners.GetOrAdd(resource.Name, _ => new NsoInstanceRunner(resource, plan, engine, runner, new ReadinessWaiter(runner, timeProvider), northbound, dashboard, loggers.GetLogger(resource), timeProvider));
     }
 
     /// <summary>Stopping begins as soon as the app host is asked to stop (Ctrl-C), not after Aspire's own shutdown.</summary>

@@ -2,6 +2,7 @@ using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Logging;
 using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Materialize;
+using NsoDev.Hosting.Onboard;
 using NsoDev.Hosting.Plan;
 using NsoDev.Hosting.Ready;
 using NsoDev.Hosting.Serve;
@@ -20,6 +21,7 @@ internal sealed class NsoInstanceRunner(
     NcsEngine engine,
     IProcessRunner runner,
     ReadinessWaiter readiness,
+    INorthboundConnector northbound,
     NsoDashboard dashboard,
     ILogger logger,
     TimeProvider timeProvider) : IDisposable
@@ -28,7 +30,9 @@ internal sealed class NsoInstanceRunner(
     private readonly CrashRestartPolicy _restarts = new(timeProvider);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly NetsimNetwork? _devices = plan.Netsim is { } netsim ? new NetsimNetwork(netsim, engine, runner, plan.StartupTimeout, timeProvider, logger) : null;
+    private readonly DeviceOnboarding _onboarding = new(northbound, logger);
     private LeftRunningDaemon? _leftRunning = plan.LeftRunning;
+    private OnboardingReport? _synced;
     private volatile bool _devicesStarted;
 
     /// <summary>Devices stopped from their dashboard command: shown Finished, not failed.</summary>
@@ -130,7 +134,21 @@ internal sealed class NsoInstanceRunner(
             }
 
             await dashboard.DevicesAsync(resource, engine, liveness, _devicesStopped);
+            if (operation == NetsimDeviceOperation.Stop)
+            {
+                await ShowSyncAsync(_synced?.With(device, new DeviceSyncResult(device, false, "stopped")));
+            }
+            else if (IsRunning)
+            {
+                // A device that starts again, or from its init data, is synced again, so the instance's copy matches.
+                await OnboardDevicesAsync(cancellationToken);
+            }
         },
+        cancellationToken);
+
+    /// <summary>The instance's Sync devices command: <c>fetch-ssh-host-keys</c> and <c>sync-from</c> again, with each result shown.</summary>
+    public Task<OnboardingReport?> SyncDevicesAsync(CancellationToken cancellationToken) => UnderGateWithResultAsync(
+        async () => IsRunning ? await OnboardDevicesAsync(cancellationToken) : null,
         cancellationToken);
 
     /// <summary><c>ncs --reload</c>: the daemon re-reads ncs.conf and reopens its logs.</summary>
@@ -182,6 +200,9 @@ internal sealed class NsoInstanceRunner(
                 await FailAsync(_lastError is { } lastError ? $"{ready.FailureReason} Its last error: {lastError}" : ready.FailureReason!);
                 return false;
             }
+
+            // Before Running: a dependent that waits for the instance finds its devices synced.
+            await OnboardDevicesAsync(cancellationToken);
 
             logger.LogInformation("NSO instance {Name} started (pid {Pid})", resource.Name, daemon.ProcessId);
             await dashboard.RunningAsync(resource, engine, daemon.ProcessId);
@@ -309,6 +330,50 @@ internal sealed class NsoInstanceRunner(
         }
     }
 
+    /// <summary>The onboard step; its failures are each device's result, shown and logged, and never fail the instance.</summary>
+    private async Task<OnboardingReport?> OnboardDevicesAsync(CancellationToken cancellationToken)
+    {
+        if (_devices is null || !_devicesStarted)
+        {
+            return null;
+        }
+
+        try
+        {
+            var merge = File.Exists(plan.RunDirectory.NetsimMergePendingMarker);
+            var report = await _onboarding.OnboardAsync(plan, merge, cancellationToken);
+            if (merge && report.Merged)
+            {
+                File.Delete(plan.RunDirectory.NetsimMergePendingMarker);
+            }
+
+            foreach (var failed in report.Failed)
+            {
+                logger.LogWarning("Netsim device {Device} of {Name} is not in sync: {Reason}", failed.Device, resource.Name, failed.Info);
+            }
+
+            logger.LogInformation("Devices of {Name}: {InSync} of {Count} in sync after fetch-ssh-host-keys and sync-from", resource.Name, report.InSync, report.Devices.Count);
+            await ShowSyncAsync(report);
+            return report;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Could not onboard the netsim devices of {Name}; run `devices fetch-ssh-host-keys` and `devices sync-from` on it by hand", resource.Name);
+            return null;
+        }
+    }
+
+    private async Task ShowSyncAsync(OnboardingReport? report)
+    {
+        if (report is null)
+        {
+            return;
+        }
+
+        _synced = report;
+        await dashboard.DevicesSyncedAsync(resource, report);
+    }
+
     private async Task StopDevicesAsync(CancellationToken cancellationToken)
     {
         if (_devices is null || !_devicesStarted)
@@ -414,7 +479,7 @@ internal sealed class NsoInstanceRunner(
         return Task.FromResult(true);
     }
 
-    private async Task<bool> UnderGateWithResultAsync(Func<Task<bool>> operation, CancellationToken cancellationToken)
+    private async Task<T> UnderGateWithResultAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try

@@ -17,6 +17,7 @@ internal static class NsoCommands
     public const string Reset = "nso-reset";
     public const string Reload = "nso-reload";
     public const string CliCommandLine = "nso-cli-command";
+    public const string SyncDevices = "nso-sync-devices";
 
     public static IResourceBuilder<NsoResource> WithNsoCommands(this IResourceBuilder<NsoResource> builder)
     {
@@ -51,6 +52,12 @@ internal static class NsoCommands
             IconName = "DocumentSync",
             Description = "Runs ncs --reload: the daemon re-reads ncs.conf and reopens its logs.",
             UpdateState = EnabledWhenRunning,
+        });
+        builder.WithCommand(SyncDevices, "Sync devices", SyncDevicesAsync, new CommandOptions
+        {
+            IconName = "ArrowSync",
+            Description = "Runs devices fetch-ssh-host-keys and devices sync-from on this instance, as after its start, and shows each device's result.",
+            UpdateState = c => c.ResourceSnapshot.Properties.Any(p => p.Name == NsoResourceProperties.Devices) ? EnabledWhenRunning(c) : ResourceCommandState.Hidden,
         });
         builder.WithCommand(CliCommandLine, "CLI command line", ShowCliCommandLineAsync, new CommandOptions
         {
@@ -109,6 +116,25 @@ internal static class NsoCommands
         return result.ExitCode == NcsExitCodes.Ok
             ? CommandResults.Success()
             : CommandResults.Failure($"ncs --reload failed with {NcsExitCode.Describe(result.ExitCode)}: {result.Output}");
+    }
+
+    private static async Task<ExecuteCommandResult> SyncDevicesAsync(ExecuteCommandContext context)
+    {
+        var (_, runner) = Find(context);
+        if (runner is null)
+        {
+            return CommandResults.Failure("The instance is not running.");
+        }
+
+        if (await runner.SyncDevicesAsync(context.CancellationToken) is not { } report)
+        {
+            return CommandResults.Failure("The instance has no running devices to sync; start it, or its devices, first.");
+        }
+
+        var failed = report.Failed.Select(d => $"{d.Device}: {d.Info}").ToList();
+        return failed.Count == 0
+            ? CommandResults.Success($"{report.InSync} of {report.Devices.Count} devices in sync.")
+            : CommandResults.Failure($"{report.InSync} of {report.Devices.Count} devices in sync. {string.Join("; ", failed)}");
     }
 
     private static Task<ExecuteCommandResult> ShowCliCommandLineAsync(ExecuteCommandContext context)

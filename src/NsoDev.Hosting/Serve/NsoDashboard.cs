@@ -4,6 +4,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Eventing;
 using NsoDev.Hosting.Declare;
 using NsoDev.Hosting.Launch;
+using NsoDev.Hosting.Onboard;
 using NsoDev.Hosting.Plan;
 using NsoDev.Ipc;
 
@@ -122,6 +123,33 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, ID
                 Properties = Merge(s.Properties, DeviceProperties(resource, engine, planned)),
                 Urls = DeviceUrls(planned, active: alive),
             });
+        }
+    }
+
+    /// <summary>After the onboard step: on the instance, how many devices are in sync; on each device, in sync or why not.</summary>
+    public async Task DevicesSyncedAsync(NsoResource resource, OnboardingReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var failed = report.Failed.Select(d => d.Device).ToList();
+        var text = failed.Count == 0
+            ? $"{report.InSync} of {report.Devices.Count} in sync"
+            : $"{report.InSync} of {report.Devices.Count} in sync (not: {string.Join(", ", failed)})";
+        await notifications.PublishUpdateAsync(resource, s => s with
+        {
+            Properties = Merge(s.Properties, [new(NsoResourceProperties.Devices, text) { DisplayName = "Netsim devices", IsHighlighted = true }]),
+        });
+
+        var results = report.Devices.ToDictionary(d => d.Device, StringComparer.Ordinal);
+        foreach (var (device, _) in Devices(resource))
+        {
+            if (results.TryGetValue(device.DeviceName, out var result))
+            {
+                var sync = result.InSync ? "in sync" : $"not in sync: {result.Info}";
+                await notifications.PublishUpdateAsync(device, s => s with
+                {
+                    Properties = Merge(s.Properties, [new(NsoResourceProperties.DeviceSync, sync) { DisplayName = "Sync", IsHighlighted = true }]),
+                });
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Xml.Linq;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using NsoDev.Hosting.Launch;
@@ -105,8 +106,13 @@ public sealed class NetsimLifecycleTests : IAsyncDisposable
         Assert.Equal(router, new DirectoryInfo(plan.RunDirectory.Combine("packages/router-nc-1.1")).LinkTarget);
         Assert.Equal(switches, new DirectoryInfo(plan.RunDirectory.Combine("packages/switch-nc-1.0")).LinkTarget);
 
+        // Onboarded before Running, over the instance's NETCONF as admin: keys first, then the configurations.
         var running = await _h.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
-        Assert.Equal("3 of 3 alive", InstanceStartTests.Property(running, NsoResourceProperties.Devices));
+        Assert.Equal(["fetch-ssh-host-keys", "sync-from"], _h.Northbound.ActionsSent);
+        var target = _h.Northbound.Operations.First().Target;
+        Assert.Equal(("127.0.0.1", plan.PortOf(NsoPortKind.Netconf), "admin"), (target.Host, (int?)target.Port, target.User));
+        Assert.Equal("3 of 3 in sync", InstanceStartTests.Property(running, NsoResourceProperties.Devices));
+        Assert.Equal("in sync", InstanceStartTests.Property(_h.States.Of("nso-1-sw0")[^1], NsoResourceProperties.DeviceSync));
     }
 
     [Fact]
@@ -216,6 +222,7 @@ public sealed class NetsimLifecycleTests : IAsyncDisposable
     public async Task A_device_that_is_not_alive_is_named_in_the_log_and_on_the_dashboard_and_nso_keeps_running()
     {
         await File.WriteAllTextAsync(_netsim.FailingDevicesFile, "ex1\n", TestContext.Current.CancellationToken);
+        _h.Northbound.Failing["ex1"] = "Failed to connect to device ex1: connection refused";
 
         await StartWithDevicesAsync();
 
@@ -223,8 +230,10 @@ public sealed class NetsimLifecycleTests : IAsyncDisposable
         Assert.Contains("check that no other process holds their ports", line, StringComparison.Ordinal);
         // Running comes after the devices' check, and keeps what it said.
         var running = await _h.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
-        Assert.Equal("2 of 3 alive (not: ex1)", InstanceStartTests.Property(running, NsoResourceProperties.Devices));
+        Assert.Equal("2 of 3 in sync (not: ex1)", InstanceStartTests.Property(running, NsoResourceProperties.Devices));
         var failed = await _h.States.WaitForStateAsync("nso-1-ex1", KnownResourceStates.FailedToStart);
+        Assert.Equal("not in sync: Failed to connect to device ex1: connection refused", InstanceStartTests.Property(_h.States.Of("nso-1-ex1")[^1], NsoResourceProperties.DeviceSync));
+        Assert.Contains("Netsim device ex1 of nso-1 is not in sync: Failed to connect to device ex1: connection refused", await _h.WaitForResourceLogAsync("nso-1", "is not in sync"), StringComparison.Ordinal);
         Assert.Equal(KnownResourceStateStyles.Error, failed.State?.Style);
         Assert.Equal(KnownResourceStates.Running, _h.States.Of("nso-1-ex0")[^1].State?.Text);
     }
@@ -247,21 +256,64 @@ public sealed class NetsimLifecycleTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task New_devices_for_an_instance_that_has_cdb_data_are_written_and_the_log_says_how_to_load_them()
+    public async Task New_devices_for_an_instance_that_has_cdb_data_are_merged_into_its_running_configuration_after_start_once()
     {
         var router = _packages.Create("router-nc-1.1");
         var nso = _h.Declare("nso-1", n => n.WithNetsimDevices(router, 1, "ex"));
         var cdb = Path.Combine(_h.Root, "run", "nso-1", "ncs-cdb");
         Directory.CreateDirectory(cdb);
         await File.WriteAllTextAsync(Path.Combine(cdb, "A.cdb"), "data", TestContext.Current.CancellationToken);
-        _h.Processes.Returns("--wait-started", OrchestrationHarness.Ok);
+        _h.Processes.Returns("--wait-started", OrchestrationHarness.Ok, OrchestrationHarness.Ok).StopsCleanly();
         await _h.PrepareAsync();
 
         await _h.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
 
-        var line = await _h.WaitForResourceLogAsync("nso-1", "already has CDB data, so NSO will not load the new device init file");
-        Assert.Contains("ncs_load -l -m", line, StringComparison.Ordinal);
+        await _h.WaitForResourceLogAsync("nso-1", "already has CDB data, so NSO will not load the new device init file");
+        await _h.WaitForResourceLogAsync("nso-1", "Merged the devices' init data");
         Assert.True(File.Exists(Path.Combine(cdb, "netsim_devices_init.xml")));
+
+        // NSO-NOTES §12: the init file's devices, merged into running, before the actions.
+        Assert.Equal(["edit-config", "fetch-ssh-host-keys", "sync-from"], _h.Northbound.ActionsSent);
+        var edit = _h.Northbound.Operations.First().Operation;
+        XNamespace nc = "urn:ietf:params:xml:ns:netconf:base:1.0";
+        Assert.Equal("merge", edit.Element(nc + "default-operation")?.Value);
+        Assert.NotNull(edit.Element(nc + "target")?.Element(nc + "running"));
+        var merged = Assert.Single(edit.Element(nc + "config")!.Elements());
+        Assert.Equal(XName.Get("devices", "http://tail-f.com/ns/ncs"), merged.Name);
+        Assert.Equal("ex0", merged.Descendants(XName.Get("name", "http://tail-f.com/ns/ncs")).First().Value);
+
+        // Merged once: a restart with the same init data does not merge it again.
+        Assert.False(File.Exists(nso.RequirePlan().RunDirectory.NetsimMergePendingMarker));
+        await _h.Fleet.GetRunner(nso)!.RestartAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+        Assert.Equal(["edit-config", "fetch-ssh-host-keys", "sync-from", "fetch-ssh-host-keys", "sync-from"], _h.Northbound.ActionsSent);
+    }
+
+    [Fact]
+    public async Task A_merge_that_could_not_run_is_tried_again_at_the_next_start()
+    {
+        var router = _packages.Create("router-nc-1.1");
+        var nso = _h.Declare("nso-1", n => n.WithNetsimDevices(router, 1, "ex"));
+        var cdb = Path.Combine(_h.Root, "run", "nso-1", "ncs-cdb");
+        Directory.CreateDirectory(cdb);
+        await File.WriteAllTextAsync(Path.Combine(cdb, "A.cdb"), "data", TestContext.Current.CancellationToken);
+        _h.Processes.Returns("--wait-started", OrchestrationHarness.Ok, OrchestrationHarness.Ok).StopsCleanly();
+        _h.Northbound.Unreachable = "Could not open NETCONF 127.0.0.1:2022 as admin: Connection refused";
+        await _h.PrepareAsync();
+
+        await _h.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+        var running = await _h.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
+
+        // NSO runs; each device says why it is not in sync, and the merge is still owed.
+        Assert.Equal("0 of 1 in sync (not: ex0)", InstanceStartTests.Property(running, NsoResourceProperties.Devices));
+        Assert.Equal("not in sync: Could not open NETCONF 127.0.0.1:2022 as admin: Connection refused", InstanceStartTests.Property(_h.States.Of("nso-1-ex0")[^1], NsoResourceProperties.DeviceSync));
+        Assert.True(File.Exists(nso.RequirePlan().RunDirectory.NetsimMergePendingMarker));
+
+        _h.Northbound.Unreachable = null;
+        await _h.Fleet.GetRunner(nso)!.RestartAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+        Assert.Equal(["edit-config", "fetch-ssh-host-keys", "sync-from"], _h.Northbound.ActionsSent);
+        Assert.False(File.Exists(nso.RequirePlan().RunDirectory.NetsimMergePendingMarker));
+        var again = await _h.States.WaitForStateAsync("nso-1", KnownResourceStates.Running, occurrence: 2);
+        Assert.Equal("1 of 1 in sync", InstanceStartTests.Property(again, NsoResourceProperties.Devices));
     }
 
     [Fact]
@@ -307,13 +359,35 @@ public sealed class NetsimLifecycleTests : IAsyncDisposable
         Assert.Equal("is-alive", _netsim.Calls()[^1].Verb);
         Assert.Equal(KnownResourceStateStyles.Info, finished.State?.Style);
         Assert.Equal(KnownResourceStates.Running, _h.States.Of("nso-1-ex0")[^1].State?.Text);
-        Assert.Equal("2 of 3 alive (not: ex1)", InstanceStartTests.Property(_h.States.Of("nso-1")[^1], NsoResourceProperties.Devices));
+        await _h.States.WaitForPropertyAsync("nso-1", NsoResourceProperties.Devices, "2 of 3 in sync (not: ex1)");
+        await _h.States.WaitForPropertyAsync("nso-1-ex1", NsoResourceProperties.DeviceSync, "not in sync: stopped");
+        var actionsBefore = _h.Northbound.ActionsSent.Count();
+        var inSyncBefore = _h.States.CountWithProperty("nso-1", NsoResourceProperties.Devices, "3 of 3 in sync");
 
         var start = await _h.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(device, "netsim-start", TestContext.Current.CancellationToken).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         await _h.States.WaitForStateAsync("nso-1-ex1", KnownResourceStates.Running, occurrence: 2);
 
         Assert.True(start.Success, start.Message);
         Assert.Equal(["--dir", netsimDir, "start", "ex1"], _netsim.Calls()[^2].Arguments);
+
+        // Started again, it is synced again.
+        Assert.Equal(["fetch-ssh-host-keys", "sync-from"], _h.Northbound.ActionsSent.Skip(actionsBefore));
+        await _h.States.WaitForPropertyAsync("nso-1", NsoResourceProperties.Devices, "3 of 3 in sync", inSyncBefore + 1);
+    }
+
+    [Fact]
+    public async Task The_sync_devices_command_runs_the_actions_again_and_reports_each_failure()
+    {
+        var nso = await StartWithDevicesAsync();
+        await _h.States.WaitForStateAsync("nso-1", KnownResourceStates.Running);
+        _h.Northbound.Failing["sw0"] = "Failed to authenticate towards device sw0: Permission denied";
+
+        var result = await _h.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(nso, "nso-sync-devices", TestContext.Current.CancellationToken).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+
+        Assert.False(result.Success);
+        Assert.Equal("2 of 3 devices in sync. sw0: Failed to authenticate towards device sw0: Permission denied", result.Message);
+        Assert.Equal(["fetch-ssh-host-keys", "sync-from", "fetch-ssh-host-keys", "sync-from"], _h.Northbound.ActionsSent);
+        await _h.States.WaitForPropertyAsync("nso-1", NsoResourceProperties.Devices, "2 of 3 in sync (not: sw0)");
     }
 
     [Fact]

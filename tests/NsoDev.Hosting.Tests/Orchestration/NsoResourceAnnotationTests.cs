@@ -58,7 +58,7 @@ public sealed class NsoResourceAnnotationTests
 
         var commands = nso.Resource.Annotations.OfType<ResourceCommandAnnotation>().Select(c => c.Name);
 
-        Assert.Equal(["nso-cli-command", "nso-reload", "nso-reset", "nso-restart", "nso-start", "nso-stop"], commands.Order());
+        Assert.Equal(["nso-cli-command", "nso-reload", "nso-reset", "nso-restart", "nso-start", "nso-stop", "nso-sync-devices"], commands.Order());
         var reset = nso.Resource.Annotations.OfType<ResourceCommandAnnotation>().Single(c => c.Name == NsoCommands.Reset);
         Assert.Equal("Reset wipes this instance's CDB data, rollbacks, logs and state, as ncs-setup --reset does. Init files in ncs-cdb are kept. Continue?", reset.ConfirmationMessage);
 

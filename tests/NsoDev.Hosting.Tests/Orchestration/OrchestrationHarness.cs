@@ -7,10 +7,12 @@ using Microsoft.Extensions.DependencyInjection;
 using NsoDev.Hosting.Declare;
 using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Materialize;
+using NsoDev.Hosting.Onboard;
 using NsoDev.Hosting.Orchestration;
 using NsoDev.Hosting.Plan;
 using NsoDev.Hosting.Ready;
 using NsoDev.Hosting.Serve;
+using NsoDev.Hosting.Tests.Onboard;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Tests.Orchestration;
@@ -45,6 +47,10 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
         // Registered before AddNso, whose TryAdd then keeps them: the fleet runs on the fakes too.
         _builder = DistributedApplication.CreateBuilder([]);
         _builder.Services.AddSingleton<IProcessRunner>(Processes);
+        _builder.Services.AddSingleton<INorthboundConnector>(Northbound);
+
+        // As NSO would after loading the init file: every planned device is under /devices.
+        Northbound.Devices = () => _builder.Resources.OfType<NsoResource>().SelectMany(r => r.PlanOrNull()?.Netsim?.Devices.Select(d => d.Name) ?? []).ToList();
         _builder.Services.AddSingleton<TimeProvider>(Time);
         _builder.Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<NsoFleet>>(new FleetLogger(FleetLog));
     }
@@ -57,6 +63,9 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
     public string NcsExecutable => Path.Combine(NcsDir, "bin", "ncs");
 
     public ScriptedProcessRunner Processes { get; } = new(new FakeProcessRunner());
+
+    /// <summary>The instances' NETCONF, for the onboard step after start.</summary>
+    public FakeNorthbound Northbound { get; } = new();
 
     public ObservableTimeProvider Time { get; } = new();
 
@@ -185,7 +194,7 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(resource);
         var plan = resource.PlanOrNull() ?? Plan(resource);
-        var runner = new NsoInstanceRunner(resource, plan, Engine, Processes, new ReadinessWaiter(Processes, Time), App.Services.GetRequiredService<NsoDashboard>(), Log, Time);
+        var runner = new NsoInstanceRunner(resource, plan, Engine, Processes, new ReadinessWaiter(Processes, Time), Northbound, App.Services.GetRequiredService<NsoDashboard>(), Log, Time);
         _runners.Add(runner);
         return runner;
     }

@@ -26,6 +26,16 @@ internal sealed class ResourceStates : IAsyncDisposable
     public async Task<CustomResourceSnapshot> WaitForStateAsync(string name, string state, int occurrence = 1) =>
         (await Events.WaitForAsync(e => e.Resource.Name == name && e.Snapshot.State?.Text == state, $"'{name}' in state '{state}'", occurrence)).Snapshot;
 
+    /// <summary>How many snapshots of <paramref name="name"/> so far have <paramref name="property"/> set to <paramref name="value"/>.</summary>
+    public int CountWithProperty(string name, string property, string value) => Events.Count(HasProperty(name, property, value));
+
+    /// <summary>The <paramref name="occurrence"/>-th snapshot of <paramref name="name"/> with <paramref name="property"/> set to <paramref name="value"/>.</summary>
+    public async Task<CustomResourceSnapshot> WaitForPropertyAsync(string name, string property, string value, int occurrence = 1) =>
+        (await Events.WaitForAsync(HasProperty(name, property, value), $"'{name}' with {property} '{value}'", occurrence)).Snapshot;
+
+    private static Func<ResourceEvent, bool> HasProperty(string name, string property, string value) =>
+        e => e.Resource.Name == name && e.Snapshot.Properties.Any(p => p.Name == property && p.Value?.ToString() == value);
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
