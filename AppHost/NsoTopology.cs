@@ -4,10 +4,14 @@ using Microsoft.Extensions.Configuration;
 /// <summary>The AppHost's topology, read from configuration (appsettings.json, command line, environment).</summary>
 /// <param name="Instances">The instances, nso-1 to nso-N.</param>
 /// <param name="Clients">Whether the sample clients run (Nso:Clients, default true); benchmarks turn them off.</param>
-internal sealed record NsoTopology(IReadOnlyList<NsoInstanceOptions> Instances, bool Clients = true)
+/// <param name="Devices">Netsim devices per instance that has no Netsim section of its own (Nso:Devices, default 3); benchmarks use 0.</param>
+/// <param name="DevicePackage">Their NED package (Nso:DevicePackage); null picks one for the engine (<see cref="DefaultNed"/>).</param>
+internal sealed record NsoTopology(IReadOnlyList<NsoInstanceOptions> Instances, bool Clients = true, int Devices = NsoTopology.DefaultDevices, string? DevicePackage = null)
 {
     public const int DefaultCount = 2;
     public const int MaxCount = 100;
+    public const int DefaultDevices = 3;
+    public const int MaxDevices = 100;
 
     public static NsoTopology FromConfiguration(IConfiguration configuration)
     {
@@ -35,7 +39,54 @@ internal sealed record NsoTopology(IReadOnlyList<NsoInstanceOptions> Instances, 
         var clients = configuration["Nso:Clients"] is not { } text2 || (bool.TryParse(text2, out var on)
             ? on
             : throw new InvalidOperationException($"Nso:Clients is '{text2}', but it must be true or false."));
-        return new NsoTopology(instances, clients);
+        var devicesText = configuration["Nso:Devices"];
+        var devices = DefaultDevices;
+        if (devicesText is not null && (!int.TryParse(devicesText, NumberStyles.None, CultureInfo.InvariantCulture, out devices) || devices > MaxDevices))
+        {
+            throw new InvalidOperationException($"Nso:Devices is '{devicesText}', but it must be a whole number of netsim devices per instance from 0 to {MaxDevices}. Run, for example, `dotnet run --project AppHost -- --Nso:Devices=0` for instances without devices.");
+        }
+
+        return new NsoTopology(instances, clients, devices, configuration["Nso:DevicePackage"]);
+    }
+}
+
+/// <summary>
+/// The NED package of the default devices: on the simulator the repository's sample package, with
+/// NSO the IOS CLI NED that a local install ships under $NCS_DIR/packages/neds, as Cisco's examples use.
+/// </summary>
+internal static class DefaultNed
+{
+    public static string? For(NsoInstanceOptions options, string samplePackage, Func<string, string?> environment)
+    {
+        var simulated = options.Engine == "simulator" || options.SimulatedRelease is not null;
+        if (simulated || NcsDir(environment) is not { } ncsDir)
+        {
+            return samplePackage;
+        }
+
+        var neds = Path.Combine(ncsDir, "packages", "neds");
+        return Directory.Exists(neds)
+            ? Directory.EnumerateDirectories(neds, "cisco-ios-cli-*").Order(StringComparer.Ordinal).LastOrDefault()
+            : null;
+    }
+
+    /// <summary>$NCS_DIR, or the install whose bin/ncs is first on PATH: where the engine locator finds NSO too.</summary>
+    private static string? NcsDir(Func<string, string?> environment)
+    {
+        if (environment("NCS_DIR") is { Length: > 0 } ncsDir)
+        {
+            return ncsDir;
+        }
+
+        foreach (var directory in (environment("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (File.Exists(Path.Combine(directory, "ncs")))
+            {
+                return Path.GetDirectoryName(Path.GetFullPath(directory));
+            }
+        }
+
+        return null;
     }
 }
 
@@ -75,7 +126,7 @@ internal sealed record NsoInstanceOptions(string Name)
     /// <summary><c>session</c> (the default: stopped with the AppHost) or <c>persistent</c> (left running, adopted by the next run).</summary>
     public string Lifetime { get; init; } = "session";
 
-    /// <summary>The instance's netsim networks, <c>Netsim:0:Package</c>, <c>Netsim:0:Count</c>, <c>Netsim:0:Prefix</c>, ...; none by default.</summary>
+    /// <summary>The instance's netsim networks, <c>Netsim:0:Package</c>, <c>Netsim:0:Count</c>, <c>Netsim:0:Prefix</c>, ...; when none, the topology's default devices.</summary>
     public IReadOnlyList<NetsimOptions> Netsim { get; init; } = [];
 
     public static NsoInstanceOptions Read(string name, IConfigurationSection section)

@@ -1,5 +1,6 @@
 // The default NsoDev topology: Nso:Count instances, nso-1 ... nso-N, each shaped by its
-// Nso:Instances:NAME section, and a client per instance that proves the injected variables work.
+// Nso:Instances:NAME section, with Nso:Devices netsim devices each (3 unless an instance names its
+// own Netsim networks), and a client per instance that proves the injected variables work.
 // `dotnet run --project AppHost -- --Nso:Count=5` runs five; Nso:RunRoot (read by the integration)
 // moves their runtime directories.
 
@@ -11,6 +12,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var topology = NsoTopology.FromConfiguration(builder.Configuration);
 var templates = Path.Combine(AppContext.BaseDirectory, "instance-templates");
+var samplePackage = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "samples", "packages", "router-nc"));
 var statusScript = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "samples", "ncs-status", "ncs-status.sh"));
 var instances = new List<IResourceBuilder<NsoResource>>();
 var statusClients = new List<(IResource Client, NsoResource Nso)>();
@@ -56,6 +58,19 @@ foreach (var options in topology.Instances)
     foreach (var netsim in options.Netsim)
     {
         nso.WithNetsimDevices(netsim.Package, netsim.Count, netsim.Prefix);
+    }
+
+    // The first run shows the whole picture: each instance with devices, onboarded and in sync.
+    if (options.Netsim.Count == 0 && topology.Devices > 0)
+    {
+        if ((topology.DevicePackage ?? DefaultNed.For(options, samplePackage, Environment.GetEnvironmentVariable)) is { } ned)
+        {
+            nso.WithNetsimDevices(ned, topology.Devices, "ex");
+        }
+        else
+        {
+            Console.WriteLine($"{options.Name}: no default netsim devices, since this NSO has no $NCS_DIR/packages/neds/cisco-ios-cli-* NED. Name one with --Nso:DevicePackage=PATH, or turn them off with --Nso:Devices=0.");
+        }
     }
 
     if (!topology.Clients)

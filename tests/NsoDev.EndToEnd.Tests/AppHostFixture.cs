@@ -8,12 +8,15 @@ namespace NsoDev.EndToEnd.Tests;
 /// <summary>Starting the default AppHost in a private run root, and talking to its instances as a client would.</summary>
 internal static class AppHostRun
 {
-    /// <summary>The default AppHost in this process; nso-1 is given ports off the scheme (<see cref="RecordedPorts"/>) unless it ran before.</summary>
+    /// <summary>
+    /// The default AppHost in this process; nso-1 is given ports off the scheme (<see cref="RecordedPorts"/>) unless it ran before.
+    /// Without its default devices unless <paramref name="args"/> set Nso:Devices: each test of devices asks for them.
+    /// </summary>
     public static async Task<IDistributedApplicationTestingBuilder> CreateAsync(string runRoot, CancellationToken cancellationToken, params string[] args)
     {
         RecordedPorts.Seed(Path.Combine(runRoot, "nso-1"));
         return await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"--Nso:RunRoot={runRoot}", .. args],
+            [$"--Nso:RunRoot={runRoot}", .. WithoutDefaultDevices(args)],
             (options, _) => options.DisableDashboard = true,
             cancellationToken);
     }
@@ -29,8 +32,11 @@ internal static class AppHostRun
     public static AppHostProcess StartProcess(string runRoot, params string[] args)
     {
         RecordedPorts.Seed(Path.Combine(runRoot, "nso-1"));
-        return AppHostProcess.Start(Path.Combine(AppContext.BaseDirectory, "AppHost"), runRoot, args, environment: new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Development" });
+        return AppHostProcess.Start(Path.Combine(AppContext.BaseDirectory, "AppHost"), runRoot, WithoutDefaultDevices(args), environment: new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Development" });
     }
+
+    private static string[] WithoutDefaultDevices(string[] args) =>
+        args.Any(a => a.StartsWith("--Nso:Devices=", StringComparison.Ordinal)) ? args : [.. args, "--Nso:Devices=0"];
 
     /// <summary>Polls `nso-sim --status` with the instance's env.sh until it reports started; fails at once when the app host exits.</summary>
     public static async Task WaitUntilStartedAsync(this AppHostProcess appHost, string name, CancellationToken cancellationToken)

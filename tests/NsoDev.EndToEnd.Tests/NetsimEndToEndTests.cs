@@ -35,7 +35,7 @@ public sealed class NetsimEndToEndTests : IDisposable
         }
 
         var nso = await app.ResourceNotifications.WaitForResourceAsync("nso-1", e => e.Snapshot.Properties.Any(p => p.Name == "nso.devices"), cancellationToken);
-        Assert.Equal("2 of 2 alive", nso.Snapshot.Properties.Single(p => p.Name == "nso.devices").Value?.ToString());
+        Assert.Equal("2 of 2 in sync", nso.Snapshot.Properties.Single(p => p.Name == "nso.devices").Value?.ToString());
     }
 
     private static async Task<string> BannerAsync(int port, CancellationToken cancellationToken)

@@ -31,6 +31,11 @@ public sealed class SecondAppHostTests : IDisposable
         await AssertTheDashboardTakesTheTokenAsync(secondLogin, cts.Token);
         Assert.True(SaidMoved(second, profilePort), $"The second AppHost did not say that port {profilePort} moved.\n{second.Output()}");
         Assert.False(first.HasExited, $"The first AppHost exited when the second started.\n{first.Output()}");
+
+        // Each has the default AppHost's three devices, and the second's ports are none of the first's.
+        var devicePorts = new[] { first, second }.Select(h => DevicePorts(h.RunRoot)).ToList();
+        Assert.All(devicePorts, ports => Assert.Equal(3 * 5, ports.Count));
+        Assert.Empty(devicePorts[0].Intersect(devicePorts[1]));
         var seen = new[] { first, second }.ToDictionary(h => h, h => h.Processes());
         await second.StopAsync(cts.Token);
         await first.StopAsync(cts.Token);
@@ -44,6 +49,15 @@ public sealed class SecondAppHostTests : IDisposable
             var left = await appHost.WaitUntilGoneAsync(seen[appHost], cts.Token);
             Assert.True(left.Count == 0, $"Left behind: {string.Join("; ", left)}");
         }
+    }
+
+    /// <summary>The five ports of each device of nso-1, from the network's record in its run directory.</summary>
+    private static HashSet<int> DevicePorts(string runRoot)
+    {
+        var record = new NsoDev.Hosting.Materialize.RunDirectory(Path.Combine(runRoot, "nso-1")).ReadNetsimRecord()
+            ?? throw new InvalidOperationException($"nso-1 in {runRoot} has no netsim network record");
+        var count = record.Networks.Sum(n => n.Count);
+        return [.. record.Bases.Values.SelectMany(b => Enumerable.Range(b, count))];
     }
 
     /// <summary>The built AppHost (beside this assembly) as `dotnet run --project AppHost` starts it, with one instance in its own run root.</summary>
