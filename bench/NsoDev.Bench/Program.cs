@@ -124,7 +124,7 @@ table.AppendLine()
     .AppendLine("|---|---|---|---|---|---|");
 slowRows.ForEach(r => table.AppendLine(r));
 table.AppendLine()
-    .AppendLine(CultureInfo.InvariantCulture, $"Aspire alone (`dotnet run --project AppHost --no-build -- --Nso:Count=0`, prebuilt, to the dashboard answering 200): {Stat(aspireAlone)} s.");
+    .AppendLine(CultureInfo.InvariantCulture, $"Aspire alone (`dotnet run --project AppHost --no-build -- --Nso:Count=0 --Nso:Devices=0`, prebuilt, to the dashboard answering 200): {Stat(aspireAlone)} s.");
 Console.WriteLine(table);
 if (output is not null)
 {
@@ -139,7 +139,7 @@ static async Task<(double Healthy, double FromStarting, double FromStartingCpu, 
 {
     using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
     var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-        [$"--Nso:Count={count}", $"--Nso:RunRoot={root}", "--Logging:LogLevel:Default=Warning", "--Nso:Clients=false"], (options, _) => options.DisableDashboard = true, cts.Token);
+        [$"--Nso:Count={count}", $"--Nso:RunRoot={root}", "--Logging:LogLevel:Default=Warning", "--Nso:Clients=false", "--Nso:Devices=0"], (options, _) => options.DisableDashboard = true, cts.Token);
     var names = Enumerable.Range(1, count).Select(i => $"nso-{i}").ToList();
     await using var app = await builder.BuildAsync(cts.Token);
 
@@ -335,7 +335,7 @@ static async Task<double> TimeAspireAloneAsync()
     var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
     // The configuration this bench was built in, which built the AppHost too.
     var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-    foreach (var argument in (string[])["run", "--project", Path.Combine(RepositoryRoot.Path, "AppHost"), "-c", configuration, "--no-build", "--no-launch-profile", "--", "--Nso:Count=0", "--Nso:Clients=false"])
+    foreach (var argument in (string[])["run", "--project", Path.Combine(RepositoryRoot.Path, "AppHost"), "-c", configuration, "--no-build", "--no-launch-profile", "--", "--Nso:Count=0", "--Nso:Clients=false", "--Nso:Devices=0"])
     {
         start.ArgumentList.Add(argument);
     }

@@ -13,8 +13,9 @@ internal static class DefaultAppHost
 
     public static string ProjectDirectory => Metadata("NsoDev.AppHostProjectDirectory");
 
-    public static AppHostProcess Start(int count, string logPath) =>
-        AppHostProcess.Start(AppHostAssembly, Directory.CreateTempSubdirectory("nsodev-interop-").FullName, [$"--Nso:Count={count}"], ProjectDirectory, logPath, ownsRunRoot: true);
+    /// <summary>The AppHost with <paramref name="count"/> instances and <paramref name="devices"/> netsim devices each (none unless asked: the tests of instances count processes).</summary>
+    public static AppHostProcess Start(int count, string logPath, int devices = 0) =>
+        AppHostProcess.Start(AppHostAssembly, Directory.CreateTempSubdirectory("nsodev-interop-").FullName, [$"--Nso:Count={count}", $"--Nso:Devices={devices}"], ProjectDirectory, logPath, ownsRunRoot: true);
 
     private static string Metadata(string key) =>
         typeof(DefaultAppHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
