@@ -192,8 +192,16 @@ internal sealed class NsoInstanceRunner(
 
             // The devices start beside the daemon: NSO connects to them only when asked (sync-from).
             var devices = StartDevicesAsync(cancellationToken);
-            var ready = await readiness.WaitAsync(Ncs, plan.ControlEnvironment, daemon.Exited, plan.StartupTimeout, cancellationToken);
-            await devices;
+            ReadinessResult ready;
+            try
+            {
+                ready = await readiness.WaitAsync(Ncs, plan.ControlEnvironment, daemon.Exited, plan.StartupTimeout, cancellationToken);
+            }
+            finally
+            {
+                // Also when a stop cancels the wait: the stop that follows must find every device started.
+                await devices;
+            }
             if (!ready.Started)
             {
                 // The daemon's own last error says which port or file, where the exit code only says what kind.
@@ -320,7 +328,11 @@ internal sealed class NsoInstanceRunner(
         {
             await File.WriteAllTextAsync(plan.RunDirectory.NetsimStartedMarker, "", cancellationToken);
             _devicesStopped.Clear();
-            var liveness = await _devices.StartAsync(null, cancellationToken);
+
+            // Not cancelled by a stop that comes meanwhile: devices that a cut-short ncs-netsim start had
+            // already spawned would bind their ports after the stop looked for them, and outlive the app host.
+            // The verb has its own timeout.
+            var liveness = await _devices.StartAsync(null, CancellationToken.None);
             await dashboard.DevicesAsync(resource, engine, liveness, _devicesStopped);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -52,9 +52,11 @@ internal sealed class FakeNcsNetsim
             echo '</devices>' ;;
           start)
             if [ -e "$here/hang-on-start" ]; then exec sleep 60; fi
+            if [ -e "$here/slow-start" ]; then sleep 1; fi
             while read -r d; do
               if grep -qx "$d" "$here/failing-devices" 2>/dev/null; then echo "DEVICE $d FAIL"; else touch "$dir/$d.running"; echo "DEVICE $d OK STARTED"; fi
-            done < "$devices" ;;
+            done < "$devices"
+            echo "END start" >> "$log" ;;
           is-alive)
             while read -r d; do if [ -e "$dir/$d.running" ]; then echo "DEVICE $d OK"; else echo "DEVICE $d FAIL"; fi; done < "$devices" ;;
           stop)
@@ -79,6 +81,12 @@ internal sealed class FakeNcsNetsim
 
     /// <summary>While this file exists, <c>start</c> hangs.</summary>
     public string HangOnStartFile => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "hang-on-start");
+
+    /// <summary>While this file exists, <c>start</c> takes a second before it starts the devices.</summary>
+    public string SlowStartFile => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "slow-start");
+
+    /// <summary>The calls file as written: <c>CALL</c> lines, and <c>END start</c> where a start ran to its end.</summary>
+    public IReadOnlyList<string> Log() => File.Exists(CallsFile) ? File.ReadAllLines(CallsFile) : [];
 
     public string FailingDevicesFile => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "failing-devices");
 

@@ -162,6 +162,28 @@ public sealed class NetsimLifecycleTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_app_host_stopping_while_its_devices_start_lets_ncs_netsim_start_finish_then_stops_them()
+    {
+        await File.WriteAllTextAsync(_netsim.SlowStartFile, "", TestContext.Current.CancellationToken);
+        var router = _packages.Create("router-nc-1.1");
+        var nso = _h.Declare("nso-1", n => n.WithNetsimDevices(router, 2, "ex"));
+        _h.Processes.Hangs("--wait-started").StopsCleanly();
+        await _h.PrepareAsync();
+        var start = _h.Fleet.StartInstanceAsync(nso);
+        await WaitForVerbAsync("start");
+
+        await _h.Fleet.StopAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+        await start.WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+
+        // A start cut short would leave devices that come up after the stop has looked for them.
+        var log = _netsim.Log();
+        var end = log.ToList().IndexOf("END start");
+        Assert.True(end >= 0, $"ncs-netsim start was cut short:\n{string.Join('\n', log)}");
+        Assert.Equal("stop", _netsim.Verbs().Last());
+        Assert.Empty(Directory.GetFiles(nso.RequirePlan().Netsim!.Directory, "*.running"));
+    }
+
+    [Fact]
     public async Task Devices_a_killed_app_host_left_running_are_stopped_with_its_ncs_netsim_before_the_next_plan()
     {
         // What a killed app host leaves: the network, its record, and the started marker.
@@ -337,6 +359,9 @@ public sealed class NetsimLifecycleTests : IAsyncDisposable
             $"NCS_DIR='{_h.NcsDir}' '{_netsim.Path}' --dir '{nso.RequirePlan().Netsim!.Directory}' cli ex1",
             InstanceStartTests.Property(device, NsoResourceProperties.DeviceCli));
         Assert.Equal(16001, resource.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "netconf").AllocatedEndpoint!.Port);
+        var cli = await _h.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, "netsim-cli-command", TestContext.Current.CancellationToken);
+        Assert.True(cli.Success, cli.Message);
+        Assert.Equal($"Run in a shell: {InstanceStartTests.Property(device, NsoResourceProperties.DeviceCli)}", cli.Message);
 
         await _h.Fleet.GetRunner(nso)!.StopAsync(CancellationToken.None).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
         var stopped = await _h.States.WaitForStateAsync("nso-1-ex1", KnownResourceStates.Finished);
