@@ -10,6 +10,8 @@ namespace NsoDev.EndToEnd.Tests;
 /// </summary>
 public sealed class DeviceLogTests : IDisposable
 {
+    private const string MessageId = "device-log-test";
+
     private readonly string _runRoot = Directory.CreateTempSubdirectory("nsodev-devlog-").FullName;
 
     public void Dispose() => Directory.Delete(_runRoot, recursive: true);
@@ -32,11 +34,13 @@ public sealed class DeviceLogTests : IDisposable
         var started = await LinesUntilAsync(app, "nso-1-ex0", "device ex0 started", 1, cancellationToken);
         Assert.Contains(started, l => l.Contains("confd.log: <INFO> ", StringComparison.Ordinal) && l.Contains("listening on netconf-ssh 127.0.0.1:", StringComparison.Ordinal));
 
-        // A NETCONF session on ex1 is in ex1's log, as its daemon's netconf.log and audit.log write it.
+        // A NETCONF session of this test on ex1 is in ex1's log, as its daemon's netconf.log writes it, and
+        // not in ex0's (NsoDev's own onboarding sessions reach both, so the RPC is told by its message-id).
         var ex1 = await app.ResourceNotifications.WaitForResourceAsync("nso-1-ex1", e => e.Snapshot.State?.Text == KnownResourceStates.Running, cancellationToken);
         var ex1Port = new Uri(ex1.Snapshot.Urls.Single(u => u.Name == "netconf").Url).Port;
         await Task.Run(() => GetConfig(ex1Port), cancellationToken);
-        var ex1Lines = await LinesUntilAsync(app, "nso-1-ex1", "got rpc: get-config", 1, cancellationToken);
+        var ex1Lines = await LinesUntilAsync(app, "nso-1-ex1", $"got rpc: get-config message-id=\"{MessageId}\"", 1, cancellationToken);
+        Assert.Contains(ex1Lines, l => l.Contains("netconf.log: <INFO> ", StringComparison.Ordinal) && l.Contains(MessageId, StringComparison.Ordinal));
         Assert.Contains(ex1Lines, l => l.Contains("audit.log: <INFO> ", StringComparison.Ordinal) && l.Contains("login ok: user admin", StringComparison.Ordinal));
 
         // Stopped and started from its dashboard commands: the stop is the last line of the first run, and
@@ -50,15 +54,15 @@ public sealed class DeviceLogTests : IDisposable
 
         Assert.Single(ex0Lines, l => l.Contains("device ex0 stopping", StringComparison.Ordinal));
         Assert.Equal(2, ex0Lines.Count(l => l.Contains("listening on netconf-ssh", StringComparison.Ordinal)));
-        Assert.DoesNotContain(ex0Lines, l => l.Contains("got rpc", StringComparison.Ordinal));
+        Assert.DoesNotContain(ex0Lines, l => l.Contains(MessageId, StringComparison.Ordinal));
     }
 
     private static void GetConfig(int port)
     {
-        using var client = new NetConfClient("127.0.0.1", port, "admin", "admin");
+        using var client = new NetConfClient("127.0.0.1", port, "admin", "admin") { AutomaticMessageIdHandling = false };
         client.Connect();
         var rpc = new XmlDocument();
-        rpc.LoadXml("""<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><get-config><source><running/></source></get-config></rpc>""");
+        rpc.LoadXml($"""<rpc message-id="{MessageId}" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><get-config><source><running/></source></get-config></rpc>""");
         client.SendReceiveRpc(rpc);
     }
 
