@@ -6,9 +6,10 @@ namespace NsoDev.Hosting.Launch;
 
 /// <summary>
 /// The running side of an instance's devices: <c>ncs-netsim start</c> beside the instance's own start,
-/// <c>is-alive</c> as their readiness check, <c>stop</c> and <c>reset</c> with the instance (NSO-NOTES §9).
+/// <c>is-alive</c> as their readiness check, <c>stop</c> and <c>reset</c> with the instance (NSO-NOTES §9);
+/// while a device runs, its log files go to its resource's log (<paramref name="logs"/>, when given).
 /// </summary>
-internal sealed class NetsimNetwork(NetsimPlan plan, NcsEngine engine, IProcessRunner runner, TimeSpan timeout, TimeProvider timeProvider, ILogger logger)
+internal sealed class NetsimNetwork(NetsimPlan plan, NcsEngine engine, IProcessRunner runner, TimeSpan timeout, TimeProvider timeProvider, ILogger logger, NetsimDeviceLogs? logs = null)
 {
     private readonly NetsimCommandLine _netsim = new(NetsimCommand.Of(engine), plan.Directory, NetsimMaterializer.Environment(engine));
 
@@ -23,9 +24,13 @@ internal sealed class NetsimNetwork(NetsimPlan plan, NcsEngine engine, IProcessR
     /// </summary>
     public async Task<NetsimLiveness> StartAsync(string? device, CancellationToken cancellationToken)
     {
+        // Followed before the start, which the device's first lines tell of.
+        logs?.Follow(device);
+
         // A device that already runs (a persistent instance's) prints FAIL here, and is alive: is-alive decides.
         var started = await RunAsync(_netsim.Start(device), cancellationToken);
         var liveness = await IsAliveAsync(cancellationToken);
+        await StopFollowingAsync(liveness.Dead);
         if (device is not null && liveness.Dead.Contains(device))
         {
             logger.LogError("Netsim device {Device} is not alive after `ncs-netsim start {Device}` ({Output}). Its log is in {Directory}/PREFIX/{Device}/logs", device, device, started.Output, Plan.Directory, device);
@@ -63,6 +68,7 @@ internal sealed class NetsimNetwork(NetsimPlan plan, NcsEngine engine, IProcessR
     public async Task StopAsync(string? device, CancellationToken cancellationToken)
     {
         var result = await RunAsync(_netsim.Stop(device), cancellationToken);
+        await StopFollowingAsync(device is null ? null : [device]);
         if (result.ExitCode != 0)
         {
             logger.LogWarning("`ncs-netsim stop` returned {ExitCode}: {Output}", result.ExitCode, result.Output);
@@ -73,11 +79,15 @@ internal sealed class NetsimNetwork(NetsimPlan plan, NcsEngine engine, IProcessR
     public async Task ResetAsync(string? device, CancellationToken cancellationToken)
     {
         var result = await RunAsync(_netsim.Reset(device), cancellationToken);
+        await StopFollowingAsync(device is null ? null : [device]);
         if (result.ExitCode != 0)
         {
             logger.LogWarning("`ncs-netsim reset` returned {ExitCode}: {Output}", result.ExitCode, result.Output);
         }
     }
+
+    /// <summary>Stops following the logs of <paramref name="devices"/> (all when null), as when they stop; a persistent instance's devices are left running so.</summary>
+    public Task StopFollowingAsync(IEnumerable<string>? devices) => logs?.StopFollowingAsync(devices) ?? Task.CompletedTask;
 
     private async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {

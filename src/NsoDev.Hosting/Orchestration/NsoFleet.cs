@@ -111,8 +111,12 @@ internal sealed class NsoFleet(
             return null;
         }
 
-        return _runners.GetOrAdd(resource.Name, _ => new NsoInstanceRunner(resource, plan, engine, runner, new ReadinessWaiter(runner, timeProvider), northbound, dashboard, loggers.GetLogger(resource), timeProvider));
+        return _runners.GetOrAdd(resource.Name, _ => new NsoInstanceRunner(resource, plan, engine, runner, new ReadinessWaiter(runner, timeProvider), northbound, dashboard, loggers.GetLogger(resource), timeProvider, DeviceLogger(resource)));
     }
+
+    /// <summary>A device name of the instance to the log of its own resource, where its log files are followed.</summary>
+    private Func<string, ILogger> DeviceLogger(NsoResource resource) =>
+        device => loggers.GetLogger(resource.Declaration().DeviceResources.Single(d => d.DeviceName == device));
 
     /// <summary>Stopping begins as soon as the app host is asked to stop (Ctrl-C), not after Aspire's own shutdown.</summary>
     public Task StartAsync(CancellationToken cancellationToken)

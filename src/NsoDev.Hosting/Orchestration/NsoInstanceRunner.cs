@@ -24,12 +24,15 @@ internal sealed class NsoInstanceRunner(
     INorthboundConnector northbound,
     NsoDashboard dashboard,
     ILogger logger,
-    TimeProvider timeProvider) : IDisposable
+    TimeProvider timeProvider,
+    Func<string, ILogger>? deviceLogger = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CrashRestartPolicy _restarts = new(timeProvider);
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly NetsimNetwork? _devices = plan.Netsim is { } netsim ? new NetsimNetwork(netsim, engine, runner, plan.StartupTimeout, timeProvider, logger) : null;
+    private readonly NetsimNetwork? _devices = plan.Netsim is { } netsim
+        ? new NetsimNetwork(netsim, engine, runner, plan.StartupTimeout, timeProvider, logger, deviceLogger is null ? null : new NetsimDeviceLogs(netsim, deviceLogger))
+        : null;
     private readonly DeviceOnboarding _onboarding = new(northbound, logger);
     private LeftRunningDaemon? _leftRunning = plan.LeftRunning;
     private OnboardingReport? _synced;
@@ -68,6 +71,7 @@ internal sealed class NsoInstanceRunner(
                 await daemon.ReleaseAsync();
                 _daemon = null;
                 LeftRunningPid = daemon.ProcessId;
+                await (_devices?.StopFollowingAsync(null) ?? Task.CompletedTask);
                 logger.LogInformation(
                     "Left NSO instance {Name} running (pid {Pid}): it has a persistent lifetime, so the next app host adopts it. To stop it now: `{StopByHand}`",
                     resource.Name,

@@ -28,7 +28,8 @@ internal sealed class DeviceDaemon : IAsyncDisposable
     public const string StartedLine = "started";
     public const string FailedLine = "failed: ";
 
-    private readonly TaskCompletionSource _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Completed with why the device stops, for its log.</summary>
+    private readonly TaskCompletionSource<string> _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<TcpServiceListener> _listeners = [];
     private readonly List<SshServer> _sshServers = [];
     private readonly string _name;
@@ -81,8 +82,8 @@ internal sealed class DeviceDaemon : IAsyncDisposable
         // The launcher closes its end of the pipes now; nothing may write to them again.
         Console.SetOut(TextWriter.Null);
         Console.SetError(TextWriter.Null);
-        await daemon._stop.Task;
-        daemon._logs?.Ncs.Info("stopping");
+        var reason = await daemon._stop.Task;
+        daemon._logs?.Ncs.Info($"device {daemon._name} stopping ({reason})");
         return NcsExitCode.Ok;
     }
 
@@ -118,7 +119,7 @@ internal sealed class DeviceDaemon : IAsyncDisposable
         var northboundLog = new DeviceLog(_logs);
 
         // Everything is bound before anything is served, so a busy port fails the start as a whole.
-        Bind(new ListenerConf("ipc", "confdIpcAddress", true, conf.Ipc.Address, conf.Ipc.Port), new DeviceControl(() => Status(listeners), () => _stop.TrySetResult()));
+        Bind(new ListenerConf("ipc", "confdIpcAddress", true, conf.Ipc.Address, conf.Ipc.Port), new DeviceControl(() => Status(listeners), () => _stop.TrySetResult("stop requested on its IPC port")));
         if (conf.NetconfSsh is { } netconf)
         {
             var server = NewSshServer(conf, datastore, new NetconfOverSsh(new NetconfServer(datastore, state, northboundLog)));
@@ -188,7 +189,7 @@ internal sealed class DeviceDaemon : IAsyncDisposable
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true;
-        _stop.TrySetResult();
+        _stop.TrySetResult($"{context.Signal} received");
     }
 
     private sealed class DeviceState(string version, IReadOnlyList<NcsListenerState> listeners) : INcsState

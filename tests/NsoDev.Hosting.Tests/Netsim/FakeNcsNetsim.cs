@@ -12,7 +12,8 @@ internal sealed record NetsimCall(IReadOnlyList<string> Arguments, IReadOnlyDict
 /// and the port variables, NCS_DIR and NETSIM_DIR as it sees them), and answers as ncs-netsim does:
 /// <c>DEVICE x CREATED</c>, <c>DEVICE x OK STARTED</c>, <c>DEVICE x OK</c> or <c>FAIL</c> for is-alive,
 /// and a <c>/devices</c> document for ncs-xml-init. The network is a file of device names in the --dir.
-/// Devices named in <see cref="FailingDevicesFile"/> fail to start.
+/// Devices named in <see cref="FailingDevicesFile"/> fail to start. Each device has ncs-netsim's folder
+/// <c>PREFIX/NAME/logs</c>, and its start and stop write a line to <c>confd.log</c> there, as ConfD does.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed class FakeNcsNetsim
@@ -34,6 +35,7 @@ internal sealed class FakeNcsNetsim
         [ "$1" = "--dir" ] || { echo "fake ncs-netsim: --dir must come first" >&2; exit 2; }
         dir=$2; verb=$3; shift 3
         devices="$dir/.devices"
+        devlog() { for logs in "$dir"/*/"$1"/logs; do [ -d "$logs" ] && echo "$2" >> "$logs/confd.log"; done; }
         # A control verb's device argument picks that device alone, as ncs-netsim's does.
         case "$verb" in
           start|stop|reset|is-alive) if [ -n "$1" ]; then echo "$1" > "$dir/.picked"; devices="$dir/.picked"; fi ;;
@@ -45,7 +47,7 @@ internal sealed class FakeNcsNetsim
             if [ "$verb" = create-network ] && [ -e "$dir/.netsiminfo" ]; then echo "*** A netsim network already exists in directory $dir" >&2; exit 1; fi
             mkdir -p "$dir"; touch "$dir/.netsiminfo"
             i=0
-            while [ $i -lt "$n" ]; do echo "$prefix$i" >> "$devices"; echo "DEVICE $prefix$i CREATED"; i=$((i+1)); done ;;
+            while [ $i -lt "$n" ]; do echo "$prefix$i" >> "$devices"; mkdir -p "$dir/$prefix/$prefix$i/logs"; echo "DEVICE $prefix$i CREATED"; i=$((i+1)); done ;;
           ncs-xml-init)
             echo '<devices xmlns="http://tail-f.com/ns/ncs">'
             while read -r d; do echo "  <device><name>$d</name><address>127.0.0.1</address></device>"; done < "$devices"
@@ -54,13 +56,13 @@ internal sealed class FakeNcsNetsim
             if [ -e "$here/hang-on-start" ]; then exec sleep 60; fi
             if [ -e "$here/slow-start" ]; then sleep 1; fi
             while read -r d; do
-              if grep -qx "$d" "$here/failing-devices" 2>/dev/null; then echo "DEVICE $d FAIL"; else touch "$dir/$d.running"; echo "DEVICE $d OK STARTED"; fi
+              if grep -qx "$d" "$here/failing-devices" 2>/dev/null; then devlog "$d" "<ERR> fake device $d: cannot bind its port"; echo "DEVICE $d FAIL"; else touch "$dir/$d.running"; devlog "$d" "<INFO> fake device $d started"; echo "DEVICE $d OK STARTED"; fi
             done < "$devices"
             echo "END start" >> "$log" ;;
           is-alive)
             while read -r d; do if [ -e "$dir/$d.running" ]; then echo "DEVICE $d OK"; else echo "DEVICE $d FAIL"; fi; done < "$devices" ;;
           stop)
-            while read -r d; do rm -f "$dir/$d.running"; echo "DEVICE $d STOPPED"; done < "$devices" ;;
+            while read -r d; do if [ -e "$dir/$d.running" ]; then devlog "$d" "<INFO> fake device $d stopping"; fi; rm -f "$dir/$d.running"; echo "DEVICE $d STOPPED"; done < "$devices" ;;
           reset)
             while read -r d; do rm -f "$dir/$d.running"; echo "DEVICE $d RESET"; done < "$devices" ;;
           delete-network)

@@ -284,6 +284,44 @@ public sealed class NetsimProcessTests : IAsyncLifetime
         Assert.Equal(0, (await _net.RunAsync(["delete-network"], TestContext.Current.CancellationToken)).ExitCode);
     }
 
+    [Fact(Timeout = 90_000)]
+    public async Task A_device_logs_its_start_listeners_netconf_rpcs_logins_and_stop_in_confds_log_files()
+    {
+        await _net.MustAsync(["create-network", NetsimTestNetwork.Package, "1", "device"], TestContext.Current.CancellationToken);
+        await _net.MustAsync(["start"], TestContext.Current.CancellationToken);
+
+        await Task.Run(
+            () =>
+            {
+                using (var netconf = NetsimTestNetwork.Netconf(_net.NetconfBase))
+                {
+                    NetsimTestNetwork.GetConfig(netconf, "1");
+                }
+
+                using var cli = new SshClient("127.0.0.1", _net.CliBase, "admin", "admin");
+                cli.Connect();
+                cli.RunCommand("show running-config");
+            },
+            TestContext.Current.CancellationToken);
+        await _net.MustAsync(["stop"], TestContext.Current.CancellationToken);
+
+        // The files of router-nc's confd.conf.netsim, which NsoDev follows into the dashboard (NSO-NOTES §10).
+        var logs = Path.Combine(_net.Dir, "device", "device0", "logs");
+        var confd = await File.ReadAllTextAsync(Path.Combine(logs, "confd.log"), TestContext.Current.CancellationToken);
+        var netconfLog = await File.ReadAllTextAsync(Path.Combine(logs, "netconf.log"), TestContext.Current.CancellationToken);
+        var audit = await File.ReadAllTextAsync(Path.Combine(logs, "audit.log"), TestContext.Current.CancellationToken);
+
+        Assert.Contains($"- listening on netconf-ssh 127.0.0.1:{_net.NetconfBase}\n", confd, StringComparison.Ordinal);
+        Assert.Contains($"- listening on cli-ssh 127.0.0.1:{_net.CliBase}\n", confd, StringComparison.Ordinal);
+        Assert.Contains("- device device0 started (nso-sim netsim device, pid ", confd, StringComparison.Ordinal);
+        Assert.EndsWith("- device device0 stopping (stop requested on its IPC port)\n", confd, StringComparison.Ordinal);
+        Assert.StartsWith("<INFO> ", confd, StringComparison.Ordinal);
+        Assert.Contains("new session for user \"admin\"", netconfLog, StringComparison.Ordinal);
+        Assert.Contains("got rpc: get-config message-id=\"1\"", netconfLog, StringComparison.Ordinal);
+        Assert.Contains("login ok: user admin, method password", audit, StringComparison.Ordinal);
+        Assert.Contains("user: admin CLI exec 'show running-config'", audit, StringComparison.Ordinal);
+    }
+
     private static string Interface(string name, string content, string attributes = "") =>
         $"""<sys xmlns="{NetsimTestNetwork.RouterNamespace}"><interfaces><interface{attributes}><name>{name}</name>{content}</interface></interfaces></sys>""";
 

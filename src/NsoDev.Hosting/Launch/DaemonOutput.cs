@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
-using NsoDev.Hosting.Launch;
 
-namespace NsoDev.Hosting.Serve;
+namespace NsoDev.Hosting.Launch;
 
 /// <summary>The level of a daemon's output line in the resource's log.</summary>
 internal static class DaemonOutput
