@@ -12,6 +12,8 @@ using Renci.SshNet;
 
 var repeats = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2;
 var output = args.Length > 1 ? args[1] : null;
+// Optional: which rows to run, by their numbers from 0, e.g. "2,3"; a row with devices needs its baseline before it.
+var only = args.Length > 2 ? args[2].Split(',').Select(int.Parse).ToHashSet() : null;
 var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
 (string Name, int Instances, int Devices)[] scenarios =
 [
@@ -27,7 +29,7 @@ report.AppendLine();
 report.AppendLine("| topology | to all in sync (s), median [min–max] | × its baseline | device RSS (MB), median [min–max] | AppHost exit after SIGTERM (s) |");
 report.AppendLine("|---|---|---|---|---|");
 var medians = new Dictionary<int, double>();
-foreach (var (name, instances, devices) in scenarios)
+foreach (var (name, instances, devices) in scenarios.Where((_, i) => only is null || only.Contains(i)))
 {
     var times = new List<double>();
     var rss = new List<double>();
@@ -50,10 +52,13 @@ foreach (var (name, instances, devices) in scenarios)
             rss.AddRange(deviceRss);
             stops.Add(stop);
         }
-        finally
+        catch
         {
-            Directory.Delete(root, recursive: true);
+            Console.Error.WriteLine($"kept {root} for a look");
+            throw;
         }
+
+        Directory.Delete(root, recursive: true);
     }
 
     var median = Median(times);
@@ -105,7 +110,8 @@ async Task<(double Seconds, List<double> DeviceRss, double Stop)> RunOnceAsync(s
         {
             if (clock.Elapsed > TimeSpan.FromMinutes(3) || process.HasExited)
             {
-                throw new InvalidOperationException($"not every device was in sync within {clock.Elapsed.TotalSeconds:0} s (waiting for {string.Join(", ", pending)}); the AppHost's output:\n{log}");
+                var audits = string.Join("\n", pending.Select(i => Path.Combine(root, i, "logs", "audit.log")).Where(File.Exists).SelectMany(f => File.ReadLines(f).Where(l => l.Contains("devices ", StringComparison.Ordinal)).TakeLast(10).Prepend(f)));
+                throw new InvalidOperationException($"not every device was in sync within {clock.Elapsed.TotalSeconds:0} s (waiting for {string.Join(", ", pending)}); their audit logs:\n{audits}\nthe AppHost's output:\n{log}");
             }
 
             foreach (var instance in pending.ToList())
@@ -124,6 +130,14 @@ async Task<(double Seconds, List<double> DeviceRss, double Stop)> RunOnceAsync(s
 
         var seconds = clock.Elapsed.TotalSeconds;
         var deviceRss = DeviceDaemons(root).Select(RssMb).ToList();
+
+        // The devices can be in sync before Aspire itself has finished starting (its dashboard); a stop
+        // then fails Aspire's start, which ends the process without the instances' stop (README, Devices).
+        while (!Contains(log, "Distributed application started") && clock.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            await Task.Delay(50);
+        }
+
         var stopping = Stopwatch.StartNew();
         Signal(process.Id);
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
@@ -141,6 +155,14 @@ async Task<(double Seconds, List<double> DeviceRss, double Stop)> RunOnceAsync(s
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
+}
+
+static bool Contains(StringBuilder log, string text)
+{
+    lock (log)
+    {
+        return log.ToString().Contains(text, StringComparison.Ordinal);
     }
 }
 

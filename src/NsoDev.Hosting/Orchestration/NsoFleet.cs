@@ -33,6 +33,7 @@ internal sealed class NsoFleet(
     private readonly ConcurrentDictionary<string, string> _engineFailures = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private PortLease? _lease;
+    private int _stopOnRequest;
 
     /// <summary>Stops daemons orphaned by a killed app host, plans every instance at once, and locates each engine.</summary>
     public async Task PrepareAsync(IReadOnlyList<NsoResource> resources, string runRoot, NcsConfTemplate defaultTemplate, NsoPlanner planner, CancellationToken cancellationToken)
@@ -43,6 +44,8 @@ internal sealed class NsoFleet(
         {
             return;
         }
+
+        StopOnRequest();
 
         if (!runner.StartsDaemonsInOwnSession)
         {
@@ -121,7 +124,7 @@ internal sealed class NsoFleet(
     /// <summary>Stopping begins as soon as the app host is asked to stop (Ctrl-C), not after Aspire's own shutdown.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStopping.Register(() => StopAll());
+        StopOnRequest();
         return Task.CompletedTask;
     }
 
@@ -181,6 +184,18 @@ internal sealed class NsoFleet(
         {
             loggers.GetLogger(resource).LogError("{Reason}", ex.Message);
             _engineFailures[resource.Name] = ex.Message;
+        }
+    }
+
+    /// <summary>
+    /// Stopping begins on the stop request (Ctrl-C) itself, registered before any instance starts: the
+    /// fleet's own StartAsync comes only after Aspire's orchestrator has started the instances.
+    /// </summary>
+    private void StopOnRequest()
+    {
+        if (Interlocked.Exchange(ref _stopOnRequest, 1) == 0)
+        {
+            lifetime.ApplicationStopping.Register(() => StopAll());
         }
     }
 
