@@ -135,19 +135,34 @@ public sealed class RaftConfValidationTests
     }
 
     [Fact]
-    public void A_seed_that_is_not_a_member_or_is_the_node_itself_is_refused()
+    public void A_seed_that_is_not_a_member_is_refused()
     {
         var cluster = Pair(Current, "ncsd1@127.0.0.1", 4571, "ncsd2@127.0.0.1", 4572);
-        cluster[0] = cluster[0] with { Seeds = [new RaftSeedNode(RaftNodeAddress.Parse("ncsd9@127.0.0.1"), 4579), new RaftSeedNode(cluster[0].Address, 4571)] };
+        cluster[0] = cluster[0] with { Seeds = [new RaftSeedNode(RaftNodeAddress.Parse("ncsd9@127.0.0.1"), 4579)] };
 
         var error = Refused(cluster);
 
-        Assert.Equal(
-            [
-                "Node ncsd1@127.0.0.1 lists itself as a seed; seed it with the other members.",
-                "Node ncsd1@127.0.0.1 names the seed ncsd9@127.0.0.1, which is not a member of the cluster; seed it with a member.",
-            ],
-            error.Problems);
+        Assert.Equal("Node ncsd1@127.0.0.1 names the seed ncsd9@127.0.0.1, which is not a member of the cluster; seed it with a member.", Assert.Single(error.Problems));
+    }
+
+    [Fact]
+    public void Every_node_may_seed_the_same_node_itself_included_as_cisco_s_6_7_example_does()
+    {
+        var cluster = RaftMembers.OnLoopback("stockholm", Current, 3, [4571, 4572, 4573], null)
+            .Select(node => node with { Seeds = [new RaftSeedNode(RaftNodeAddress.Parse("ncsd2@127.0.0.1"), 4572)] })
+            .ToList();
+
+        RaftMembers.Validate(cluster);
+        Assert.All(cluster, node => Assert.Equal("ncsd2@127.0.0.1", Assert.Single(node.Seeds).Address.ToString()));
+    }
+
+    [Fact]
+    public void A_self_seed_with_a_port_that_is_not_its_own_is_refused()
+    {
+        var cluster = Pair(Current, "ncsd1@127.0.0.1", 4571, "ncsd2@127.0.0.1", 4572);
+        cluster[0] = cluster[0] with { Seeds = [new RaftSeedNode(cluster[0].Address, 4572)] };
+
+        Assert.Equal("Node ncsd1@127.0.0.1 gives the seed ncsd1@127.0.0.1 the port 4572, but that node listens on 4571; a seed's port must match its listen/port. Use 4571.", Assert.Single(Refused(cluster).Problems));
     }
 
     [Fact]
