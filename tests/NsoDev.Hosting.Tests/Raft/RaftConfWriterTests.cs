@@ -42,6 +42,7 @@ public sealed class RaftConfWriterTests : IDisposable
             var conf = NcsConfParser.Load(path, _directory, name => name == "NCS_DIR" ? "/opt/nso" : null, SimulatedVersion.Parse(release));
 
             Assert.Equal(webUi, conf.Webui.Enabled);
+            Assert.Contains($"<node-address>{node.Address}</node-address>", File.ReadAllText(path), StringComparison.Ordinal);
         }
     }
 
