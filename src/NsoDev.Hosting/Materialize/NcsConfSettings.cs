@@ -1,3 +1,4 @@
+using NsoDev.Hosting.Raft;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Materialize;
@@ -23,4 +24,7 @@ internal sealed record NcsConfSettings
 
     /// <summary>Directory of the SSH host keys, relative to the run directory.</summary>
     public string SshServerKeyDir { get; init; } = "./ssh";
+
+    /// <summary>The instance as an HA Raft node: its <c>ha-raft</c> section and leader endpoints; null for none.</summary>
+    public RaftNode? Raft { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using NsoDev.Hosting.Raft;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Materialize;
@@ -104,6 +105,12 @@ internal static class NcsConfWriter
         }
 
         Set(root, ns, ["aaa", "ssh-server-key-dir"], settings.SshServerKeyDir);
+        if (settings.Raft is not null)
+        {
+            // After the listeners, so that the leader's endpoints are checked against the node's own.
+            RaftConfWriter.Write(root, settings.Raft, settings.Version);
+        }
+
         return document;
     }
 
