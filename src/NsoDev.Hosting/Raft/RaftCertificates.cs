@@ -21,14 +21,8 @@ internal static class RaftCertificates
     /// <summary>Not-before is set this far back, so that a peer whose clock is a little behind accepts a new certificate.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
-    /// <summary>The last release whose HA Raft matches an IP node address only against dNSName SANs (NSO-NOTES §13).</summary>
-    public static readonly NsoRelease LastReleaseMatchingIpAsDnsName = new(6, 6);
-
     /// <summary>Cisco's example adds the IPv6 loopback to every node certificate (<c>create-cert nN 127.0.0.1 ::1</c>).</summary>
     public static readonly IPAddress Ipv6Loopback = IPAddress.IPv6Loopback;
-
-    /// <summary>Up to 6.6, an IP address in a peer's name is found only among the dNSName SANs.</summary>
-    public static bool NeedsIpAsDnsName(NsoRelease release) => release <= LastReleaseMatchingIpAsDnsName;
 
     public static X509Certificate2 CreateAuthority(string clusterName, DateTimeOffset now)
     {
@@ -74,7 +68,7 @@ internal static class RaftCertificates
         if (host.Ip is { } ip)
         {
             names.AddIpAddress(ip);
-            if (NeedsIpAsDnsName(release))
+            if (RaftTlsPeerVerifier.NeedsIpAsDnsName(release))
             {
                 names.AddDnsName(host.Name);
             }

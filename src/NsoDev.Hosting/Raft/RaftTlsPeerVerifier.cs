@@ -7,10 +7,17 @@ namespace NsoDev.Hosting.Raft;
 /// <summary>
 /// Whether an HA Raft node accepts the certificate a peer presents: signed by the cluster's CA, valid
 /// now, and naming the peer's node address as that release matches it (NSO-NOTES §13). The reasons'
-/// wording is ours; no public source gives NSO's.
+/// wording is ours; no public source gives NSO's. With <see cref="RaftTlsHost"/> it needs only the
+/// BCL and NsoDev.Ipc, so both can move to a project the simulator shares.
 /// </summary>
 internal static class RaftTlsPeerVerifier
 {
+    /// <summary>The last release whose HA Raft matches an IP node address only against dNSName SANs.</summary>
+    public static readonly NsoRelease LastReleaseMatchingIpAsDnsName = new(6, 6);
+
+    /// <summary>Up to 6.6, an IP address in a peer's name is found only among the dNSName SANs.</summary>
+    public static bool NeedsIpAsDnsName(NsoRelease release) => release <= LastReleaseMatchingIpAsDnsName;
+
     /// <summary>Null when the certificate is accepted; otherwise why it is refused and what to do.</summary>
     /// <param name="presented">The peer's certificate.</param>
     /// <param name="authority">The cluster CA, the only trust anchor (ssl/ca-cert-file).</param>
@@ -52,7 +59,7 @@ internal static class RaftTlsPeerVerifier
 
         if (host.Ip is { } ip && ipAddresses.Any(ip.Equals))
         {
-            return RaftCertificates.NeedsIpAsDnsName(release)
+            return NeedsIpAsDnsName(release)
                 ? $"certificate '{subject}' names {host.Name} only as an iPAddress SAN, and NSO {release} matches an IP node address only against dNSName SANs: add DNS:{host.Name} to the certificate's subjectAltName"
                 : null;
         }
