@@ -6,13 +6,13 @@ using CliWrap.Buffered;
 namespace NsoDev.Interop.Tests;
 
 /// <summary>
-/// Debian's python3-ncclient against the netsim devices of the default AppHost (one instance, three
-/// devices from samples/packages/router-nc, declared with the Nso:Instances:nso-1:Netsim keys), each
-/// on the NETCONF port its device resource's <c>netconf</c> URL shows.
+/// Debian's python3-ncclient against the netsim devices of the default AppHost as `dotnet run` brings it
+/// up: two instances with their three default devices each (samples/packages/router-nc on the
+/// simulator), each device on the NETCONF port its device resource's <c>netconf</c> URL shows.
 /// </summary>
 public sealed class NcclientDeviceTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly string[] Devices = ["nso-1-ex0", "nso-1-ex1", "nso-1-ex2"];
+    private static readonly string[] Devices = ["nso-1-ex0", "nso-1-ex1", "nso-1-ex2", "nso-2-ex0", "nso-2-ex1", "nso-2-ex2"];
 
     private const string Seeded = "seeded eth0 uplink 10.0.0.1 dns 10.0.0.53 ntp 10.0.0.123";
 
@@ -25,15 +25,12 @@ public sealed class NcclientDeviceTests(ITestOutputHelper output) : IDisposable
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromMinutes(3.5));
-        var package = Path.Combine(RepositoryRoot.Path, "samples", "packages", "router-nc");
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [
                 $"--Nso:RunRoot={_runRoot}",
-                "--Nso:Count=1",
+                "--Nso:Count=2",
                 "--Nso:Clients=false",
-                $"--Nso:Instances:nso-1:Netsim:0:Package={package}",
-                $"--Nso:Instances:nso-1:Netsim:0:Count={Devices.Length}",
-                "--Nso:Instances:nso-1:Netsim:0:Prefix=ex",
+                "--Nso:Devices=3",
             ],
             (options, _) => options.DisableDashboard = true,
             deadline.Token);
