@@ -20,15 +20,8 @@ public sealed class DeviceLogTests : IDisposable
     public async Task Each_device_resource_shows_its_own_daemons_log_lines_and_a_restart_does_not_repeat_them()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var package = Path.Combine(RepositoryRoot.Path, "samples", "packages", "router-nc");
-        var builder = await AppHostRun.CreateAsync(
-            _runRoot,
-            cancellationToken,
-            "--Nso:Count=1",
-            "--Nso:Clients=false",
-            $"--Nso:Instances:nso-1:Netsim:0:Package={package}",
-            "--Nso:Instances:nso-1:Netsim:0:Count=2",
-            "--Nso:Instances:nso-1:Netsim:0:Prefix=ex");
+        // The default AppHost's own devices, two of them: nso-1-ex0 and nso-1-ex1.
+        var builder = await AppHostRun.CreateAsync(_runRoot, cancellationToken, "--Nso:Count=1", "--Nso:Clients=false", "--Nso:Devices=2");
         await using var app = await builder.StartHealthyAsync(cancellationToken, "nso-1");
 
         var started = await LinesUntilAsync(app, "nso-1-ex0", "device ex0 started", 1, cancellationToken);

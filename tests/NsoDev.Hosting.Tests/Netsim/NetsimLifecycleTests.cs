@@ -37,6 +37,18 @@ public sealed class NetsimLifecycleTests : IAsyncDisposable
         _packages.Dispose();
     }
 
+    /// <summary>nso-1 with one device, whose CDB already has data (so NSO will not load the device's init file), for two starts.</summary>
+    private async Task<(NsoResource Nso, string Cdb)> DeclareWithCdbDataAsync()
+    {
+        var router = _packages.Create("router-nc-1.1");
+        var nso = _h.Declare("nso-1", n => n.WithNetsimDevices(router, 1, "ex"));
+        var cdb = Path.Combine(_h.Root, "run", "nso-1", "ncs-cdb");
+        Directory.CreateDirectory(cdb);
+        await File.WriteAllTextAsync(Path.Combine(cdb, "A.cdb"), "data", TestContext.Current.CancellationToken);
+        _h.Processes.Returns("--wait-started", OrchestrationHarness.Ok, OrchestrationHarness.Ok).StopsCleanly();
+        return (nso, cdb);
+    }
+
     private async Task<NsoResource> StartWithDevicesAsync(int waitStarts = 1)
     {
         var router = _packages.Create("router-nc-1.1");
@@ -280,12 +292,7 @@ public sealed class NetsimLifecycleTests : IAsyncDisposable
     [Fact]
     public async Task New_devices_for_an_instance_that_has_cdb_data_are_merged_into_its_running_configuration_after_start_once()
     {
-        var router = _packages.Create("router-nc-1.1");
-        var nso = _h.Declare("nso-1", n => n.WithNetsimDevices(router, 1, "ex"));
-        var cdb = Path.Combine(_h.Root, "run", "nso-1", "ncs-cdb");
-        Directory.CreateDirectory(cdb);
-        await File.WriteAllTextAsync(Path.Combine(cdb, "A.cdb"), "data", TestContext.Current.CancellationToken);
-        _h.Processes.Returns("--wait-started", OrchestrationHarness.Ok, OrchestrationHarness.Ok).StopsCleanly();
+        var (nso, cdb) = await DeclareWithCdbDataAsync();
         await _h.PrepareAsync();
 
         await _h.Fleet.StartInstanceAsync(nso).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
@@ -313,12 +320,7 @@ public sealed class NetsimLifecycleTests : IAsyncDisposable
     [Fact]
     public async Task A_merge_that_could_not_run_is_tried_again_at_the_next_start()
     {
-        var router = _packages.Create("router-nc-1.1");
-        var nso = _h.Declare("nso-1", n => n.WithNetsimDevices(router, 1, "ex"));
-        var cdb = Path.Combine(_h.Root, "run", "nso-1", "ncs-cdb");
-        Directory.CreateDirectory(cdb);
-        await File.WriteAllTextAsync(Path.Combine(cdb, "A.cdb"), "data", TestContext.Current.CancellationToken);
-        _h.Processes.Returns("--wait-started", OrchestrationHarness.Ok, OrchestrationHarness.Ok).StopsCleanly();
+        var (nso, _) = await DeclareWithCdbDataAsync();
         _h.Northbound.Unreachable = "Could not open NETCONF 127.0.0.1:2022 as admin: Connection refused";
         await _h.PrepareAsync();
 
