@@ -38,11 +38,16 @@ internal sealed class SshNetNorthboundConnector : INorthboundConnector
 {
     public const string Base = "urn:ietf:params:xml:ns:netconf:base:1.0";
 
-    /// <summary>Right after <c>--wait-started</c> NSO's listeners are up; a few tries cover a slow accept, not a down instance.</summary>
+    /// <summary>
+    /// Right after <c>--wait-started</c> NSO's listeners are up; a few tries cover a slow accept, not a down
+    /// instance. They also cover a race in SSH.NET's NETCONF session: a server hello that arrives while the
+    /// client is still opening its side is sometimes read cut short ("Server capabilities received are not
+    /// well formed XML"); a new connection reads it whole.
+    /// </summary>
     private static readonly ResiliencePipeline ConnectRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<SocketException>().Handle<SshConnectionException>().Handle<SshOperationTimeoutException>(),
+            ShouldHandle = new PredicateBuilder().Handle<SocketException>().Handle<SshConnectionException>().Handle<SshOperationTimeoutException>().Handle<NetConfServerException>(),
             MaxRetryAttempts = 4,
             Delay = TimeSpan.FromMilliseconds(250),
             BackoffType = DelayBackoffType.Exponential,

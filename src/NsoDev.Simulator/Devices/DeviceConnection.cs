@@ -74,6 +74,22 @@ internal sealed class DeviceConnection : IDisposable
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(credentials);
+
+        // SSH.NET sometimes reads a device's hello that arrives while it is still opening its side cut short
+        // (NetConfServerException, "not well formed XML"): a client-library race, not the device's fault,
+        // so a second connection is tried before the device is reported.
+        try
+        {
+            return OpenOnce(device, credentials, connectTimeout, readTimeout);
+        }
+        catch (DeviceFailure e) when (e.InnerException is NetConfServerException)
+        {
+            return OpenOnce(device, credentials, connectTimeout, readTimeout);
+        }
+    }
+
+    private static DeviceConnection OpenOnce(ManagedDevice device, DeviceCredentials credentials, TimeSpan connectTimeout, TimeSpan readTimeout)
+    {
         var info = new ConnectionInfo(AddressOf(device), device.Port, credentials.RemoteName, new PasswordAuthenticationMethod(credentials.RemoteName, credentials.RemotePassword))
         {
             Timeout = connectTimeout,

@@ -72,9 +72,21 @@ internal sealed class NetsimTestNetwork : IAsyncDisposable
 
     public static NetConfClient Netconf(int port)
     {
-        var client = new NetConfClient("127.0.0.1", port, "admin", "admin") { AutomaticMessageIdHandling = false };
-        client.Connect();
-        return client;
+        // SSH.NET sometimes reads a server hello that arrives while it is still opening its side cut short
+        // (NetConfServerException, "not well formed XML"); a new connection reads it whole.
+        for (var attempt = 1; ; attempt++)
+        {
+            var client = new NetConfClient("127.0.0.1", port, "admin", "admin") { AutomaticMessageIdHandling = false };
+            try
+            {
+                client.Connect();
+                return client;
+            }
+            catch (Renci.SshNet.Common.NetConfServerException) when (attempt < 3)
+            {
+                client.Dispose();
+            }
+        }
     }
 
     public static XmlDocument Rpc(string messageId, string body)

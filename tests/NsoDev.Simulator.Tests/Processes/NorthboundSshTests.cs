@@ -162,8 +162,20 @@ public sealed class NorthboundSshTests : DaemonProcessTest
 
     private NetConfClient Netconf()
     {
-        var client = new NetConfClient("127.0.0.1", Run.NetconfPort, "admin", "admin") { AutomaticMessageIdHandling = false };
-        client.Connect();
-        return client;
+        // SSH.NET sometimes reads a server hello that arrives while it is still opening its side cut short
+        // (NetConfServerException, "not well formed XML"); a new connection reads it whole.
+        for (var attempt = 1; ; attempt++)
+        {
+            var client = new NetConfClient("127.0.0.1", Run.NetconfPort, "admin", "admin") { AutomaticMessageIdHandling = false };
+            try
+            {
+                client.Connect();
+                return client;
+            }
+            catch (Renci.SshNet.Common.NetConfServerException) when (attempt < 3)
+            {
+                client.Dispose();
+            }
+        }
     }
 }
