@@ -132,7 +132,23 @@ internal sealed class NetsimTestNetwork : IAsyncDisposable
 
         await ProcessTable.KillAsync(ProcessTable.NsoSimWithArgumentContaining(Root));
         Directory.Delete(Root, recursive: true);
+        lock (Claimed)
+        {
+            Claimed.ExceptWith(Bases.Values);
+        }
     }
+
+    /// <summary>
+    /// Below the kernel's ephemeral ports (32768 up), where any outgoing connection of a test running beside
+    /// this one could take a port between the probe and the device's bind; and above NsoDev's own planned
+    /// ranges (15000-29999), which the end-to-end tests use meanwhile.
+    /// </summary>
+    private const int RangeStart = 30000;
+
+    private const int RangeEnd = 32767;
+
+    /// <summary>Blocks handed out in this process, so two networks of tests running in parallel never share one.</summary>
+    private static readonly HashSet<int> Claimed = [];
 
     // Blocks that do not overlap one another, each made of ports that were all free at once.
     private static int[] ConsecutiveFreeBlocks(int blocks, int size)
@@ -140,10 +156,15 @@ internal sealed class NetsimTestNetwork : IAsyncDisposable
         var found = new List<int>();
         for (var attempt = 0; found.Count < blocks && attempt < 200; attempt++)
         {
-            var first = FreePorts.One();
-            if (first + size > 65535 || found.Any(b => first < b + size && b < first + size))
+            var first = RangeStart + (Random.Shared.Next((RangeEnd - RangeStart + 1) / size) * size);
+            lock (Claimed)
             {
-                continue;
+                if (first + size - 1 > RangeEnd || Claimed.Contains(first) || found.Contains(first))
+                {
+                    continue;
+                }
+
+                Claimed.Add(first);
             }
 
             var listeners = new List<TcpListener>();
@@ -161,6 +182,10 @@ internal sealed class NetsimTestNetwork : IAsyncDisposable
             catch (SocketException)
             {
                 // One of them is taken; try another start.
+                lock (Claimed)
+                {
+                    Claimed.Remove(first);
+                }
             }
             finally
             {
