@@ -22,8 +22,8 @@ internal sealed record RaftTlsHost(string Name, IPAddress? Ip)
     public static RaftTlsHost FromNodeAddress(string nodeAddress)
     {
         ArgumentNullException.ThrowIfNull(nodeAddress);
-        var at = nodeAddress.LastIndexOf('@');
-        var host = StripPort(at < 0 ? nodeAddress.Trim() : nodeAddress[(at + 1)..].Trim());
+        // The node id is split off as the ncs.conf writer splits it; only the host names the certificate.
+        var host = StripPort(RaftNodeAddress.Parse(nodeAddress.Trim()).Host.Trim());
         if (host.Length == 0)
         {
             throw Refused(nodeAddress, "has no host after the node id");

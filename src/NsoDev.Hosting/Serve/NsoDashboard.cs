@@ -97,10 +97,7 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, ID
     {
         ArgumentNullException.ThrowIfNull(liveness);
         ArgumentNullException.ThrowIfNull(stoppedOnPurpose);
-        var total = liveness.Alive.Count + liveness.Dead.Count;
-        var text = liveness.Dead.Count == 0
-            ? $"{total} of {total} alive"
-            : $"{liveness.Alive.Count} of {total} alive (not: {string.Join(", ", liveness.Dead)})";
+        var text = CountOf(liveness.Alive.Count, liveness.Dead, "alive");
         await notifications.PublishUpdateAsync(resource, s => s with
         {
             Properties = Merge(s.Properties, [new(NsoResourceProperties.Devices, text) { DisplayName = "Netsim devices", IsHighlighted = true }]),
@@ -130,10 +127,7 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, ID
     public async Task DevicesSyncedAsync(NsoResource resource, OnboardingReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var failed = report.Failed.Select(d => d.Device).ToList();
-        var text = failed.Count == 0
-            ? $"{report.InSync} of {report.Devices.Count} in sync"
-            : $"{report.InSync} of {report.Devices.Count} in sync (not: {string.Join(", ", failed)})";
+        var text = CountOf(report.InSync, [.. report.Failed.Select(d => d.Device)], "in sync");
         await notifications.PublishUpdateAsync(resource, s => s with
         {
             Properties = Merge(s.Properties, [new(NsoResourceProperties.Devices, text) { DisplayName = "Netsim devices", IsHighlighted = true }]),
@@ -152,6 +146,12 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, ID
             }
         }
     }
+
+    /// <summary>The instance's devices property: <c>3 of 3 in sync</c>, or <c>2 of 3 in sync (not: ex1)</c>.</summary>
+    private static string CountOf(int good, IReadOnlyList<string> not, string what) =>
+        not.Count == 0
+            ? $"{good} of {good} {what}"
+            : $"{good} of {good + not.Count} {what} (not: {string.Join(", ", not)})";
 
     /// <summary>The instance stopped its devices: each Finished, its URLs inactive.</summary>
     public async Task DevicesStoppedAsync(NsoResource resource)
