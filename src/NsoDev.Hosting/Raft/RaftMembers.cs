@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.RegularExpressions;
+using NsoDev.Ipc.Raft;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Raft;

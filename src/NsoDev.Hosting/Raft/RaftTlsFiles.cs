@@ -1,6 +1,7 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
 using System.Text;
+using NsoDev.Ipc.Raft;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Raft;

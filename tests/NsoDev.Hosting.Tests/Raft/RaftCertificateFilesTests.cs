@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Time.Testing;
 using NsoDev.Hosting.Raft;
+using NsoDev.Ipc.Raft;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Tests.Raft;

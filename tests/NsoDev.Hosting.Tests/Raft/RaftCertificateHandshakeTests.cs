@@ -1,10 +1,11 @@
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Net;
 using System.Runtime.Versioning;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using NsoDev.Hosting.Raft;
+using NsoDev.Ipc.Raft;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Tests.Raft;

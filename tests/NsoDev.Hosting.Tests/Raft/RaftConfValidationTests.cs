@@ -1,4 +1,5 @@
 using NsoDev.Hosting.Raft;
+using NsoDev.Ipc.Raft;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Tests.Raft;

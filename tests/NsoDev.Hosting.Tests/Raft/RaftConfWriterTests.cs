@@ -3,7 +3,6 @@ using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Raft;
 using NsoDev.Ipc;
 using NsoDev.Simulator.Configuration;
-
 using SimulatedVersion = NsoDev.Simulator.Ipc.NsoVersion;
 
 namespace NsoDev.Hosting.Tests.Raft;

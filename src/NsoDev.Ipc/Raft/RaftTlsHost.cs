@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace NsoDev.Hosting.Raft;
+namespace NsoDev.Ipc.Raft;
 
 /// <summary>
 /// The host part of an HA Raft node address, the name a peer's certificate must carry (NSO-NOTES §13):

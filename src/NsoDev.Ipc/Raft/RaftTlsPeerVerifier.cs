@@ -1,8 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using NsoDev.Ipc;
 
-namespace NsoDev.Hosting.Raft;
+namespace NsoDev.Ipc.Raft;
 
 /// <summary>
 /// Whether an HA Raft node accepts the certificate a peer presents: signed by the cluster's CA, valid
