@@ -6,17 +6,25 @@ using Microsoft.Extensions.Configuration;
 /// <param name="Clients">Whether the sample clients run (Nso:Clients, default true); benchmarks turn them off.</param>
 /// <param name="Devices">Netsim devices per instance that has no Netsim section of its own (Nso:Devices, default 3); benchmarks use 0.</param>
 /// <param name="DevicePackage">Their NED package (Nso:DevicePackage); null picks one for the engine (<see cref="DefaultNed"/>).</param>
-internal sealed record NsoTopology(IReadOnlyList<NsoInstanceOptions> Instances, bool Clients = true, int Devices = NsoTopology.DefaultDevices, string? DevicePackage = null)
+/// <param name="RaftNodes">Nodes of the HA Raft cluster <c>raft</c> (Nso:Raft:Nodes); 0 for none.</param>
+/// <param name="RaftSimulatedRelease">The release nso-sim plays on the cluster's nodes (Nso:Raft:SimulatedRelease); null for the engine's own.</param>
+/// <param name="LsaLowerNodes">Lower nodes of the LSA deployment <c>lsa</c> (Nso:Lsa:LowerNodes); 0 for none.</param>
+internal sealed record NsoTopology(IReadOnlyList<NsoInstanceOptions> Instances, bool Clients = true, int Devices = NsoTopology.DefaultDevices, string? DevicePackage = null, int RaftNodes = 0, string? RaftSimulatedRelease = null, int LsaLowerNodes = 0)
 {
     public const int DefaultCount = 2;
     public const int MaxCount = 100;
     public const int DefaultDevices = 3;
     public const int MaxDevices = 100;
 
+    public const int MaxLowerNodes = 20;
+
     public static NsoTopology FromConfiguration(IConfiguration configuration)
     {
+        var raftNodes = WholeNumber(configuration, "Nso:Raft:Nodes", 1, NsoRaftBuilderExtensions.MaxNodes, "--Nso:Raft:Nodes=3 for a three-node HA Raft cluster");
+        var lowerNodes = WholeNumber(configuration, "Nso:Lsa:LowerNodes", 1, MaxLowerNodes, "--Nso:Lsa:LowerNodes=2 for an LSA upper node with two lower nodes");
         var text = configuration["Nso:Count"];
-        var count = DefaultCount;
+        // A cluster or an LSA deployment comes instead of the default instances, unless a count is given too.
+        var count = raftNodes + lowerNodes > 0 ? 0 : DefaultCount;
         if (text is not null && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 0 or > MaxCount))
         {
             // 0 runs Aspire alone: the benchmark's measure of Aspire's own start-up.
@@ -46,7 +54,20 @@ internal sealed record NsoTopology(IReadOnlyList<NsoInstanceOptions> Instances, 
             throw new InvalidOperationException($"Nso:Devices is '{devicesText}', but it must be a whole number of netsim devices per instance from 0 to {MaxDevices}. Run, for example, `dotnet run --project AppHost -- --Nso:Devices=0` for instances without devices.");
         }
 
-        return new NsoTopology(instances, clients, devices, configuration["Nso:DevicePackage"]);
+        return new NsoTopology(instances, clients, devices, configuration["Nso:DevicePackage"], raftNodes, configuration["Nso:Raft:SimulatedRelease"], lowerNodes);
+    }
+
+    /// <summary>A key that is absent (0) or a whole number from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    private static int WholeNumber(IConfiguration configuration, string key, int min, int max, string example)
+    {
+        if (configuration[key] is not { } text)
+        {
+            return 0;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new InvalidOperationException($"{key} is '{text}', but it must be a whole number from {min} to {max}. Run, for example, `dotnet run --project AppHost -- {example}`.");
     }
 }
 

@@ -87,6 +87,22 @@ foreach (var options in topology.Instances)
     statusClients.Add((status.Resource, nso.Resource));
 }
 
+// --Nso:Raft:Nodes=3: an HA Raft cluster, created once its nodes run; the IPC client holds each node.
+if (topology.RaftNodes > 0)
+{
+    var raft = builder.AddNsoRaftCluster("raft", topology.RaftNodes);
+    foreach (var ordinal in Enumerable.Range(1, topology.RaftNodes))
+    {
+        var node = raft.GetNode(ordinal);
+        if (topology.RaftSimulatedRelease is { } release)
+        {
+            node.RunAsSimulator(release);
+        }
+
+        instances.Add(node);
+    }
+}
+
 if (statusClients.Count > 0 && builder.ExecutionContext.IsRunMode)
 {
     builder.Services.AddHostedService(services => new StatusClientRestarts(

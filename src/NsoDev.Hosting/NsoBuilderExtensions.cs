@@ -556,6 +556,7 @@ public static class NsoBuilderExtensions
         services.TryAddSingleton<INorthboundConnector, SshNetNorthboundConnector>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<NsoDashboard>();
+        services.AddSingleton<RaftDashboard>();
         services.AddSingleton<NsoFleet>();
         services.AddHostedService(sp => sp.GetRequiredService<NsoFleet>());
         services.AddEventingSubscriber<NsoEventingSubscriber>();

@@ -60,4 +60,16 @@ public static class NsoResourceProperties
 
     /// <summary>Why the instance failed to start.</summary>
     public const string Failure = "nso.failure";
+
+    /// <summary>An HA Raft node's role: leader, follower, candidate, stalled; or stopped.</summary>
+    public const string RaftRole = "nso.raft.role";
+
+    /// <summary>An HA Raft node's member name, e.g. <c>ncsd1@127.0.0.1:20004</c>.</summary>
+    public const string RaftNode = "nso.raft.node";
+
+    /// <summary>An HA Raft cluster's leader: the node's resource and member name, or none.</summary>
+    public const string RaftLeader = "nso.raft.leader";
+
+    /// <summary>An HA Raft cluster's members: how many have joined, and which have not.</summary>
+    public const string RaftMembers = "nso.raft.members";
 }

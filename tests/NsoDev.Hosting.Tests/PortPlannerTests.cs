@@ -153,7 +153,7 @@ public class PortPlannerTests
     public void Candidate_blocks_of_different_instances_never_overlap()
     {
         var all = Enumerable.Range(0, PortPlanner.MaxInstances)
-            .SelectMany(i => Enum.GetValues<NsoPortKind>().SelectMany(k => PortPlanner.Candidates(i, k)))
+            .SelectMany(i => Enum.GetValues<NsoPortKind>().SelectMany(k => PortPlanner.Candidates(i, k, stockFirst: i == 0)))
             .ToList();
 
         Assert.Equal(all.Count, all.Distinct().Count());

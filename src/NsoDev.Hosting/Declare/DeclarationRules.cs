@@ -28,7 +28,7 @@ internal static class DeclarationRules
 
         if (PortPlanner.ReservedPorts.Contains(p))
         {
-            throw new ArgumentOutOfRangeException(nameof(port), p, $"Port {p} for {what} is reserved for NSO (2023 NETCONF over TCP, 4334 call-home, 4570 HA). Choose another port.");
+            throw new ArgumentOutOfRangeException(nameof(port), p, $"Port {p} for {what} is reserved for NSO (2023 NETCONF over TCP, 4334 call-home, 4369 epmd for HA Raft, 4570 HA). Choose another port.");
         }
 
         // Only where this machine binds it: a published container maps its ports itself.

@@ -62,6 +62,9 @@ internal sealed class NsoDeclaration : IResourceAnnotation
     /// <summary>How long <c>ncs --stop</c> may take before the daemon is killed.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The HA Raft cluster this instance is a node of; null for a stand-alone instance.</summary>
+    public RaftMembership? Raft { get; set; }
+
     /// <summary>The ports the planner must provide: IPC when over TCP, and every enabled northbound listener.</summary>
     public Dictionary<NsoPortKind, int?> PortRequests()
     {
@@ -71,9 +74,17 @@ internal sealed class NsoDeclaration : IResourceAnnotation
             ports[NsoPortKind.Ipc] = tcp.Port;
         }
 
+        if (Raft is not null)
+        {
+            ports[NsoPortKind.HaRaft] = null;
+        }
+
         return ports;
     }
 }
+
+/// <summary>An instance's place in an HA Raft cluster: node <paramref name="Ordinal"/> (from 1) of <paramref name="Cluster"/>.</summary>
+internal sealed record RaftMembership(NsoRaftClusterResource Cluster, int Ordinal);
 
 /// <summary>The IPC access check: the secret comes from <paramref name="Secret"/>, or is generated when it is null.</summary>
 internal sealed record AccessCheckDeclaration(ParameterResource? Secret);

@@ -24,6 +24,7 @@ internal sealed class CliWrapProcessRunner : IProcessRunner
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         var result = await Build(spec.FileName, spec.Arguments, spec)
+            .WithStandardInputPipe(spec.StandardInput is { } input ? PipeSource.FromString(input) : PipeSource.Null)
             .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
             .ExecuteAsync(cancellationToken);

@@ -8,6 +8,9 @@ internal sealed record ProcessSpec(string FileName, IReadOnlyList<string> Argume
 
     public string? WorkingDirectory { get; init; }
 
+    /// <summary>Text written to the command's stdin, which then closes; null gives it none.</summary>
+    public string? StandardInput { get; init; }
+
     public override string ToString() => string.Join(' ', Arguments.Prepend(FileName));
 }
 

@@ -1,5 +1,6 @@
 using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Plan;
+using NsoDev.Hosting.Raft;
 using NsoDev.Ipc;
 
 namespace NsoDev.Hosting.Materialize;
@@ -7,7 +8,7 @@ namespace NsoDev.Hosting.Materialize;
 /// <summary>The materialize step: lays out an instance's runtime directory and writes its ncs.conf, secret, env.sh and state from the plan.</summary>
 internal static class InstanceMaterializer
 {
-    public static async Task MaterializeAsync(NsoInstancePlan plan, NcsEngine engine, CancellationToken cancellationToken)
+    public static async Task MaterializeAsync(NsoInstancePlan plan, NcsEngine engine, CancellationToken cancellationToken, TimeProvider? time = null)
     {
         var conf = RenderNcsConf(plan, engine);
 
@@ -29,6 +30,11 @@ internal static class InstanceMaterializer
         if (plan.Ipc is NsoIpcEndpoint.UnixSocket unix)
         {
             UserRuntimeDirectory.CreatePrivate(Path.GetDirectoryName(unix.Path)!);
+        }
+
+        if (plan.Raft is { } raft)
+        {
+            EnsureRaftTls(plan, raft, engine, time ?? TimeProvider.System);
         }
 
         NcsConfWriter.Write(conf, run.NcsConf);
@@ -139,7 +145,21 @@ internal static class InstanceMaterializer
             Netconf = Listener(plan, NsoPortKind.Netconf),
             Cli = Listener(plan, NsoPortKind.Cli),
             WebUi = Listener(plan, NsoPortKind.WebUi),
+            Raft = plan.Raft?.NodeFor(engine.Version),
         }));
+    }
+
+    /// <summary>
+    /// The node's <c>ha-tls/</c> files, which its ncs.conf names and NSO refuses to start without (TLS is never
+    /// turned off): made from the cluster's CA, or kept from an earlier run while still good (NSO-NOTES §13).
+    /// </summary>
+    public static RaftTlsNodeFiles EnsureRaftTls(NsoInstancePlan plan, RaftNodePlan raft, NcsEngine engine, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(raft);
+        ArgumentNullException.ThrowIfNull(engine);
+        var node = raft.NodeFor(engine.Version);
+        return RaftTlsFiles.EnsureNode(raft.Cluster.ClusterDirectory, raft.Cluster.ClusterName, plan.RunDirectory.Path, node.Address.ToString(), engine.Version, time);
     }
 
     /// <summary>The secret from the plan's parameter; null when it is generated.</summary>

@@ -6,6 +6,7 @@ using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Onboard;
 using NsoDev.Hosting.Plan;
+using NsoDev.Hosting.Raft;
 using NsoDev.Hosting.Ready;
 using NsoDev.Hosting.Serve;
 using NsoDev.Hosting.Stop;
@@ -21,6 +22,7 @@ internal sealed class NsoFleet(
     IProcessRunner runner,
     INorthboundConnector northbound,
     NsoDashboard dashboard,
+    RaftDashboard raftDashboard,
     ResourceLoggerService loggers,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
@@ -32,6 +34,7 @@ internal sealed class NsoFleet(
     private readonly ConcurrentDictionary<EngineChoice, Lazy<Task<NcsEngine>>> _engines = new();
     private readonly ConcurrentDictionary<string, string> _engineFailures = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<string, (NsoRaftClusterResource Cluster, RaftClusterFormation Formation, Task Watch)> _clusters = new(StringComparer.Ordinal);
     private PortLease? _lease;
     private int _stopOnRequest;
 
@@ -65,6 +68,79 @@ internal sealed class NsoFleet(
 
         // Before any dependent's environment is built, so its connection string carries the engine's release.
         await Task.WhenAll(resources.Select(LocateEngineAsync));
+        await PrepareClustersAsync(resources);
+    }
+
+    /// <summary>The formation of an HA Raft cluster, for its dashboard commands; null before planning or when it failed.</summary>
+    public RaftClusterFormation? GetFormation(NsoRaftClusterResource cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return _clusters.TryGetValue(cluster.Name, out var entry) ? entry.Formation : null;
+    }
+
+    /// <summary>
+    /// Once the engines are known: each cluster's nodes checked as NSO would check them (one release, 6.1 or
+    /// later, valid ha-raft sections), its leader endpoints allocated, and its formation started, which waits
+    /// for the nodes to run. A cluster that cannot be formed fails its nodes with the reason, before they start.
+    /// </summary>
+    private async Task PrepareClustersAsync(IReadOnlyList<NsoResource> resources)
+    {
+        var clusters = resources.Select(r => r.Declaration().Raft?.Cluster).OfType<NsoRaftClusterResource>().Distinct();
+        foreach (var cluster in clusters)
+        {
+            var members = cluster.Nodes.Where(resources.Contains).ToList();
+            var clusterPlan = members.Select(m => m.PlanOrNull()?.Raft?.Cluster).FirstOrDefault(p => p is not null);
+            if (clusterPlan is null || members.Any(m => _engineFailures.ContainsKey(m.Name)))
+            {
+                await raftDashboard.FailedAsync(cluster, "A node has no engine; see the nodes' logs.");
+                continue;
+            }
+
+            var problem = RaftEngineProblem(cluster, members);
+            if (problem is not null)
+            {
+                loggers.GetLogger(cluster).LogError("{Reason}", problem);
+                foreach (var member in members)
+                {
+                    _engineFailures[member.Name] = problem;
+                    member.Published().Engine = null;
+                }
+
+                await raftDashboard.FailedAsync(cluster, problem);
+                continue;
+            }
+
+            NsoEndpoints.AllocateCluster(cluster, clusterPlan);
+            var handles = members.Select(m => new RaftNodeHandle(m, m.Declaration().Raft!.Ordinal, () => GetRunner(m)?.IsRunning == true)).ToList();
+            var formation = new RaftClusterFormation(cluster, clusterPlan, handles, runner, northbound, raftDashboard, loggers.GetLogger(cluster), timeProvider);
+            _clusters[cluster.Name] = (cluster, formation, Task.Run(() => formation.RunAsync(_stopping.Token)));
+        }
+    }
+
+    /// <summary>Why the nodes' engines cannot form the cluster, or null when they can.</summary>
+    private static string? RaftEngineProblem(NsoRaftClusterResource cluster, List<NsoResource> members)
+    {
+        var releases = members.Select(m => (m.Name, m.Published().Engine!.Version)).ToList();
+        if (releases.Select(r => r.Version).Distinct().Count() > 1)
+        {
+            return $"The nodes of HA Raft cluster '{cluster.Name}' run different NSO releases ({string.Join(", ", releases.Select(r => $"{r.Name} {r.Version}"))}); every member of a cluster must run the same release. Give all nodes the same installation.";
+        }
+
+        var release = releases[0].Version;
+        if (release < RaftNode.HaRaftSince)
+        {
+            return $"HA Raft cluster '{cluster.Name}' needs NSO {RaftNode.HaRaftSince} or later (its ncs.conf section and ha-primary-listen came then), but its nodes run {release}. Use a newer NSO installation.";
+        }
+
+        try
+        {
+            _ = members[0].PlanOrNull()!.Raft!.Cluster.NodesFor(release);
+            return null;
+        }
+        catch (RaftConfException ex)
+        {
+            return ex.Message;
+        }
     }
 
     /// <summary>Starts one instance; every failure ends up on its dashboard entry, never in the caller.</summary>
@@ -210,7 +286,17 @@ internal sealed class NsoFleet(
     private async Task StopAllCoreAsync()
     {
         await _stopping.CancelAsync();
+        foreach (var (_, formation, watch) in _clusters.Values)
+        {
+            await watch;
+            await formation.DisposeAsync();
+        }
+
         await Task.WhenAll(_runners.Values.Select(r => r.ShutdownAsync(CancellationToken.None)));
+        foreach (var (cluster, _, _) in _clusters.Values)
+        {
+            await raftDashboard.StoppedAsync(cluster);
+        }
         foreach (var (name, pid) in _runners.Where(r => r.Value.LeftRunningPid is not null).Select(r => (r.Key, r.Value.LeftRunningPid)))
         {
             // On the console too: after Ctrl-C the user should know an NSO still runs, and how to stop it.

@@ -2,6 +2,7 @@ using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using NsoDev.Hosting.Launch;
 using NsoDev.Hosting.Materialize;
+using NsoDev.Hosting.Raft;
 using NsoDev.Hosting.Stop;
 using NsoDev.Ipc;
 
@@ -49,6 +50,9 @@ internal sealed record NsoInstancePlan
 
     /// <summary>Session: stopped with the app host; Persistent: left running for the next one to adopt.</summary>
     public Lifetime Lifetime { get; init; } = Lifetime.Session;
+
+    /// <summary>The instance's node in an HA Raft cluster; null for a stand-alone instance.</summary>
+    public RaftNodePlan? Raft { get; init; }
 
     /// <summary>The daemon a persistent instance's earlier app host left running, to adopt at the first start; null otherwise.</summary>
     public LeftRunningDaemon? LeftRunning { get; init; }

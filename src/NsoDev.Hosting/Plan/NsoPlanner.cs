@@ -1,6 +1,7 @@
 using Aspire.Hosting.ApplicationModel;
 using NsoDev.Hosting.Declare;
 using NsoDev.Hosting.Materialize;
+using NsoDev.Hosting.Raft;
 using NsoDev.Hosting.Stop;
 using NsoDev.Ipc;
 
@@ -44,7 +45,18 @@ internal sealed class NsoPlanner(IPortProbe probe, PortLeases leases)
             d.ReadState()?.PlannedPorts,
             HeldByOwn(leftRunning.GetValueOrDefault(r.Name), d),
             r.Declaration().Netsim.Sum(n => n.Count),
-            d.ReadNetsimRecord()?.Ports)).ToList();
+            d.ReadNetsimRecord()?.Ports,
+            // A cluster's leader endpoints get NSO's stock ports, as in Cisco's example; its nodes their blocks.
+            StockPortsFirst: r.Declaration().Raft is null ? null : false)).ToList();
+
+        // Each cluster's ha-primary-listen ports, after the instances, so that no instance's block moves.
+        var clusters = resources.Select(r => r.Declaration().Raft?.Cluster).OfType<NsoRaftClusterResource>().Distinct().ToList();
+        var clusterDirectories = clusters.Select(c => ClusterDirectoryOf(c, runRoot)).ToList();
+        requests.AddRange(clusters.Zip(clusterDirectories, (c, d) => new InstancePortRequest(
+            c.Name,
+            new Dictionary<NsoPortKind, int?> { [NsoPortKind.Netconf] = null, [NsoPortKind.Cli] = null },
+            d.ReadState()?.PlannedPorts,
+            StockPortsFirst: true)));
         IReadOnlyList<InstancePorts>? planned = null;
         var lease = leases.Plan(leased =>
         {
@@ -54,13 +66,36 @@ internal sealed class NsoPlanner(IPortProbe probe, PortLeases leases)
 
         try
         {
-            return ([.. resources.Select((r, i) => PlanOne(r, runDirectories[i], planned![i], defaultTemplate) with { LeftRunning = leftRunning.GetValueOrDefault(r.Name) })], lease);
+            var clusterPlans = clusters.Select((cluster, i) => PlanCluster(cluster, clusterDirectories[i], planned![resources.Count + i], resources, planned!)).ToList();
+            return ([.. resources.Select((r, i) => PlanOne(r, runDirectories[i], planned![i], defaultTemplate) with
+            {
+                LeftRunning = leftRunning.GetValueOrDefault(r.Name),
+                Raft = r.Declaration().Raft is { } membership ? new RaftNodePlan(clusterPlans[clusters.IndexOf(membership.Cluster)], membership.Ordinal) : null,
+            })], lease);
         }
         catch
         {
             lease.Dispose();
             throw;
         }
+    }
+
+    /// <summary>A cluster's folder: its CA and its planned leader ports, beside its nodes' run directories.</summary>
+    public static RunDirectory ClusterDirectoryOf(NsoRaftClusterResource cluster, string runRoot) => new(Path.Combine(runRoot, cluster.Name));
+
+    private static RaftClusterPlan PlanCluster(NsoRaftClusterResource cluster, RunDirectory directory, InstancePorts leaderPorts, IReadOnlyList<NsoResource> resources, IReadOnlyList<InstancePorts> planned)
+    {
+        var members = cluster.Nodes
+            .Select(node => (Node: node, Index: resources.ToList().IndexOf(node)))
+            .Where(n => n.Index >= 0)
+            .Select(n => new RaftMemberPorts(n.Node.Declaration().Raft!.Ordinal, n.Node.Name, planned[n.Index][NsoPortKind.HaRaft]))
+            .ToList();
+        directory.WriteState(RunState.From(leaderPorts.Ports, pid: null, executable: null, new Dictionary<string, string?>()));
+        return new RaftClusterPlan(
+            cluster.Name,
+            directory.Path,
+            members,
+            new RaftPrimaryListen(NsoDeclaration.LoopbackAddress, leaderPorts[NsoPortKind.Netconf], leaderPorts[NsoPortKind.Cli], WebUiPort: null));
     }
 
     /// <summary>A kept daemon's ports, and its devices' (a persistent instance leaves them running with it).</summary>

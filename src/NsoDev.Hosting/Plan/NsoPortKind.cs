@@ -8,6 +8,9 @@ internal enum NsoPortKind
     Netconf = 1,
     Cli = 2,
     WebUi = 3,
+
+    /// <summary>An HA Raft node's own port: 6.7's <c>listen/port</c>, or up to 6.6 its one distribution port (min-port = max-port).</summary>
+    HaRaft = 4,
 }
 
 internal static class NsoPortKinds
@@ -19,6 +22,8 @@ internal static class NsoPortKinds
         NsoPortKind.Netconf => 2022,
         NsoPortKind.Cli => 2024,
         NsoPortKind.WebUi => 8080,
+        // NSO's default listen/port; reserved, so never planned (two nodes could not share it).
+        NsoPortKind.HaRaft => 4570,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -33,6 +38,7 @@ internal static class NsoPortKinds
         NsoPortKind.Netconf => "netconf",
         NsoPortKind.Cli => "cli",
         NsoPortKind.WebUi => "webui",
+        NsoPortKind.HaRaft => "ha-raft",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -15,8 +15,12 @@ internal sealed record InstancePortRequest(
     IReadOnlyDictionary<NsoPortKind, int>? Previous = null,
     IReadOnlySet<int>? HeldByOwnDaemon = null,
     int NetsimDevices = 0,
-    NetsimPorts? PreviousNetsim = null)
+    NetsimPorts? PreviousNetsim = null,
+    bool? StockPortsFirst = null)
 {
+    /// <summary>Whether NSO's stock ports are tried first: by default only for the first instance; an HA Raft cluster's leader endpoints always, its nodes never.</summary>
+    public bool TriesStockPorts(int index) => StockPortsFirst ?? index == 0;
+
     public bool IsFreeFor(int port, IPortProbe probe) => HeldByOwnDaemon?.Contains(port) == true || probe.IsFree(port);
 }
 

@@ -5,7 +5,7 @@ namespace NsoDev.Hosting.Plan;
 /// Gives every instance distinct ports, deterministically. An instance that ran before keeps the ports
 /// it had, while they are free, as an ncs-setup directory keeps those in its ncs.conf. Otherwise the
 /// first instance gets NSO's stock ports where they are free; instance i gets the block 20000 + 10·i
-/// (+0 IPC, +1 NETCONF, +2 CLI, +3 web UI), moved up by 1000 at a time when a port of that block is
+/// (+0 IPC, +1 NETCONF, +2 CLI, +3 web UI, +4 an HA Raft node's own port), moved up by 1000 at a time when a port of that block is
 /// taken. Blocks never overlap, so no two kinds or instances can collide.
 /// An instance's netsim devices get, per kind, a run of consecutive ports (one per device) in that kind's
 /// range of 15000-19999 (<see cref="NetsimPortKinds"/>): last run's while all of them are free, else the
@@ -19,8 +19,8 @@ internal sealed class PortPlanner(IPortProbe probe)
     public const int Bands = 10;
     public const int MaxInstances = BandSize / BlockSize;
 
-    /// <summary>NETCONF over TCP, call-home and HA (NSO-NOTES §1): never planned, never allowed.</summary>
-    public static readonly IReadOnlySet<int> ReservedPorts = new HashSet<int> { 2023, 4334, 4570 };
+    /// <summary>NETCONF over TCP, call-home, HA, and epmd, which HA Raft nodes up to 6.6 share (NSO-NOTES §1, §14): never planned, never allowed.</summary>
+    public static readonly IReadOnlySet<int> ReservedPorts = new HashSet<int> { 2023, 4334, 4369, 4570 };
 
     public IReadOnlyList<InstancePorts> Plan(IReadOnlyList<InstancePortRequest> requests, IReadOnlySet<int>? leasedElsewhere = null)
     {
@@ -163,7 +163,7 @@ internal sealed class PortPlanner(IPortProbe probe)
 
     private int Choose(int index, NsoPortKind kind, InstancePortRequest request, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken)
     {
-        foreach (var candidate in Candidates(index, kind))
+        foreach (var candidate in Candidates(index, kind, request.TriesStockPorts(index)))
         {
             if (TryClaim(candidate, kind, request, leasedElsewhere, taken))
             {
@@ -189,9 +189,9 @@ internal sealed class PortPlanner(IPortProbe probe)
     private bool IsClaimable(int port, InstancePortRequest request, IReadOnlySet<int> leasedElsewhere, Dictionary<int, string> taken) =>
         !ReservedPorts.Contains(port) && !taken.ContainsKey(port) && !leasedElsewhere.Contains(port) && request.IsFreeFor(port, probe);
 
-    internal static IEnumerable<int> Candidates(int index, NsoPortKind kind)
+    internal static IEnumerable<int> Candidates(int index, NsoPortKind kind, bool stockFirst)
     {
-        if (index == 0)
+        if (stockFirst)
         {
             yield return kind.StockPort();
         }

@@ -281,7 +281,7 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, ID
         return [.. urls];
     }
 
-    private static ImmutableArray<ResourcePropertySnapshot> Merge(ImmutableArray<ResourcePropertySnapshot> current, IEnumerable<ResourcePropertySnapshot> updates)
+    internal static ImmutableArray<ResourcePropertySnapshot> Merge(ImmutableArray<ResourcePropertySnapshot> current, IEnumerable<ResourcePropertySnapshot> updates)
     {
         var byName = current.IsDefault ? [] : current.ToDictionary(p => p.Name);
         foreach (var update in updates)

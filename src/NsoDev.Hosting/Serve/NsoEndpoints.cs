@@ -96,4 +96,25 @@ internal static class NsoEndpoints
             endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, address, port);
         }
     }
+
+    /// <summary>A cluster's leader endpoints, declared on NSO's stock ports until planned.</summary>
+    public static void DeclareCluster(NsoRaftClusterResource cluster)
+    {
+        foreach (var (name, stock) in new[] { (NsoRaftClusterResource.NetconfEndpointName, NsoPortKind.Netconf.StockPort()), (NsoRaftClusterResource.CliEndpointName, NsoPortKind.Cli.StockPort()) })
+        {
+            cluster.Annotations.Add(new EndpointAnnotation(ProtocolType.Tcp, uriScheme: "ssh", transport: "tcp", name: name, port: null, targetPort: stock, isExternal: false, isProxied: false));
+        }
+    }
+
+    /// <summary>A cluster's endpoints to its planned <c>ha-primary-listen</c> ports.</summary>
+    public static void AllocateCluster(NsoRaftClusterResource cluster, Raft.RaftClusterPlan plan)
+    {
+        foreach (var endpoint in cluster.Annotations.OfType<EndpointAnnotation>())
+        {
+            var port = endpoint.Name == NsoRaftClusterResource.NetconfEndpointName ? plan.PrimaryListen.NetconfSshPort : plan.PrimaryListen.CliSshPort;
+            endpoint.Port = port;
+            endpoint.TargetPort = port;
+            endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, plan.PrimaryListen.Address, port);
+        }
+    }
 }
