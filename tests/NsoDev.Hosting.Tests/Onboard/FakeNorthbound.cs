@@ -21,8 +21,14 @@ internal sealed class FakeNorthbound : INorthboundConnector
     /// <summary>When set, opening the session fails with this message.</summary>
     public string? Unreachable { get; set; }
 
+    /// <summary>An HA Raft node's <c>/ha-raft/status</c> by the NETCONF port asked; null answers with no status.</summary>
+    public Func<int, XElement?>? RaftStatus { get; set; }
+
+    /// <summary>When it gives a reason for a port, a session to it fails, as to a node that is down.</summary>
+    public Func<int, string?>? UnreachablePort { get; set; }
+
     public Task<INorthboundSession> OpenAsync(NorthboundTarget target, CancellationToken cancellationToken) =>
-        Unreachable is { } reason
+        (Unreachable ?? UnreachablePort?.Invoke(target.Port)) is { } reason
             ? Task.FromException<INorthboundSession>(new NorthboundException(reason))
             : Task.FromResult<INorthboundSession>(new Session(this, target));
 
@@ -39,6 +45,17 @@ internal sealed class FakeNorthbound : INorthboundConnector
         public Task<XElement> RpcAsync(XElement operation, CancellationToken cancellationToken)
         {
             owner.Operations.Enqueue((target, operation));
+            if (operation.Name.LocalName == "get" && operation.Descendants(Hosting.Raft.RaftStatus.Namespace + "ha-raft").Any())
+            {
+                if (owner.UnreachablePort?.Invoke(target.Port) is { } down)
+                {
+                    return Task.FromException<XElement>(new NorthboundException(down));
+                }
+
+                var status = owner.RaftStatus?.Invoke(target.Port);
+                return Task.FromResult(new XElement(Base + "rpc-reply", new XElement(Base + "data", status is null ? null : new XElement(Hosting.Raft.RaftStatus.Namespace + "ha-raft", status))));
+            }
+
             var action = operation.Descendants().LastOrDefault()?.Name.LocalName;
             XElement[] results = action switch
             {

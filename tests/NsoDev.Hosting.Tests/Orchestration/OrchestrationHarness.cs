@@ -117,6 +117,18 @@ internal sealed class OrchestrationHarness : IAsyncDisposable
         return (configure?.Invoke(nso) ?? nso).Resource;
     }
 
+    /// <summary>An HA Raft cluster of <paramref name="nodes"/> nodes on the fake install, their run directories under this harness's folder.</summary>
+    public NsoRaftClusterResource DeclareRaftCluster(string name, int nodes)
+    {
+        var cluster = _builder.AddNsoRaftCluster(name, nodes);
+        foreach (var node in cluster.Resource.Nodes)
+        {
+            _builder.CreateResourceBuilder(node).WithNsoInstallation(NcsDir).WithRunDirectory(Path.Combine(Root, "run", node.Name));
+        }
+
+        return cluster.Resource;
+    }
+
     /// <summary>
     /// The plan the fleet would make, without its machine-wide port lease and probe: TCP IPC on
     /// loopback, consecutive ports from <see cref="FirstPort"/>, the shipped default template.
