@@ -34,6 +34,7 @@ internal sealed class RaftTlsTransport : IRaftTransport
     private TcpListener? _listener;
     private EpmdRegistration? _registration;
     private Task _acceptLoop = Task.CompletedTask;
+    private Task _epmdWatch = Task.CompletedTask;
     private int _started;
 
     public RaftTlsTransport(RaftTransportOptions options, RaftTransportSettings? settings = null)
@@ -105,6 +106,11 @@ internal sealed class RaftTlsTransport : IRaftTransport
         }
 
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
+        if (_registration is not null)
+        {
+            _epmdWatch = Task.Run(() => KeepRegisteredAsync(_local.NodeId, ListenEndPoint!.Port), CancellationToken.None);
+        }
+
         _options.Log($"{LocalNodeName} listens on {ListenEndPoint}" + (_withPort ? string.Empty : $", registered as '{_local.NodeId}' with epmd on port {_settings.EpmdPort}"));
     }
 
@@ -142,6 +148,7 @@ internal sealed class RaftTlsTransport : IRaftTransport
         await _stopping.CancelAsync();
         _listener?.Stop();
         await _acceptLoop;
+        await _epmdWatch;
         RaftPeerConnection[] connections;
         lock (_connections)
         {
@@ -322,6 +329,42 @@ internal sealed class RaftTlsTransport : IRaftTransport
         catch (RaftPeerUnreachableException)
         {
             // Stopped meanwhile.
+        }
+    }
+
+    /// <summary>
+    /// When epmd goes away (killed, or restarted), peers can no longer find this node: it registers again,
+    /// starting an epmd when none answers, until it succeeds or stops (ours; NSO's behaviour is not documented).
+    /// </summary>
+    private async Task KeepRegisteredAsync(string nodeId, int port)
+    {
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await _registration!.Lost.WaitAsync(token);
+                _options.Log($"{LocalNodeName} lost its registration with epmd on port {_settings.EpmdPort}; peers cannot find it until it registers again");
+                await _registration.DisposeAsync();
+                while (true)
+                {
+                    try
+                    {
+                        _registration = await RegisterWithEpmdAsync(nodeId, port, token);
+                        _options.Log($"{LocalNodeName} registered as '{nodeId}' with epmd on port {_settings.EpmdPort} again");
+                        break;
+                    }
+                    catch (RaftTransportException e)
+                    {
+                        _options.Log(e.Message);
+                        await Task.Delay(TimeSpan.FromSeconds(1), _settings.Time, token);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 

@@ -96,7 +96,8 @@ internal static class EpmdCommand
         }
         catch (Exception e) when (e is SocketException or IOException or InvalidDataException)
         {
-            await stderr.WriteLineAsync($"epmd: Cannot connect to local epmd on port {port} ({e.Message})");
+            // Erlang's epmd -names says just this, on stderr, with exit code 1.
+            await stderr.WriteLineAsync("epmd: Cannot connect to local epmd");
             return 1;
         }
 
