@@ -20,6 +20,8 @@ internal sealed class RaftTlsTransport : IRaftTransport
 
     private static readonly TimeSpan EpmdStartLimit = TimeSpan.FromSeconds(10);
 
+    private static readonly TimeSpan EpmdAnswerLimit = TimeSpan.FromSeconds(5);
+
     private readonly RaftTransportOptions _options;
     private readonly RaftTransportSettings _settings;
     private readonly bool _withPort;
@@ -166,11 +168,8 @@ internal sealed class RaftTlsTransport : IRaftTransport
             await _registration.DisposeAsync();
         }
 
+        // The dial gates stay undisposed: a request may still be leaving one.
         _credentials?.Dispose();
-        foreach (var gate in _dialGates.Values)
-        {
-            gate.Dispose();
-        }
     }
 
     private async Task<RaftPeerConnection> ConnectionToAsync(string peerNodeName, CancellationToken cancellationToken)
@@ -377,9 +376,16 @@ internal sealed class RaftTlsTransport : IRaftTransport
         var deadline = _settings.Time.GetTimestamp();
         while (true)
         {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(EpmdAnswerLimit);
             try
             {
-                return await EpmdClient.RegisterAsync(epmd, node, cancellationToken);
+                return await EpmdClient.RegisterAsync(epmd, node, attempt.Token);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new RaftTransportException(
+                    $"What listens on {epmd} did not answer ALIVE2_REQ within {EpmdAnswerLimit.TotalSeconds:0} s, so it is not epmd. Stop it, or set {RaftTransportSettings.EpmdPortVariable} to epmd's port.", e);
             }
             catch (EpmdRefusedException e)
             {

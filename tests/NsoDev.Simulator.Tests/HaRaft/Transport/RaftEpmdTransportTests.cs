@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using NsoDev.Ipc;
 using NsoDev.Ipc.Raft;
 using NsoDev.Simulator.HaRaft;
+using NsoDev.Simulator.HaRaft.Transport;
 using NsoDev.Simulator.HaRaft.Transport.Epmd;
 
 namespace NsoDev.Simulator.Tests.HaRaft.Transport;
@@ -215,6 +216,23 @@ public sealed class RaftEpmdTransportTests
         Assert.Equal([("ncsd1", node.Transport.ListenEndPoint!.Port)], epmdHolder.Latest!.Nodes.Select(n => (n.Name, n.Port)));
         Assert.Contains("ncsd1@127.0.0.1 lost its registration with epmd", node.LogText, StringComparison.Ordinal);
         Assert.Contains("ncsd1@127.0.0.1 registered as 'ncsd1' with epmd", node.LogText, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Something_other_than_epmd_on_the_epmd_port_fails_the_start_instead_of_hanging_it()
+    {
+        // Accepts (in the kernel's backlog) and never answers.
+        using var mute = new TcpListener(IPAddress.Loopback, 0);
+        mute.Start();
+        await using var cluster = new RaftTestCluster("6.5") { EpmdPort = ((IPEndPoint)mute.LocalEndpoint).Port };
+        var node = cluster.Node(1, FreePorts.One());
+        var clock = Stopwatch.StartNew();
+
+        var refused = await Assert.ThrowsAsync<RaftTransportException>(() => node.Transport.StartAsync(node.Echo, TestContext.Current.CancellationToken));
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(15));
+        Assert.Contains("did not answer ALIVE2_REQ within 5 s, so it is not epmd", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(RaftTransportSettings.EpmdPortVariable, refused.Message, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]
