@@ -65,7 +65,11 @@ internal sealed class LsaUpperNode(NsoLsaResource lsa, INorthboundConnector nort
             throw new LsaException($"The lower nodes of {plan.Name} run other NSO releases than it does ({string.Join(", ", lowers.Select(l => $"{l.Name} {l.Release}"))}; {plan.Name} {engine.Version}), so it needs the LSA NED package {missing}, which does not exist. Give {plan.Name} an NSO install that ships it, or run every node on the same release.");
         }
 
-        plan.RunDirectory.LinkPackages(packages);
+        if (packages.Count > 0)
+        {
+            Directory.CreateDirectory(plan.RunDirectory.Combine("packages"));
+            plan.RunDirectory.LinkPackages(packages);
+        }
         var file = InitFile(plan);
         var text = LsaInitData.Build(engine.Version, lowers).ToString();
         var before = File.Exists(file) ? await File.ReadAllTextAsync(file, cancellationToken) : null;
