@@ -120,7 +120,8 @@ internal sealed class DeviceOnboarding(INorthboundConnector connector, ILogger l
                 StringComparer.Ordinal);
     }
 
-    private static DeviceSyncResult ResultOf(string device, IReadOnlyDictionary<string, (bool Result, string? Info)> synced, IReadOnlyDictionary<string, (string Result, string? Info)> fetched)
+    /// <summary>One device's result from the actions' replies: sync-from's, with a failed key fetch as the reason it lacked.</summary>
+    public static DeviceSyncResult ResultOf(string device, IReadOnlyDictionary<string, (bool Result, string? Info)> synced, IReadOnlyDictionary<string, (string Result, string? Info)> fetched)
     {
         if (!synced.TryGetValue(device, out var sync))
         {

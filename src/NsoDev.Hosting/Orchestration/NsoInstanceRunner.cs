@@ -1,6 +1,7 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Logging;
 using NsoDev.Hosting.Launch;
+using NsoDev.Hosting.Lsa;
 using NsoDev.Hosting.Materialize;
 using NsoDev.Hosting.Onboard;
 using NsoDev.Hosting.Plan;
@@ -34,6 +35,7 @@ internal sealed class NsoInstanceRunner(
         ? new NetsimNetwork(netsim, engine, runner, plan.StartupTimeout, timeProvider, logger, deviceLogger is null ? null : new NetsimDeviceLogs(netsim, deviceLogger))
         : null;
     private readonly DeviceOnboarding _onboarding = new(northbound, logger);
+    private readonly LsaUpperNode? _lsa = LsaUpperNode.Of(resource, northbound, dashboard, logger);
     private LeftRunningDaemon? _leftRunning = plan.LeftRunning;
     private OnboardingReport? _synced;
     private volatile bool _devicesStarted;
@@ -215,6 +217,7 @@ internal sealed class NsoInstanceRunner(
 
             // Before Running: a dependent that waits for the instance finds its devices synced.
             await OnboardDevicesAsync(cancellationToken);
+            await (_lsa?.OnboardAsync(plan, cancellationToken) ?? Task.CompletedTask);
 
             logger.LogInformation("NSO instance {Name} started (pid {Pid})", resource.Name, daemon.ProcessId);
             await dashboard.RunningAsync(resource, engine, daemon.ProcessId);
@@ -234,6 +237,7 @@ internal sealed class NsoInstanceRunner(
 
         // Before the daemon: its empty CDB loads the devices' init file at its first start.
         await new NetsimMaterializer(runner, logger).MaterializeAsync(plan, engine, cancellationToken);
+        await (_lsa?.MaterializeAsync(plan, engine, cancellationToken) ?? Task.CompletedTask);
         logger.LogInformation("Starting {Engine} in {RunDirectory}: IPC {Ipc}, sname {Sname}", engine.DisplayName, plan.RunDirectory.Path, plan.Ipc, plan.Sname);
 
         var environment = InstanceMaterializer.DaemonEnvironment(plan, engine);

@@ -19,6 +19,10 @@ internal sealed class NsoDashboard(ResourceNotificationService notifications, ID
 {
     public const string ResourceType = "NSO";
 
+    /// <summary>Any change to a resource's snapshot, for the topologies' own properties (an LSA deployment's remote nodes).</summary>
+    public Task UpdateAsync(IResource resource, Func<CustomResourceSnapshot, CustomResourceSnapshot> update) =>
+        notifications.PublishUpdateAsync(resource, update);
+
     public Task BeforeStartAsync(NsoResource resource, CancellationToken cancellationToken) =>
         eventing.PublishAsync(new BeforeResourceStartedEvent(resource, services), cancellationToken);
 

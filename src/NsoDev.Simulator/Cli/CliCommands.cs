@@ -16,8 +16,8 @@ internal sealed record CliOutcome(IReadOnlyList<string> Lines, bool Failed = fal
 /// <summary>
 /// The commands of nso-sim's C-style CLI, shared by the shell and exec: <c>show ncs-state</c> with an
 /// optional path into it (<c>show ncs-state version</c>), <c>show devices</c> likewise (<c>show devices device
-/// d0 state</c>), <c>show running-config</c>, the device actions (<c>devices sync-from</c>, <c>devices device
-/// d0 connect</c>, see <see cref="DeviceCliCommands"/>), <c>exit</c> and <c>quit</c>. Words may be shortened to any unique prefix (<c>sh run</c>, <c>sh ncs-state ver</c>), as
+/// d0 state</c>), <c>show cluster</c>, <c>show running-config</c>, the device actions (<c>devices sync-from</c>, <c>devices device
+/// d0 connect</c>, <c>cluster remote-node NAME ssh fetch-host-keys</c>, see <see cref="DeviceCliCommands"/>), <c>exit</c> and <c>quit</c>. Words may be shortened to any unique prefix (<c>sh run</c>, <c>sh ncs-state ver</c>), as
 /// in NSO. A show command may end in <c>| nomore</c>, which NSO's examples add to every show they run
 /// (nso-sim has no pager, so it changes nothing); no other pipe is simulated (NSO-NOTES §8). A bad
 /// word gets NSO's two-line error, the caret under it:
@@ -29,8 +29,8 @@ internal sealed record CliOutcome(IReadOnlyList<string> Lines, bool Failed = fal
 /// </summary>
 internal sealed class CliCommands
 {
-    private static readonly string[] Commands = ["show", "devices", "exit", "quit"];
-    private static readonly string[] ShowTargets = ["ncs-state", "devices", "running-config"];
+    private static readonly string[] Commands = ["show", "devices", "cluster", "exit", "quit"];
+    private static readonly string[] ShowTargets = ["ncs-state", "devices", "cluster", "running-config"];
     private static readonly string[] Pipes = ["nomore"];
 
     private readonly RunningDatastore _datastore;
@@ -99,6 +99,13 @@ internal sealed class CliCommands
                 : _devices.Run(words[1..], column, line.TrimEnd().Length, user);
         }
 
+        if (Complete(words[0].Text, Commands) == "cluster")
+        {
+            return _devices is null
+                ? SyntaxError(column + words[0].Start, "unknown command")
+                : _devices.RunCluster(words[1..], column, line.TrimEnd().Length, user);
+        }
+
         if (words.Count == 1)
         {
             return SyntaxError(column + (pipe >= 0 ? words[0].Start + words[0].Text.Length + 1 : line.TrimEnd().Length + 1), "incomplete command");
@@ -110,6 +117,8 @@ internal sealed class CliCommands
                 return ShowPath(NcsStateXml.Build(_state), words[2..], column);
             case "devices":
                 return ShowPath(DeviceCliCommands.ShowRoot(_datastore.Current.Nodes), words[2..], column);
+            case "cluster":
+                return ShowPath(new XElement(ClusterXml.Cluster(_datastore.Current.Nodes) ?? new XElement(NcsDevicesXml.Ns + "cluster")), words[2..], column);
             case "running-config" when words.Count == 2:
                 return ShowRunningConfig();
             case "running-config":

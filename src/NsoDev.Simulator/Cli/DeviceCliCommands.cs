@@ -97,6 +97,47 @@ internal sealed class DeviceCliCommands(DeviceManager devices)
         }
     }
 
+    private static readonly string[] OnCluster = ["remote-node"];
+    private static readonly string[] OnRemoteNode = ["ssh"];
+
+    /// <summary><c>cluster remote-node NAME ssh fetch-host-keys</c> (NSO-NOTES §16), each word but the name by unique prefix.</summary>
+    /// <param name="words">The words after <c>cluster</c>.</param>
+    /// <param name="column">Where the line starts on the screen, for the caret.</param>
+    /// <param name="lineLength">The typed line's length, for the caret of an incomplete command.</param>
+    /// <param name="user">Who runs the action.</param>
+    public CliOutcome RunCluster(List<(string Text, int Start)> words, int column, int lineLength, string user)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        string?[] expected = ["remote-node", null, "ssh", "fetch-host-keys"];
+        string[][] candidates = [OnCluster, [], OnRemoteNode, OnSsh];
+        for (var i = 0; i < expected.Length; i++)
+        {
+            if (i == words.Count)
+            {
+                return CliCommands.SyntaxError(column + lineLength + 1, "incomplete command");
+            }
+
+            if (expected[i] is not null && CliCommands.Complete(words[i].Text, candidates[i]) is null)
+            {
+                return CliCommands.SyntaxError(column + words[i].Start, "unknown argument");
+            }
+        }
+
+        if (words.Count > expected.Length)
+        {
+            return CliCommands.SyntaxError(column + words[expected.Length].Start, "unknown argument");
+        }
+
+        try
+        {
+            return new CliOutcome(ActionOutputRenderer.Render(devices.FetchRemoteNodeHostKeys(words[1].Text, user, sessionId: 0)));
+        }
+        catch (Exception e) when (e is DeviceActionException or DataStoreException)
+        {
+            return new CliOutcome(["Error: " + e.Message], Failed: true);
+        }
+    }
+
     /// <summary>
     /// What <c>show devices</c> walks: the configured device entries, each with the operational
     /// <c>state/oper-state</c> NSO adds (enabled while admin-state is unlocked, disabled otherwise).

@@ -26,7 +26,7 @@ internal sealed class NorthboundServices : IAsyncDisposable
     private readonly string _hostKeyDirectory;
     private readonly NcsLogs _logs;
 
-    private NorthboundServices(RunningDatastore datastore, INcsState state, NcsLogs logs, string hostKeyDirectory)
+    private NorthboundServices(RunningDatastore datastore, INcsState state, NcsLogs logs, string hostKeyDirectory, IReadOnlyList<string> loadPath)
     {
         _datastore = datastore;
         _logs = logs;
@@ -34,7 +34,7 @@ internal sealed class NorthboundServices : IAsyncDisposable
         var log = new NorthboundLog(logs);
 
         // nso-sim as NSO's device manager: the actions, and a commit under /devices/device/config pushed to the device.
-        var devices = new DeviceManager(datastore, log);
+        var devices = new DeviceManager(datastore, log, loadPath);
         datastore.Participant = new DeviceCommitPush(log);
         _netconf = new NetconfServer(datastore, state, log) { Devices = devices };
         _shell = new CliShell(datastore, state, log, devices);
@@ -47,7 +47,7 @@ internal sealed class NorthboundServices : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(conf);
         var datastore = RunningDatastore.Open(Path.GetFullPath(conf.CdbDbDir), conf.CdbInitPath);
         var keyDirectory = Path.GetFullPath(conf.SshServerKeyDir is { Length: > 0 } dir ? dir : "./ssh");
-        return new NorthboundServices(datastore, state, logs, keyDirectory);
+        return new NorthboundServices(datastore, state, logs, keyDirectory, [.. conf.LoadPath.Select(Path.GetFullPath)]);
     }
 
     /// <summary>The protocol for one northbound listener of ncs.conf.</summary>
@@ -142,6 +142,19 @@ internal static class AaaUsers
 
     public static bool Check(IEnumerable<XElement> config, string user, string password)
     {
+        var stored = StoredPassword(config, user);
+        return stored is not null && (stored == password || stored == "$0$" + password);
+    }
+
+    /// <summary>
+    /// The user's password as it is stored (plain or <c>$0$plain</c>), or null when the user has none: what an
+    /// authgroup's <c>same-pass</c> gives (NSO uses the password of the user's login; nso-sim, which checks logins
+    /// against these same entries, reads it back from them).
+    /// </summary>
+    public static string? PasswordOf(IEnumerable<XElement> config, string user) => StoredPassword(config, user);
+
+    private static string? StoredPassword(IEnumerable<XElement> config, string user)
+    {
         var users = config
             .DescendantsAndSelf()
             .Where(e => e.Name.LocalName == "users" && e.Parent?.Name.LocalName == "authentication")
@@ -149,11 +162,10 @@ internal static class AaaUsers
             .ToList();
         if (users.Count == 0)
         {
-            return user == DefaultUser && password == DefaultPassword;
+            return user == DefaultUser ? DefaultPassword : null;
         }
 
         var entry = users.FirstOrDefault(u => u.Elements().FirstOrDefault(c => c.Name.LocalName == "name")?.Value == user);
-        var stored = entry?.Elements().FirstOrDefault(c => c.Name.LocalName == "password")?.Value;
-        return stored is not null && (stored == password || stored == "$0$" + password);
+        return entry?.Elements().FirstOrDefault(c => c.Name.LocalName == "password")?.Value;
     }
 }

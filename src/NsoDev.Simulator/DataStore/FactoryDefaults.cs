@@ -5,7 +5,9 @@ namespace NsoDev.Simulator.DataStore;
 /// <summary>
 /// What NSO's installation keeps in <c>$NCS_DIR/var/ncs/cdb</c> and the stock ncs.conf's cdb/init-path loads
 /// on a first start, as far as nso-sim needs it: the <c>default</c> authgroup, which maps the local users
-/// <c>admin</c> and <c>oper</c> to the same name and password on the device (NSO-NOTES §11). nso-sim has no
+/// <c>admin</c> and <c>oper</c> to the same name and password on the device (NSO-NOTES §11), and the cluster
+/// authgroup <c>default</c>, whose default-map logs in to a remote node with the local user's own name and
+/// password (same-user, same-pass; NSO-NOTES §16). nso-sim has no
 /// such folder of its own, so it carries the data built in.
 /// </summary>
 internal static class FactoryDefaults
@@ -26,7 +28,13 @@ internal static class FactoryDefaults
                 new XElement(Ncs + "group",
                     new XElement(Ncs + "name", "default"),
                     UserMap("admin"),
-                    UserMap("oper")))));
+                    UserMap("oper")))),
+        new XElement(Ncs + "cluster",
+            new XElement(Ncs + "authgroup",
+                new XElement(Ncs + "name", "default"),
+                new XElement(Ncs + "default-map",
+                    new XElement(Ncs + "same-user"),
+                    new XElement(Ncs + "same-pass")))));
 
     private static XElement UserMap(string user) => new(Ncs + "umap",
         new XElement(Ncs + "local-user", user),

@@ -15,15 +15,72 @@ namespace NsoDev.Simulator.Devices;
 internal sealed class DeviceManager
 {
     private const int Parallelism = 8;
+    /// <summary>The built-in ned-id of an LSA device whose lower node runs the upper's own release (tailf-ncs-ned.yang).</summary>
+    public const string LsaNetconfNedId = "lsa-netconf";
+
+    /// <summary>The ned-ids of the LSA NED packages in <c>$NCS_DIR/packages/lsa</c>, one per lower node release.</summary>
+    public const string CiscoNsoNedPrefix = "cisco-nso-nc-";
+
     private readonly RunningDatastore _datastore;
     private readonly INorthboundLog _log;
+    private readonly IReadOnlyList<string> _loadPath;
 
-    public DeviceManager(RunningDatastore datastore, INorthboundLog log)
+    /// <param name="datastore">Running, where the devices are.</param>
+    /// <param name="log">The audit and NETCONF logs.</param>
+    /// <param name="loadPath">ncs.conf's load-path directories, where an LSA device's <c>cisco-nso-nc-X.Y</c> package must be.</param>
+    public DeviceManager(RunningDatastore datastore, INorthboundLog log, IReadOnlyList<string>? loadPath = null)
     {
         ArgumentNullException.ThrowIfNull(datastore);
         ArgumentNullException.ThrowIfNull(log);
         _datastore = datastore;
         _log = log;
+        _loadPath = loadPath ?? [];
+    }
+
+    /// <summary>
+    /// <c>/cluster/remote-node{name}/ssh/fetch-host-keys</c> (NSO-NOTES §16): the node's host key read in the key
+    /// exchange and stored in its <c>ssh/host-key</c> list. Returns the action's output: <c>result</c> (updated,
+    /// unchanged, failed), <c>fingerprint</c>, or <c>info</c> when it failed.
+    /// </summary>
+    /// <exception cref="DeviceActionException">No such remote node.</exception>
+    /// <exception cref="DataStoreException">The key could not be stored (running is locked by another session).</exception>
+    public IReadOnlyList<XElement> FetchRemoteNodeHostKeys(string name, string user, uint sessionId)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var snapshot = _datastore.Current.Nodes.ToList();
+        if (ClusterXml.RemoteNodeEntry(snapshot, name) is not { } entry)
+        {
+            var known = ClusterXml.RemoteNodeNames(snapshot);
+            throw new DeviceActionException($"no remote node {name} in /cluster/remote-node; add it first (the remote nodes are: {(known.Count == 0 ? "none" : string.Join(' ', known))})");
+        }
+
+        var node = ClusterXml.RemoteNode(entry, NcsDevicesXml.GlobalVerification(snapshot));
+        XElement[] fields;
+        try
+        {
+            var presented = WithSshLibrary(name, () => DeviceConnection.FetchHostKey(node, ClusterXml.ConnectTimeout(snapshot)));
+            var unchanged = node.HostKeys.Any(k => k.Algorithm == presented.Algorithm && k.KeyData == presented.KeyData);
+            fields = [Leaf("result", unchanged ? "unchanged" : "updated"), new XElement(NcsDevicesXml.Ns + "fingerprint", Leaf("algorithm", presented.Algorithm), Leaf("value", presented.Fingerprint))];
+            if (!unchanged)
+            {
+                _datastore.Update(sessionId, root =>
+                {
+                    var stored = ClusterXml.RemoteNodeEntryIn(root, name);
+                    var ssh = stored.Element(NcsDevicesXml.Ns + "ssh") ?? AddTo(stored, new XElement(NcsDevicesXml.Ns + "ssh"));
+                    ssh.Elements(NcsDevicesXml.Ns + "host-key").Where(k => NcsDevicesXml.Leaf(k, "algorithm") == presented.Algorithm).Remove();
+                    ssh.Add(new XElement(NcsDevicesXml.Ns + "host-key", Leaf("algorithm", presented.Algorithm), Leaf("key-data", presented.KeyData)));
+                    return true;
+                });
+            }
+        }
+        catch (DeviceFailure failure)
+        {
+            // NSO's own words name a device; a remote node is what failed here.
+            fields = [Leaf("result", "failed"), Leaf("info", failure.Message.Replace($"device {name}:", $"remote node {name}:", StringComparison.Ordinal))];
+        }
+
+        _log.Audit($"user: {user} cluster remote-node {name} ssh fetch-host-keys: {fields[0].Value}");
+        return fields;
     }
 
     /// <summary>
@@ -57,6 +114,7 @@ internal sealed class DeviceManager
             devices = [.. devices.Where(d => !d.IsLocked)];
         }
 
+        devices = [.. devices.Select(d => d.Problem is null && LsaNedProblem(d) is { } problem ? d with { Problem = problem } : d)];
         var outcomes = new Outcome[devices.Count];
         Parallel.For(0, devices.Count, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, i => outcomes[i] = RunOne(action.Kind, devices[i], snapshot, user));
         Store(outcomes, sessionId);
@@ -77,6 +135,11 @@ internal sealed class DeviceManager
     {
         try
         {
+            if (device.Problem is { } problem)
+            {
+                throw DeviceFailure.Connect(device.Name, problem);
+            }
+
             return kind switch
             {
                 DeviceActionKind.FetchSshHostKeys => FetchHostKey(device, snapshot),
@@ -159,11 +222,40 @@ internal sealed class DeviceManager
             throw new DeviceFailure($"Device {device.Name} is {device.AdminState}; set {NcsDevicesXml.PathOf(device.Name)}/state/admin-state unlocked");
         }
 
-        var (found, problem) = NcsDevicesXml.Credentials(snapshot, device.AuthGroup, user);
+        var (found, problem) = device.LsaRemoteNode is null
+            ? NcsDevicesXml.Credentials(snapshot, device.AuthGroup, user)
+            : ClusterCredentials(snapshot, device.AuthGroup, user);
         credentials = found ?? throw DeviceFailure.Authenticate(device.Name, problem);
         var (connect, read) = NcsDevicesXml.Timeouts(snapshot);
         var login = credentials;
         return WithSshLibrary(device.Name, () => DeviceConnection.Open(device, login, connect, read));
+    }
+
+    /// <summary>An LSA device logs in with its remote node's cluster authgroup, not a device authgroup (NSO-NOTES §16).</summary>
+    private static (DeviceCredentials? Credentials, string Problem) ClusterCredentials(IReadOnlyList<XElement> snapshot, string group, string user) =>
+        ClusterXml.AuthGroupEntry(snapshot, group) is { } entry
+            ? NcsDevicesXml.CredentialsIn(entry, $"cluster authgroup {group}", snapshot, user)
+            : (null, $"cluster authgroup {group} does not exist; add /cluster/authgroup {group} (NSO's factory default one, default, has a default-map with same-user and same-pass)");
+
+    /// <summary>
+    /// An LSA device's ned-id is the built-in <c>lsa-netconf</c>, or <c>cisco-nso-nc-X.Y</c> from a package of that
+    /// name in the load path (NSO-NOTES §16); null when it is one of them, or the device is not an LSA device.
+    /// </summary>
+    private string? LsaNedProblem(ManagedDevice device)
+    {
+        if (device.LsaRemoteNode is null || device.NedId == LsaNetconfNedId)
+        {
+            return null;
+        }
+
+        if (device.NedId is { } nedId && nedId.StartsWith(CiscoNsoNedPrefix, StringComparison.Ordinal))
+        {
+            return _loadPath.Any(dir => File.Exists(Path.Combine(dir, nedId, "package-meta-data.xml")))
+                ? null
+                : $"ned-id {nedId} is not loaded: no package {nedId} in the load path ({string.Join(", ", _loadPath)}); link $NCS_DIR/packages/lsa/{nedId} into the packages directory and restart, or use ned-id {LsaNetconfNedId} when both nodes run the same release";
+        }
+
+        return $"an LSA device (lsa-remote-node {device.LsaRemoteNode}) needs device-type netconf ned-id {LsaNetconfNedId}, or {CiscoNsoNedPrefix}X.Y for a lower node of another release; it has {device.NedId ?? "none"}";
     }
 
     /// <summary>

@@ -42,6 +42,18 @@ internal sealed record ManagedDevice(
     public bool IsLocked => AdminState is "locked" or "southbound-locked";
 
     /// <summary>
+    /// The <c>/cluster/remote-node</c> an LSA device is reached through (<c>lsa-remote-node</c>, NSO-NOTES §16): its
+    /// address, port and cluster authgroup stand in for the device's own. Null for an ordinary device.
+    /// </summary>
+    public string? LsaRemoteNode { get; init; }
+
+    /// <summary><c>device-type/netconf/ned-id</c> without its prefix, such as <c>lsa-netconf</c>; null when not set.</summary>
+    public string? NedId { get; init; }
+
+    /// <summary>Why the device cannot be reached at all as configured (an LSA device whose remote node is missing); null when it can.</summary>
+    public string? Problem { get; init; }
+
+    /// <summary>
     /// The base64 blob of a <c>key-data</c>: ncs-netsim's ncs-xml-init writes the whole line of a <c>.pub</c>
     /// file (type, blob, comment; NSO-NOTES §10), NSO's own examples the blob alone, maybe wrapped.
     /// </summary>
@@ -72,6 +84,7 @@ internal sealed record ManagedDevice(
         var port = NcsDevicesXml.Leaf(device, "port") is { } text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var p)
             ? p
             : DefaultNetconfPort;
+        var nedId = NcsDevicesXml.Leaf(device.Element(NcsDevicesXml.Ns + "device-type")?.Element(NcsDevicesXml.Ns + "netconf"), "ned-id");
         return new ManagedDevice(
             name,
             NcsDevicesXml.Leaf(device, "address"),
@@ -79,8 +92,40 @@ internal sealed record ManagedDevice(
             NcsDevicesXml.Leaf(device, "authgroup") ?? "default",
             keys,
             NcsDevicesXml.ParseVerification(ssh is null ? null : NcsDevicesXml.Leaf(ssh, "host-key-verification")) ?? globalVerification,
-            NcsDevicesXml.Leaf(device.Element(NcsDevicesXml.Ns + "state"), "admin-state") ?? "unlocked");
+            NcsDevicesXml.Leaf(device.Element(NcsDevicesXml.Ns + "state"), "admin-state") ?? "unlocked")
+        {
+            LsaRemoteNode = NcsDevicesXml.Leaf(device, "lsa-remote-node"),
+            NedId = nedId is null ? null : nedId[(nedId.IndexOf(':', StringComparison.Ordinal) + 1)..],
+        };
     }
+
+    /// <summary>
+    /// An LSA device as NSO connects to it: the address and port of its <c>/cluster/remote-node</c> (the node's name
+    /// when it has no address, as the YANG says), and that node's cluster authgroup; the device's own host keys.
+    /// A missing remote node is the device's <see cref="Problem"/>.
+    /// </summary>
+    public ManagedDevice ThroughRemoteNode(IReadOnlyList<XElement> topLevel)
+    {
+        ArgumentNullException.ThrowIfNull(topLevel);
+        if (LsaRemoteNode is not { } remoteName)
+        {
+            return this;
+        }
+
+        if (ClusterXml.RemoteNodeEntry(topLevel, remoteName) is not { } entry)
+        {
+            var known = ClusterXml.RemoteNodeNames(topLevel);
+            return this with
+            {
+                Problem = $"lsa-remote-node {remoteName} names no {ClusterXml.PathOf(remoteName)}; add it with the lower node's address, NETCONF port and a cluster authgroup"
+                    + (known.Count == 0 ? " (no remote node is configured)" : $" (the remote nodes are: {string.Join(' ', known)})"),
+            };
+        }
+
+        var remote = ClusterXml.RemoteNode(entry, Verification);
+        return this with { Address = remote.Address, Port = remote.Port, AuthGroup = remote.AuthGroup };
+    }
+
 }
 
 /// <summary>The remote user and password an authgroup gives a local user (NSO-NOTES §11).</summary>

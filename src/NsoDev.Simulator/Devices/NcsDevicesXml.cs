@@ -28,35 +28,49 @@ internal static class NcsDevicesXml
     {
         var nodes = topLevel.ToList();
         var global = GlobalVerification(nodes);
-        return [.. DeviceEntries(nodes).Select(d => ManagedDevice.From(d, global)).OfType<ManagedDevice>()];
+        return [.. DeviceEntries(nodes).Select(d => ManagedDevice.From(d, global)).OfType<ManagedDevice>().Select(d => d.ThroughRemoteNode(nodes))];
     }
 
     /// <summary>
-    /// The credentials of <paramref name="group"/> for <paramref name="localUser"/>: its <c>umap</c> entry,
-    /// else its <c>default-map</c>. <c>same-user</c> and <c>same-pass</c> take the local user's name; a
-    /// password must be plain or <c>$0$</c> (nso-sim cannot decrypt NSO's <c>$8$</c> and <c>$9$</c>).
+    /// The credentials of <c>/devices/authgroups/group{group}</c> for <paramref name="localUser"/>: its <c>umap</c>
+    /// entry, else its <c>default-map</c> (NSO-NOTES §11).
     /// </summary>
     /// <returns>The credentials, or the reason there are none, worded for the action's <c>info</c>.</returns>
     public static (DeviceCredentials? Credentials, string Problem) Credentials(IEnumerable<XElement> topLevel, string group, string localUser)
     {
-        var entry = Devices(topLevel)?.Element(Ns + "authgroups")?.Elements(Ns + "group").FirstOrDefault(g => Leaf(g, "name") == group);
-        if (entry is null)
-        {
-            return (null, $"authgroup {group} does not exist; add /devices/authgroups/group {group} with a default-map (remote-name, remote-password)");
-        }
+        var nodes = topLevel.ToList();
+        var entry = Devices(nodes)?.Element(Ns + "authgroups")?.Elements(Ns + "group").FirstOrDefault(g => Leaf(g, "name") == group);
+        return entry is null
+            ? (null, $"authgroup {group} does not exist; add /devices/authgroups/group {group} with a default-map (remote-name, remote-password)")
+            : CredentialsIn(entry, $"authgroup {group}", nodes, localUser);
+    }
 
+    /// <summary>
+    /// The credentials an authgroup entry (a device one, or a <c>/cluster/authgroup</c> one, which has the same
+    /// shape) gives <paramref name="localUser"/>: its <c>umap</c> entry, else its <c>default-map</c>. <c>same-user</c>
+    /// takes the local user's name, <c>same-pass</c> the local user's password, which nso-sim reads from its AAA data
+    /// as it checks logins; a password must be plain or <c>$0$</c> (nso-sim cannot decrypt NSO's <c>$8$</c> and <c>$9$</c>).
+    /// </summary>
+    /// <param name="entry">The authgroup's list entry.</param>
+    /// <param name="what">The group as messages name it, <c>authgroup default</c> or <c>cluster authgroup default</c>.</param>
+    /// <param name="topLevel">Running's top-level nodes, for the AAA users that same-pass reads.</param>
+    /// <param name="localUser">Who runs the action.</param>
+    public static (DeviceCredentials? Credentials, string Problem) CredentialsIn(XElement entry, string what, IEnumerable<XElement> topLevel, string localUser)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
         var map = entry.Elements(Ns + "umap").FirstOrDefault(u => Leaf(u, "local-user") == localUser)
             ?? entry.Element(Ns + "default-map");
         if (map is null)
         {
-            return (null, $"authgroup {group} has no umap for {localUser} and no default-map");
+            return (null, $"{what} has no umap for {localUser} and no default-map");
         }
 
         var name = map.Element(Ns + "same-user") is not null ? localUser : Leaf(map, "remote-name");
-        var password = Leaf(map, "remote-password");
+        var password = map.Element(Ns + "same-pass") is not null ? Daemon.AaaUsers.PasswordOf(topLevel, localUser) : Leaf(map, "remote-password");
         if (name is null || password is null)
         {
-            return (null, $"authgroup {group} gives {localUser} no {(name is null ? "remote-name" : "remote-password")}");
+            var missing = name is null ? "remote-name" : map.Element(Ns + "same-pass") is not null ? $"password for same-pass (nso-sim reads it from /aaa/authentication/users/user{{{localUser}}}/password, plain or $0$)" : "remote-password";
+            return (null, $"{what} gives {localUser} no {missing}");
         }
 
         if (password.StartsWith("$0$", StringComparison.Ordinal))
@@ -65,7 +79,7 @@ internal static class NcsDevicesXml
         }
         else if (password.StartsWith("$8$", StringComparison.Ordinal) || password.StartsWith("$9$", StringComparison.Ordinal))
         {
-            return (null, $"authgroup {group}: nso-sim cannot decrypt an encrypted remote-password; give it in clear text or as $0$text");
+            return (null, $"{what}: nso-sim cannot decrypt an encrypted remote-password; give it in clear text or as $0$text");
         }
 
         return (new DeviceCredentials(name, password), string.Empty);

@@ -32,6 +32,11 @@ internal static class NetconfDeviceActions
     public static RpcReply Handle(DeviceManager? devices, XElement operation, string user, uint sessionId)
     {
         ArgumentNullException.ThrowIfNull(operation);
+        if (RemoteNodeOf(operation) is { } remoteNode)
+        {
+            return HandleRemoteNode(devices, operation, remoteNode, user, sessionId);
+        }
+
         var action = Parse(operation);
         if (devices is null)
         {
@@ -82,6 +87,54 @@ internal static class NetconfDeviceActions
         return all is not null && DeviceAction.KindOf(all.Name.LocalName, oneDevice: false) is { } allKind
             ? new DeviceAction(allKind, null, all.Element(NcsDevicesXml.Ns + "suppress-positive-result") is not null)
             : throw Unsupported($"no such action on /devices: {all?.Name.LocalName ?? "none given"}");
+    }
+
+    /// <summary>
+    /// The remote node of <c>/cluster/remote-node{NAME}/ssh/fetch-host-keys</c>, the one cluster action nso-sim runs;
+    /// null when the path does not start at <c>/cluster</c>.
+    /// </summary>
+    /// <exception cref="NetconfRpcException">It starts at /cluster but leads to no action nso-sim runs.</exception>
+    public static string? RemoteNodeOf(XElement operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        var top = operation.Name == TailfAction ? operation.Element(operation.Name.Namespace + "data") : operation;
+        if (top?.Element(NcsDevicesXml.Ns + "cluster") is not { } cluster)
+        {
+            return null;
+        }
+
+        const string ClusterServed = "on /cluster nso-sim runs only remote-node{NAME}/ssh/fetch-host-keys";
+        var node = cluster.Element(NcsDevicesXml.Ns + "remote-node") ?? throw new NetconfRpcException(RpcErrors.OperationNotSupported("action", $"no such action on /cluster: {cluster.Elements().FirstOrDefault()?.Name.LocalName ?? "none given"}; {ClusterServed}"));
+        var name = NcsDevicesXml.Leaf(node, "name") ?? throw new NetconfRpcException(RpcErrors.MissingElement("name", "remote-node"));
+        return node.Element(NcsDevicesXml.Ns + "ssh")?.Element(NcsDevicesXml.Ns + "fetch-host-keys") is not null
+            ? name
+            : throw new NetconfRpcException(RpcErrors.OperationNotSupported("action", $"no such action on /cluster/remote-node{{{name}}}; {ClusterServed}"));
+    }
+
+    private static OutputReply HandleRemoteNode(DeviceManager? devices, XElement operation, string name, string user, uint sessionId)
+    {
+        if (devices is null)
+        {
+            throw new NetconfRpcException(RpcErrors.OperationNotSupported("action", "this daemon has no device manager"));
+        }
+
+        try
+        {
+            var output = devices.FetchRemoteNodeHostKeys(name, user, sessionId);
+            if (operation.Name != TailfAction)
+            {
+                return new OutputReply(output);
+            }
+
+            var path = new XElement(
+                NcsDevicesXml.Ns + "cluster",
+                new XElement(NcsDevicesXml.Ns + "remote-node", new XElement(NcsDevicesXml.Ns + "name", name), new XElement(NcsDevicesXml.Ns + "ssh", new XElement(NcsDevicesXml.Ns + "fetch-host-keys", output))));
+            return new OutputReply([new XElement(XName.Get("data", NetconfXml.Base), path)]);
+        }
+        catch (DeviceActionException e)
+        {
+            throw new NetconfRpcException(RpcErrors.InvalidValue("name", e.Message));
+        }
     }
 
     /// <summary>
