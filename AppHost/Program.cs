@@ -2,7 +2,8 @@
 // Nso:Instances:NAME section, with Nso:Devices netsim devices each (3 unless an instance names its
 // own Netsim networks), and a client per instance that proves the injected variables work.
 // `dotnet run --project AppHost -- --Nso:Count=5` runs five; Nso:RunRoot (read by the integration)
-// moves their runtime directories.
+// moves their runtime directories. --Nso:Raft:Nodes=3 (an HA Raft cluster) and --Nso:Lsa:LowerNodes=2
+// (an LSA upper node and its lower nodes) come instead of the default instances.
 
 using Microsoft.Extensions.DependencyInjection;
 
@@ -101,6 +102,25 @@ if (topology.RaftNodes > 0)
 
         instances.Add(node);
     }
+}
+
+// --Nso:Lsa:LowerNodes=2: an LSA upper node and its lower nodes, each lower node with the default
+// devices, so the three layers (upper, lower, devices) are there from the first run.
+if (topology.LsaLowerNodes > 0)
+{
+    var lsa = builder.AddNsoLsa("lsa", topology.LsaLowerNodes);
+    foreach (var number in Enumerable.Range(1, topology.LsaLowerNodes))
+    {
+        var lower = lsa.GetLowerNode(number);
+        if (topology.Devices > 0 && (topology.DevicePackage ?? DefaultNed.For(new NsoInstanceOptions(lower.Resource.Name), samplePackage, Environment.GetEnvironmentVariable)) is { } ned)
+        {
+            lower.WithNetsimDevices(ned, topology.Devices, "ex");
+        }
+
+        instances.Add(lower);
+    }
+
+    instances.Add(lsa.GetUpperNode());
 }
 
 if (statusClients.Count > 0 && builder.ExecutionContext.IsRunMode)

@@ -7,12 +7,6 @@ namespace Aspire.Hosting.ApplicationModel;
 /// </summary>
 public sealed class NsoLsaResource : Resource
 {
-    /// <summary>The dashboard property, on this resource and on the upper node, with how many lower nodes are in sync: <c>2 of 2 in sync</c>.</summary>
-    public const string RemoteNodesProperty = "nso.lsa.remote-nodes";
-
-    /// <summary>The dashboard property of a lower node with its result on the upper: <c>in sync</c>, or <c>not in sync: REASON</c>.</summary>
-    public const string RemoteNodeSyncProperty = "nso.lsa.sync";
-
     /// <summary>Creates the deployment's parent resource.</summary>
     /// <param name="name">The deployment's name, which prefixes its nodes' names.</param>
     /// <param name="upperNode">The upper (CFS) node.</param>

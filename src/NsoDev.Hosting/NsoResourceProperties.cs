@@ -72,4 +72,10 @@ public static class NsoResourceProperties
 
     /// <summary>An HA Raft cluster's members: how many have joined, and which have not.</summary>
     public const string RaftMembers = "nso.raft.members";
+
+    /// <summary>On an LSA deployment and its upper node: how many lower nodes the upper has in sync, e.g. <c>2 of 2 in sync</c>.</summary>
+    public const string LsaRemoteNodes = "nso.lsa.remote-nodes";
+
+    /// <summary>On an LSA lower node: its result on the upper, <c>in sync</c> or <c>not in sync: REASON</c>.</summary>
+    public const string LsaSync = "nso.lsa.sync";
 }

@@ -26,10 +26,10 @@ public sealed class LsaSimulatorTests
         var notifications = nso.Application.Services.GetRequiredService<ResourceNotificationService>();
 
         // The upper shows its count before it is Running, so it is there once the environment has started.
-        Assert.Equal("2 of 2 in sync", Property(notifications, "lsa-upper", NsoLsaResource.RemoteNodesProperty));
-        Assert.Equal("2 of 2 in sync", Property(notifications, "lsa", NsoLsaResource.RemoteNodesProperty));
-        Assert.Equal("in sync on lsa-upper", Property(notifications, "lsa-lower-1", NsoLsaResource.RemoteNodeSyncProperty));
-        Assert.Equal("in sync on lsa-upper", Property(notifications, "lsa-lower-2", NsoLsaResource.RemoteNodeSyncProperty));
+        Assert.Equal("2 of 2 in sync", Property(notifications, "lsa-upper", NsoResourceProperties.LsaRemoteNodes));
+        Assert.Equal("2 of 2 in sync", Property(notifications, "lsa", NsoResourceProperties.LsaRemoteNodes));
+        Assert.Equal("in sync on lsa-upper", Property(notifications, "lsa-lower-1", NsoResourceProperties.LsaSync));
+        Assert.Equal("in sync on lsa-upper", Property(notifications, "lsa-lower-2", NsoResourceProperties.LsaSync));
         Assert.True(notifications.TryGetCurrentState("lsa", out var parent));
         Assert.Equal(KnownResourceStates.Running, parent.Snapshot.State?.Text);
         Assert.Equal(["lsa-lower-1", "lsa-lower-2", "lsa-upper"], nso.Instances.Keys.Order(StringComparer.Ordinal));

@@ -115,7 +115,7 @@ internal sealed class LsaUpperNode(NsoLsaResource lsa, INorthboundConnector nort
     private async Task ShowAsync(OnboardingReport report)
     {
         var count = LsaDashboard.CountOf(report);
-        var property = new ResourcePropertySnapshot(NsoLsaResource.RemoteNodesProperty, count) { DisplayName = "Remote nodes", IsHighlighted = true };
+        var property = new ResourcePropertySnapshot(NsoResourceProperties.LsaRemoteNodes, count) { DisplayName = "Remote nodes", IsHighlighted = true };
         await dashboard.UpdateAsync(lsa.UpperNode, s => s with { Properties = LsaDashboard.Merge(s.Properties, property) });
         await dashboard.UpdateAsync(lsa, s => s with
         {
@@ -130,7 +130,7 @@ internal sealed class LsaUpperNode(NsoLsaResource lsa, INorthboundConnector nort
                 var text = result.InSync ? $"in sync on {lsa.UpperNode.Name}" : $"not in sync on {lsa.UpperNode.Name}: {result.Info}";
                 await dashboard.UpdateAsync(lower, s => s with
                 {
-                    Properties = LsaDashboard.Merge(s.Properties, new ResourcePropertySnapshot(NsoLsaResource.RemoteNodeSyncProperty, text) { DisplayName = "LSA", IsHighlighted = true }),
+                    Properties = LsaDashboard.Merge(s.Properties, new ResourcePropertySnapshot(NsoResourceProperties.LsaSync, text) { DisplayName = "LSA", IsHighlighted = true }),
                 });
             }
         }
@@ -146,7 +146,7 @@ internal static class LsaDashboard
     {
         ResourceType = ResourceType,
         State = KnownResourceStates.NotStarted,
-        Properties = [new(NsoLsaResource.RemoteNodesProperty, $"0 of {lowerNodes} in sync") { DisplayName = "Remote nodes", IsHighlighted = true }],
+        Properties = [new(NsoResourceProperties.LsaRemoteNodes, $"0 of {lowerNodes} in sync") { DisplayName = "Remote nodes", IsHighlighted = true }],
     };
 
     /// <summary><c>2 of 2 in sync</c>, or <c>1 of 2 in sync (not: lsa-lower-2)</c>, as the netsim devices' count reads.</summary>
