@@ -69,6 +69,7 @@ internal sealed class HaRaftNode
     private DateTimeOffset _electionDeadline;
     private DateTimeOffset _nextHeartbeat;
     private RaftRole _reportedRole;
+    private int _standing;
 
     public HaRaftNode(IRaftTransport transport, RunningDatastore datastore, HaRaftNodeOptions options)
     {
@@ -265,7 +266,7 @@ internal sealed class HaRaftNode
     /// <exception cref="HaRaftActionException">This node does not lead, the member is not one, or it cannot be reached.</exception>
     public async Task HandoverAsync(string? toMember, CancellationToken cancellationToken)
     {
-        string target;
+        List<string> targets;
         long term;
         lock (_gate)
         {
@@ -282,25 +283,24 @@ internal sealed class HaRaftNode
                     throw new HaRaftActionException($"{named} is this node, which already leads; name another member: {string.Join(" ", others)}");
                 }
 
-                target = others.Contains(named, StringComparer.Ordinal)
-                    ? named
+                targets = others.Contains(named, StringComparer.Ordinal)
+                    ? [named]
                     : throw new HaRaftActionException($"'{named}' is not a member of this cluster; to-member is one of: {string.Join(" ", others)}");
             }
             else
             {
-                target = others.OrderByDescending(m => _followerIndex.GetValueOrDefault(m, -1)).ThenBy(m => m, StringComparer.Ordinal).FirstOrDefault()
-                    ?? throw new HaRaftActionException("this cluster has no other member to hand over to");
+                // The most up-to-date member first; one that does not answer is passed over.
+                targets = [.. others.OrderByDescending(m => _followerIndex.GetValueOrDefault(m, -1)).ThenBy(m => m, StringComparer.Ordinal)];
+                if (targets.Count == 0)
+                {
+                    throw new HaRaftActionException("this cluster has no other member to hand over to");
+                }
             }
 
             term = _term;
         }
 
-        var reply = await RequestOrFailAsync(target, new RaftMessage("timeout-now", Fields(("term", Number(term)))), cancellationToken);
-        if (reply.Fields.GetValueOrDefault("success") != True)
-        {
-            throw new HaRaftActionException($"member node '{target}' cannot take over: {reply.Fields.GetValueOrDefault("reason", "no reason given")}");
-        }
-
+        var target = await FirstToTakeOverAsync(targets, term, cancellationToken);
         lock (_gate)
         {
             if (_role == RaftRole.Leader && _term == term)
@@ -313,6 +313,30 @@ internal sealed class HaRaftNode
         }
 
         Notify();
+    }
+
+    private async Task<string> FirstToTakeOverAsync(List<string> targets, long term, CancellationToken cancellationToken)
+    {
+        HaRaftActionException? first = null;
+        foreach (var target in targets)
+        {
+            try
+            {
+                var reply = await RequestOrFailAsync(target, new RaftMessage("timeout-now", Fields(("term", Number(term)))), cancellationToken);
+                if (reply.Fields.GetValueOrDefault("success") == True)
+                {
+                    return target;
+                }
+
+                first ??= new HaRaftActionException($"member node '{target}' cannot take over: {reply.Fields.GetValueOrDefault("reason", "no reason given")}");
+            }
+            catch (HaRaftActionException e)
+            {
+                first ??= e;
+            }
+        }
+
+        throw first!;
     }
 
     /// <summary>
@@ -460,6 +484,24 @@ internal sealed class HaRaftNode
     }
 
     private async Task StandForElectionAsync(CancellationToken cancellationToken)
+    {
+        // One election at a time: a tick and a handover's timeout-now may both ask for one.
+        if (Interlocked.Exchange(ref _standing, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await StandOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            Volatile.Write(ref _standing, 0);
+        }
+    }
+
+    private async Task StandOnceAsync(CancellationToken cancellationToken)
     {
         long term, lastIndex;
         List<string> others;
@@ -653,7 +695,7 @@ internal sealed class HaRaftNode
                 return Reply(("success", "false"), ("reason", $"it is {HaRaftXml.RoleName(_role)}, not a follower"));
             }
 
-            _electionDeadline = _time.GetUtcNow();
+            _electionDeadline = _time.GetUtcNow() + ElectionTimeout();
         }
 
         // Stand now, after this reply has gone back; bounded by the requests' own timeouts.
