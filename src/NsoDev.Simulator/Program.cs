@@ -1,6 +1,7 @@
 using NsoDev.Simulator;
 using NsoDev.Simulator.Control;
 using NsoDev.Simulator.Daemon;
+using NsoDev.Simulator.HaRaft.Transport.Epmd;
 using NsoDev.Simulator.Ipc;
 using NsoDev.Simulator.Netsim;
 
@@ -13,6 +14,9 @@ try
             return await NetsimCommands.RunAsync(args[1..], Environment.CurrentDirectory, Environment.GetEnvironmentVariable, Console.Out, Console.Error);
         case DeviceDaemon.Verb:
             return await DeviceDaemon.RunAsync(args[1..], NsoVersion.FromEnvironment(Environment.GetEnvironmentVariable), Console.Out);
+        case EpmdCommand.Verb:
+            // The port mapper a ≤6.6 HA Raft node starts when none runs, as Erlang starts epmd (NSO-NOTES §15).
+            return await EpmdCommand.RunAsync(args[1..], Environment.GetEnvironmentVariable, Console.Out, Console.Error);
     }
 
     var commandLine = NcsCommandLine.Parse(args);
