@@ -48,11 +48,12 @@ internal sealed class RaftHandshake
         {
             await socket.ConnectAsync(endPoint, cancellationToken);
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
             socket.Dispose();
-            throw new RaftPeerUnreachableException(
-                $"{peerName} cannot be reached at {endPoint}: {e.Message}. Check that the node runs and listens there.", e);
+            throw e is SocketException
+                ? new RaftPeerUnreachableException($"{peerName} cannot be reached at {endPoint}: {e.Message}. Check that the node runs and listens there.", e)
+                : e;
         }
 
         string? refusal = null;
@@ -72,6 +73,11 @@ internal sealed class RaftHandshake
                     },
                 },
                 cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await stream.DisposeAsync();
+            throw;
         }
         catch (Exception e) when (e is AuthenticationException or IOException)
         {

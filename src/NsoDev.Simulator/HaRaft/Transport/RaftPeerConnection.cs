@@ -101,8 +101,7 @@ internal sealed class RaftPeerConnection : IAsyncDisposable
             // Already closed: how the loops ended does not matter now.
         }
 
-        _closing.Dispose();
-        _writeLock.Dispose();
+        // _closing and _writeLock stay undisposed: a request or an answer may still be finishing on them.
     }
 
     private RaftPeerUnreachableException Closed() => new($"The connection to {PeerName} closed: {_closeReason}.");
@@ -199,7 +198,7 @@ internal sealed class RaftPeerConnection : IAsyncDisposable
         {
             await SendAsync(answer, _closing.Token);
         }
-        catch (Exception e) when (e is RaftPeerUnreachableException or OperationCanceledException)
+        catch (Exception e) when (e is RaftPeerUnreachableException or OperationCanceledException or ObjectDisposedException)
         {
             // Closed meanwhile; the peer's request fails on its side.
         }

@@ -20,6 +20,8 @@ internal sealed class RaftTlsTransport : IRaftTransport
 
     private static readonly TimeSpan EpmdStartLimit = TimeSpan.FromSeconds(10);
 
+    private static readonly TimeSpan EpmdAnswerLimit = TimeSpan.FromSeconds(5);
+
     private readonly RaftTransportOptions _options;
     private readonly RaftTransportSettings _settings;
     private readonly bool _withPort;
@@ -34,6 +36,7 @@ internal sealed class RaftTlsTransport : IRaftTransport
     private TcpListener? _listener;
     private EpmdRegistration? _registration;
     private Task _acceptLoop = Task.CompletedTask;
+    private Task _epmdWatch = Task.CompletedTask;
     private int _started;
 
     public RaftTlsTransport(RaftTransportOptions options, RaftTransportSettings? settings = null)
@@ -105,6 +108,11 @@ internal sealed class RaftTlsTransport : IRaftTransport
         }
 
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
+        if (_registration is not null)
+        {
+            _epmdWatch = Task.Run(() => KeepRegisteredAsync(_local.NodeId, ListenEndPoint!.Port), CancellationToken.None);
+        }
+
         _options.Log($"{LocalNodeName} listens on {ListenEndPoint}" + (_withPort ? string.Empty : $", registered as '{_local.NodeId}' with epmd on port {_settings.EpmdPort}"));
     }
 
@@ -142,6 +150,7 @@ internal sealed class RaftTlsTransport : IRaftTransport
         await _stopping.CancelAsync();
         _listener?.Stop();
         await _acceptLoop;
+        await _epmdWatch;
         RaftPeerConnection[] connections;
         lock (_connections)
         {
@@ -159,11 +168,8 @@ internal sealed class RaftTlsTransport : IRaftTransport
             await _registration.DisposeAsync();
         }
 
+        // The dial gates stay undisposed: a request may still be leaving one.
         _credentials?.Dispose();
-        foreach (var gate in _dialGates.Values)
-        {
-            gate.Dispose();
-        }
     }
 
     private async Task<RaftPeerConnection> ConnectionToAsync(string peerNodeName, CancellationToken cancellationToken)
@@ -325,6 +331,42 @@ internal sealed class RaftTlsTransport : IRaftTransport
         }
     }
 
+    /// <summary>
+    /// When epmd goes away (killed, or restarted), peers can no longer find this node: it registers again,
+    /// starting an epmd when none answers, until it succeeds or stops (ours; NSO's behaviour is not documented).
+    /// </summary>
+    private async Task KeepRegisteredAsync(string nodeId, int port)
+    {
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await _registration!.Lost.WaitAsync(token);
+                _options.Log($"{LocalNodeName} lost its registration with epmd on port {_settings.EpmdPort}; peers cannot find it until it registers again");
+                await _registration.DisposeAsync();
+                while (true)
+                {
+                    try
+                    {
+                        _registration = await RegisterWithEpmdAsync(nodeId, port, token);
+                        _options.Log($"{LocalNodeName} registered as '{nodeId}' with epmd on port {_settings.EpmdPort} again");
+                        break;
+                    }
+                    catch (RaftTransportException e)
+                    {
+                        _options.Log(e.Message);
+                        await Task.Delay(TimeSpan.FromSeconds(1), _settings.Time, token);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>ALIVE2 with the local epmd, first starting one when nothing listens on its port.</summary>
     private async Task<EpmdRegistration> RegisterWithEpmdAsync(string nodeId, int port, CancellationToken cancellationToken)
     {
@@ -334,9 +376,16 @@ internal sealed class RaftTlsTransport : IRaftTransport
         var deadline = _settings.Time.GetTimestamp();
         while (true)
         {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(EpmdAnswerLimit);
             try
             {
-                return await EpmdClient.RegisterAsync(epmd, node, cancellationToken);
+                return await EpmdClient.RegisterAsync(epmd, node, attempt.Token);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new RaftTransportException(
+                    $"What listens on {epmd} did not answer ALIVE2_REQ within {EpmdAnswerLimit.TotalSeconds:0} s, so it is not epmd. Stop it, or set {RaftTransportSettings.EpmdPortVariable} to epmd's port.", e);
             }
             catch (EpmdRefusedException e)
             {

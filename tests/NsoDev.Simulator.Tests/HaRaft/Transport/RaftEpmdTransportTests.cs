@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using NsoDev.Ipc;
 using NsoDev.Ipc.Raft;
 using NsoDev.Simulator.HaRaft;
+using NsoDev.Simulator.HaRaft.Transport;
 using NsoDev.Simulator.HaRaft.Transport.Epmd;
 
 namespace NsoDev.Simulator.Tests.HaRaft.Transport;
@@ -197,6 +198,44 @@ public sealed class RaftEpmdTransportTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_node_whose_epmd_goes_away_registers_again_with_a_new_one()
+    {
+        var port = FreePorts.One();
+        await using var epmdHolder = new StartedEpmd();
+        await using var cluster = new RaftTestCluster("6.5")
+        {
+            EpmdPort = port,
+            StartEpmd = epmdHolder.StartAsync,
+        };
+        var node = cluster.Node(1, FreePorts.One());
+        await node.Transport.StartAsync(node.Echo, TestContext.Current.CancellationToken);
+
+        await epmdHolder.StopAllAsync();
+        await WaitUntilAsync(() => epmdHolder.Ports.Count == 2 && epmdHolder.Latest!.Nodes.Count == 1);
+
+        Assert.Equal([("ncsd1", node.Transport.ListenEndPoint!.Port)], epmdHolder.Latest!.Nodes.Select(n => (n.Name, n.Port)));
+        Assert.Contains("ncsd1@127.0.0.1 lost its registration with epmd", node.LogText, StringComparison.Ordinal);
+        Assert.Contains("ncsd1@127.0.0.1 registered as 'ncsd1' with epmd", node.LogText, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Something_other_than_epmd_on_the_epmd_port_fails_the_start_instead_of_hanging_it()
+    {
+        // Accepts (in the kernel's backlog) and never answers.
+        using var mute = new TcpListener(IPAddress.Loopback, 0);
+        mute.Start();
+        await using var cluster = new RaftTestCluster("6.5") { EpmdPort = ((IPEndPoint)mute.LocalEndpoint).Port };
+        var node = cluster.Node(1, FreePorts.One());
+        var clock = Stopwatch.StartNew();
+
+        var refused = await Assert.ThrowsAsync<RaftTransportException>(() => node.Transport.StartAsync(node.Echo, TestContext.Current.CancellationToken));
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(15));
+        Assert.Contains("did not answer ALIVE2_REQ within 5 s, so it is not epmd", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(RaftTransportSettings.EpmdPortVariable, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Epmd_answers_an_old_node_with_alive2_resp_and_unknown_names_with_an_error()
     {
         await using var epmd = EpmdServer.Start(0, TimeProvider.System, EpmdServer.DefaultIdleExit);
@@ -291,10 +330,21 @@ public sealed class RaftEpmdTransportTests
 
         public List<int> Ports { get; } = [];
 
+        public EpmdServer? Latest { get; private set; }
+
+        public async Task StopAllAsync()
+        {
+            foreach (var server in _servers)
+            {
+                await server.DisposeAsync();
+            }
+        }
+
         public Task StartAsync(int port, CancellationToken cancellationToken)
         {
             Ports.Add(port);
-            _servers.Add(EpmdServer.Start(port, TimeProvider.System, EpmdServer.DefaultIdleExit));
+            Latest = EpmdServer.Start(port, TimeProvider.System, EpmdServer.DefaultIdleExit);
+            _servers.Add(Latest);
             return Task.CompletedTask;
         }
 

@@ -177,7 +177,7 @@ public sealed class RaftTlsTransportTests
         }
 
         Assert.Empty(one.Transport.ConnectedNodes);
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(4));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(6));
         Assert.Contains("nothing heard from it for", one.LogText, StringComparison.Ordinal);
     }
 

@@ -145,6 +145,7 @@ internal sealed class EpmdRegistration : IAsyncDisposable
 {
     private readonly NetworkStream _stream;
     private readonly CancellationTokenSource _disposing = new();
+    private int _disposed;
 
     public EpmdRegistration(NetworkStream stream, uint creation)
     {
@@ -161,6 +162,11 @@ internal sealed class EpmdRegistration : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _disposing.CancelAsync();
         await _stream.DisposeAsync();
         await Lost;

@@ -92,11 +92,13 @@ internal static class EpmdCommand
         EpmdNames names;
         try
         {
-            names = await EpmdClient.NamesAsync(new IPEndPoint(IPAddress.Loopback, port), CancellationToken.None);
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            names = await EpmdClient.NamesAsync(new IPEndPoint(IPAddress.Loopback, port), limit.Token);
         }
-        catch (Exception e) when (e is SocketException or IOException or InvalidDataException)
+        catch (Exception e) when (e is SocketException or IOException or InvalidDataException or OperationCanceledException)
         {
-            await stderr.WriteLineAsync($"epmd: Cannot connect to local epmd on port {port} ({e.Message})");
+            // Erlang's epmd -names says just this, on stderr, with exit code 1.
+            await stderr.WriteLineAsync("epmd: Cannot connect to local epmd");
             return 1;
         }
 

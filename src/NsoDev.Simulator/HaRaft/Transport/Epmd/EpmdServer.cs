@@ -29,6 +29,7 @@ internal sealed class EpmdServer : IAsyncDisposable
     private long _idleSince;
     private uint _creation = (uint)Random.Shared.Next(1, 1 << 20);
     private Task _loops = Task.CompletedTask;
+    private int _disposed;
 
     private EpmdServer(TcpListener listener, TimeProvider time, TimeSpan idleExit)
     {
@@ -68,6 +69,11 @@ internal sealed class EpmdServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         _listener.Stop();
         try
