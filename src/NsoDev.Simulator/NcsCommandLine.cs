@@ -17,6 +17,7 @@ internal sealed record NcsCommandLine(NcsCommand Command, DaemonOptions Daemon, 
                nso-sim --status | --stop | --reload | --wait-started [TryTime]  [--timeout MaxTime]
                nso-sim --version
                nso-sim netsim ARGS     (ncs-netsim's commands; nso-sim netsim --help)
+               nso-sim ncs_cli ARGS    (ncs_cli's script use; nso-sim ncs_cli --help)
         nso-sim simulates the Cisco NSO ncs command and daemon; it is not NSO. It never daemonizes:
         it always runs in the foreground. Control commands find the daemon with NCS_IPC_PATH (a Unix
         socket), else NCS_IPC_ADDR and NCS_IPC_PORT (default 127.0.0.1:4569), and answer the IPC

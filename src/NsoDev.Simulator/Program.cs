@@ -14,6 +14,9 @@ try
             return await NetsimCommands.RunAsync(args[1..], Environment.CurrentDirectory, Environment.GetEnvironmentVariable, Console.Out, Console.Error);
         case DeviceDaemon.Verb:
             return await DeviceDaemon.RunAsync(args[1..], NsoVersion.FromEnvironment(Environment.GetEnvironmentVariable), Console.Out);
+        case NcsCliCommandLine.Verb:
+            return await new NcsCliCommand(NsoVersion.FromEnvironment(Environment.GetEnvironmentVariable), Environment.GetEnvironmentVariable, Console.In, Console.Out, Console.Error)
+                .RunAsync(NcsCliCommandLine.Parse(args[1..]), ClientSecret(Environment.GetEnvironmentVariable), CancellationToken.None);
         case EpmdCommand.Verb:
             // The port mapper a ≤6.6 HA Raft node starts when none runs, as Erlang starts epmd (NSO-NOTES §15).
             return await EpmdCommand.RunAsync(args[1..], Environment.GetEnvironmentVariable, Console.Out, Console.Error);

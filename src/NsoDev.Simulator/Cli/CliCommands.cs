@@ -29,22 +29,27 @@ internal sealed record CliOutcome(IReadOnlyList<string> Lines, bool Failed = fal
 /// </summary>
 internal sealed class CliCommands
 {
-    private static readonly string[] Commands = ["show", "devices", "cluster", "exit", "quit"];
-    private static readonly string[] ShowTargets = ["ncs-state", "devices", "cluster", "running-config"];
+    private static readonly string[] Commands = ["show", "devices", "cluster", "ha-raft", "exit", "quit"];
+    private static readonly string[] ShowTargets = ["ncs-state", "devices", "cluster", "running-config", "ha-raft"];
     private static readonly string[] Pipes = ["nomore"];
 
     private readonly RunningDatastore _datastore;
     private readonly INcsState _state;
     private readonly DeviceCliCommands? _devices;
+    private readonly HaRaftCliCommands? _haRaft;
 
-    /// <summary>The commands on <paramref name="datastore"/> and <paramref name="state"/>; the <c>devices</c> actions run on <paramref name="devices"/>, absent when it is null.</summary>
-    public CliCommands(RunningDatastore datastore, INcsState state, DeviceManager? devices = null)
+    /// <summary>
+    /// The commands on <paramref name="datastore"/> and <paramref name="state"/>; the <c>devices</c> actions run on
+    /// <paramref name="devices"/> and <c>ha-raft</c> on <paramref name="haRaft"/>, each absent when it is null.
+    /// </summary>
+    public CliCommands(RunningDatastore datastore, INcsState state, DeviceManager? devices = null, HaRaft.HaRaftNode? haRaft = null)
     {
         ArgumentNullException.ThrowIfNull(datastore);
         ArgumentNullException.ThrowIfNull(state);
         _datastore = datastore;
         _state = state;
         _devices = devices is null ? null : new DeviceCliCommands(devices);
+        _haRaft = haRaft is null ? null : new HaRaftCliCommands(haRaft);
     }
 
     /// <param name="line">The command line as typed.</param>
@@ -106,6 +111,13 @@ internal sealed class CliCommands
                 : _devices.RunCluster(words[1..], column, line.TrimEnd().Length, user);
         }
 
+        if (Complete(words[0].Text, Commands) == "ha-raft")
+        {
+            return _haRaft is null
+                ? SyntaxError(column + words[0].Start, "unknown command")
+                : _haRaft.Run(words[1..], column, line.TrimEnd().Length);
+        }
+
         if (words.Count == 1)
         {
             return SyntaxError(column + (pipe >= 0 ? words[0].Start + words[0].Text.Length + 1 : line.TrimEnd().Length + 1), "incomplete command");
@@ -123,6 +135,8 @@ internal sealed class CliCommands
                 return ShowRunningConfig();
             case "running-config":
                 return SyntaxError(column + words[2].Start, "unknown argument");
+            case "ha-raft" when _haRaft is not null:
+                return _haRaft.Show(words[2..], column);
             default:
                 return SyntaxError(column + words[1].Start, "unknown argument");
         }

@@ -13,10 +13,10 @@ internal sealed class CliExec
     private readonly CliCommands _commands;
     private readonly INorthboundLog _log;
 
-    public CliExec(RunningDatastore datastore, INcsState state, INorthboundLog log, Devices.DeviceManager? devices = null)
+    public CliExec(RunningDatastore datastore, INcsState state, INorthboundLog log, Devices.DeviceManager? devices = null, HaRaft.HaRaftNode? haRaft = null)
     {
         ArgumentNullException.ThrowIfNull(log);
-        _commands = new CliCommands(datastore, state, devices);
+        _commands = new CliCommands(datastore, state, devices, haRaft);
         _log = log;
     }
 

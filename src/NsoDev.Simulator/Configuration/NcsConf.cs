@@ -33,4 +33,10 @@ internal sealed record NcsConf(
 
     /// <summary>cdb/init-path: directories searched for init files before db-dir (NSO-NOTES §5).</summary>
     public IReadOnlyList<string> CdbInitPath { get; init; } = [];
+
+    /// <summary><c>/ncs-config/ha-raft</c> when it is enabled; null otherwise (NSO-NOTES §17).</summary>
+    public HaRaft.RaftConf? HaRaft { get; init; }
+
+    /// <summary>The <c>ha-primary-listen</c> endpoints, bound only while this node leads its HA Raft cluster.</summary>
+    public IReadOnlyList<ListenerConf> HaPrimaryListen { get; init; } = [];
 }

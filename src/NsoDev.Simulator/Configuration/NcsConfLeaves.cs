@@ -96,7 +96,25 @@ internal sealed class NcsConfLeaves(XElement root, string file, string runDirect
         return parse(text, out var value) ? value : throw Error(path, NcsConfValues.Problem(type, text)!);
     }
 
-    private string? Value(string path) => Find(path) is { } element ? Text(element, path) : null;
+    /// <summary>A leaf's text after <c>${VAR}</c> substitution, trimmed; null when absent.</summary>
+    public string? Value(string path) => Find(path) is { } element ? Text(element, path) : null;
+
+    /// <summary>Every element at <paramref name="path"/> (a list's entries, a leaf-list's values), in file order.</summary>
+    public IReadOnlyList<XElement> Elements(string path)
+    {
+        var (parent, leaf) = Split(path);
+        return Find(parent)?.Elements(_ns + leaf).ToList() ?? [];
+    }
+
+    /// <summary>One element's text after <c>${VAR}</c> substitution, trimmed.</summary>
+    public string TextOf(XElement element, string path) => Text(element, path);
+
+    /// <summary>A child leaf's text of one list entry, or null.</summary>
+    public string? ChildText(XElement entry, string child, string path) =>
+        entry.Element(_ns + child) is { } element ? Text(element, path + "/" + child) : null;
+
+    /// <summary>An error at <paramref name="element"/>'s file and line.</summary>
+    public NcsConfException ErrorAtElement(XElement element, string path, string problem) => ErrorAt(element, path, problem);
 
     private string Text(XElement element, string path)
     {

@@ -82,6 +82,8 @@ internal static class NcsConfParser
                 Log(leaves, "logs/netconf-log", "./logs/netconf.log", enabledByDefault: false)))
         {
             CdbInitPath = leaves.Paths("cdb/init-path/dir"),
+            HaRaft = HaRaft.RaftConfReader.Read(leaves, version),
+            HaPrimaryListen = HaRaft.RaftConfReader.PrimaryListen(leaves),
         };
     }
 

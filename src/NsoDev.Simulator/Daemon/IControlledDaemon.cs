@@ -9,4 +9,7 @@ internal interface IControlledDaemon
 
     /// <summary>Re-reads ncs.conf and reopens the logs; returns the problem, or null when it worked.</summary>
     string? Reload();
+
+    /// <summary>Runs one <c>ncs_cli</c> line as <paramref name="user"/> in the C-style CLI; null when the CLI is not up yet.</summary>
+    Cli.CliOutcome? RunCli(string user, string line) => null;
 }

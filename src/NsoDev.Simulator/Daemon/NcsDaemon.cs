@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using NsoDev.Simulator.Configuration;
 using NsoDev.Simulator.DataStore;
+using NsoDev.Simulator.HaRaft;
+using NsoDev.Simulator.HaRaft.Transport;
 using NsoDev.Simulator.Ipc;
 using NsoDev.Simulator.Logging;
 using NsoDev.Simulator.Transport;
@@ -12,7 +14,7 @@ namespace NsoDev.Simulator.Daemon;
 /// access secret, bind every listener, walk the start phases, then serve until a stop request.
 /// Returns the exit code NSO would give.
 /// </summary>
-internal sealed class NcsDaemon : IControlledDaemon
+internal sealed class NcsDaemon : IControlledDaemon, IDisposable
 {
     private readonly DaemonOptions _options;
     private readonly NsoVersion _version;
@@ -30,6 +32,12 @@ internal sealed class NcsDaemon : IControlledDaemon
     private TimeSpan _startDelay;
     private ListenerSet? _listeners;
     private NorthboundServices? _northbound;
+    private readonly CancellationTokenSource _haRaftStop = new();
+    private readonly SemaphoreSlim _primaryListenGate = new(1, 1);
+    private readonly List<TcpServiceListener> _primaryListeners = [];
+    private NcsLog? _raftLog;
+    private RaftTlsTransport? _raftTransport;
+    private Task _haRaftLoop = Task.CompletedTask;
 
     private NcsDaemon(DaemonOptions options, NsoVersion version, DaemonConsole console, TimeProvider time, Func<string, string?> getVariable)
     {
@@ -42,10 +50,16 @@ internal sealed class NcsDaemon : IControlledDaemon
 
     public static async Task<int> RunAsync(DaemonOptions options, NsoVersion version, DaemonConsole console, TimeProvider time, Func<string, string?> getVariable)
     {
-        var daemon = new NcsDaemon(options, version, console, time, getVariable);
+        using var daemon = new NcsDaemon(options, version, console, time, getVariable);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, daemon.OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, daemon.OnSignal);
         return await daemon.RunAsync();
+    }
+
+    public void Dispose()
+    {
+        _haRaftStop.Dispose();
+        _primaryListenGate.Dispose();
     }
 
     public string Status() => StatusReport.Format(_version, _state.Phase, _accessCheck.Enabled, _listeners?.All ?? [], _startDelay);
@@ -80,6 +94,9 @@ internal sealed class NcsDaemon : IControlledDaemon
         }
     }
 
+    public Cli.CliOutcome? RunCli(string user, string line) =>
+        _state.Phase == DaemonPhase.Started ? _northbound?.RunCliLine(user, line) : null;
+
     private void OnSignal(PosixSignalContext context)
     {
         // The default action would end the process before ncs.log says why.
@@ -102,11 +119,16 @@ internal sealed class NcsDaemon : IControlledDaemon
 
         try
         {
-            _northbound = NorthboundServices.Open(_conf, new DaemonNcsState(this), _logs);
+            _northbound = NorthboundServices.Open(_conf, new DaemonNcsState(this), _logs, CreateHaRaft);
         }
         catch (CdbLoadException e)
         {
             return await FailAsync(NcsExitCode.CdbCorrupt, $"CDB: {e.Message}");
+        }
+        catch (Exception e) when (e is RaftTransportException or IOException or UnauthorizedAccessException)
+        {
+            _raftLog?.Dispose();
+            return await FailAsync(NcsExitCode.BadConfiguration, $"HA Raft: {e.Message}");
         }
 
         try
@@ -119,8 +141,28 @@ internal sealed class NcsDaemon : IControlledDaemon
             return await FailAsync(NcsExitCode.BindFailed, e.Message);
         }
 
+        if (_northbound.HaRaft is { } haRaft)
+        {
+            try
+            {
+                await haRaft.StartAsync(_haRaftStop.Token);
+            }
+            catch (RaftTransportException e)
+            {
+                await _listeners.DisposeAsync();
+                await _northbound.DisposeAsync();
+                await DisposeRaftTransportAsync();
+                return await FailAsync(e.InnerException is System.Net.Sockets.SocketException ? NcsExitCode.BindFailed : NcsExitCode.BadConfiguration, $"HA Raft: {e.Message}");
+            }
+        }
+
         _northbound.StartSsh();
         await StartAsync(_listeners);
+        if (_northbound.HaRaft is { } started && !_stop.Task.IsCompleted)
+        {
+            _haRaftLoop = started.RunAsync(_haRaftStop.Token);
+        }
+
         var stop = await _stop.Task;
         return stop.Clean ? await StopCleanlyAsync(stop, _listeners) : StopAbruptly(stop);
     }
@@ -287,6 +329,7 @@ internal sealed class NcsDaemon : IControlledDaemon
         _state.Advance(DaemonPhase.Stopping);
         _logs.Ncs.Info(stop.LogMessage);
         _logs.Audit.Info(stop.LogMessage);
+        await StopHaRaftAsync();
         await listeners.CloseNorthboundAsync();
         if (_northbound is not null)
         {
@@ -309,6 +352,119 @@ internal sealed class NcsDaemon : IControlledDaemon
     }
 
     private void ReportError(string message) => _logs.Ncs.Error(message);
+
+    /// <summary>The HA Raft node on the daemon's datastore, with its TLS transport and raft.log; null when ha-raft is off.</summary>
+    /// <exception cref="RaftTransportException">ERL_EPMD_PORT is not a port.</exception>
+    /// <exception cref="IOException">raft.log or state/ha-raft.state cannot be opened.</exception>
+    private HaRaftNode? CreateHaRaft(RunningDatastore datastore)
+    {
+        if (_conf.HaRaft is not { } raft)
+        {
+            return null;
+        }
+
+        _raftLog = NcsLog.Open(raft.Log, verbose: false, _console.Out, _time, _options.NoLog);
+        var log = _raftLog;
+        _raftTransport = new RaftTlsTransport(
+            new RaftTransportOptions
+            {
+                ClusterName = raft.ClusterName,
+                NodeAddress = raft.NodeAddress,
+                ListenPort = raft.ListenPort,
+                DistributionPorts = raft.DistributionPorts,
+                Release = _version,
+                KeyFile = raft.KeyFile,
+                CertFile = raft.CertFile,
+                CaCertFile = raft.CaCertFile,
+                Log = log.Info,
+            },
+            RaftTransportSettings.FromEnvironment(_getVariable) with { Time = _time });
+        return new HaRaftNode(_raftTransport, datastore, new HaRaftNodeOptions
+        {
+            Release = _version.Release,
+            Tick = raft.TickTimeout,
+            Passive = raft.Passive,
+            StateFile = new RaftStateFile(Path.Combine(_conf.StateDir, RaftStateFile.FileName)),
+            Time = _time,
+            Log = log.Info,
+            RoleChanged = OnRoleChanged,
+        });
+    }
+
+    /// <summary>
+    /// Binds the <c>ha-primary-listen</c> endpoints while this node leads and releases them when it stops leading
+    /// (NSO-NOTES §17). Runs one at a time and reads the role when it runs, so a quick change back
+    /// and forth ends in the right state.
+    /// </summary>
+    private async Task UpdatePrimaryListenAsync()
+    {
+        await _primaryListenGate.WaitAsync();
+        try
+        {
+            var lead = _northbound?.HaRaft?.Role == RaftRole.Leader && _state.Phase is DaemonPhase.Started or DaemonPhase.Phase1 or DaemonPhase.Phase0 && !_haRaftStop.IsCancellationRequested;
+            if (lead && _primaryListeners.Count == 0 && _northbound is { } northbound)
+            {
+                foreach (var conf in _conf.HaPrimaryListen.Where(l => l.Enabled))
+                {
+                    try
+                    {
+                        var listener = TcpServiceListener.Bind(conf, northbound.HandlerFor(conf), ReportError);
+                        listener.StartAccepting();
+                        _primaryListeners.Add(listener);
+                        _logs.Ncs.Info($"Listening on {listener.Address} for {conf.Name} ({conf.ConfPath}): this node leads the HA Raft cluster");
+                    }
+                    catch (ListenerBindException e)
+                    {
+                        _logs.Ncs.Error($"{e.Message} (ha-primary-listen, bound only on the leader)");
+                        _raftLog?.Error(e.Message);
+                    }
+                }
+            }
+            else if (!lead && _primaryListeners.Count > 0)
+            {
+                foreach (var listener in _primaryListeners)
+                {
+                    await listener.DisposeAsync();
+                    _logs.Ncs.Info($"Stopped listening on {listener.Address} for {listener.Name} ({listener.ConfPath}): this node no longer leads");
+                }
+
+                _primaryListeners.Clear();
+            }
+        }
+        finally
+        {
+            _primaryListenGate.Release();
+        }
+    }
+
+    private void OnRoleChanged(RaftRole role)
+    {
+        _logs.Ncs.Info($"HA Raft: this node is now {HaRaftXml.RoleName(role)}");
+        _ = UpdatePrimaryListenAsync();
+    }
+
+    private async Task StopHaRaftAsync()
+    {
+        if (_northbound?.HaRaft is null)
+        {
+            return;
+        }
+
+        await _haRaftStop.CancelAsync();
+        await _haRaftLoop;
+        await DisposeRaftTransportAsync();
+        await UpdatePrimaryListenAsync();
+        _raftLog?.Info("Stopped");
+        _raftLog?.Dispose();
+    }
+
+    private async Task DisposeRaftTransportAsync()
+    {
+        if (_raftTransport is not null)
+        {
+            await _raftTransport.DisposeAsync();
+        }
+    }
 
     /// <summary>What NETCONF's /ncs-state and the CLI's show ncs-state report, read live from the daemon.</summary>
     private sealed class DaemonNcsState(NcsDaemon daemon) : INcsState

@@ -3,6 +3,7 @@ using NsoDev.Simulator.Cli;
 using NsoDev.Simulator.Configuration;
 using NsoDev.Simulator.DataStore;
 using NsoDev.Simulator.Devices;
+using NsoDev.Simulator.HaRaft;
 using NsoDev.Simulator.Logging;
 using NsoDev.Simulator.Netconf;
 using NsoDev.Simulator.Ssh;
@@ -26,28 +27,53 @@ internal sealed class NorthboundServices : IAsyncDisposable
     private readonly string _hostKeyDirectory;
     private readonly NcsLogs _logs;
 
-    private NorthboundServices(RunningDatastore datastore, INcsState state, NcsLogs logs, string hostKeyDirectory, IReadOnlyList<string> loadPath)
+    private readonly CliCommands _ipcCli;
+    private readonly NorthboundLog _log;
+
+    private NorthboundServices(RunningDatastore datastore, INcsState state, NcsLogs logs, string hostKeyDirectory, IReadOnlyList<string> loadPath, HaRaftNode? haRaft, TimeSpan replicationTimeout)
     {
         _datastore = datastore;
         _logs = logs;
         _hostKeyDirectory = hostKeyDirectory;
+        HaRaft = haRaft;
         var log = new NorthboundLog(logs);
+        _log = log;
 
         // nso-sim as NSO's device manager: the actions, and a commit under /devices/device/config pushed to the device.
         var devices = new DeviceManager(datastore, log, loadPath);
-        datastore.Participant = new DeviceCommitPush(log);
-        _netconf = new NetconfServer(datastore, state, log) { Devices = devices };
-        _shell = new CliShell(datastore, state, log, devices);
-        _exec = new CliExec(datastore, state, log, devices);
+        var push = new DeviceCommitPush(log);
+
+        // With HA Raft on, a follower refuses every commit, and the leader's reach a majority before they count.
+        datastore.Participant = haRaft is null ? push : new HaRaftCommitGate(haRaft, push, replicationTimeout);
+        _netconf = new NetconfServer(datastore, state, log) { Devices = devices, HaRaft = haRaft };
+        _shell = new CliShell(datastore, state, log, devices, haRaft);
+        _exec = new CliExec(datastore, state, log, devices, haRaft);
+        _ipcCli = new CliCommands(datastore, state, devices, haRaft);
     }
 
+    /// <summary>The node's HA Raft, when ncs.conf turns it on.</summary>
+    public HaRaftNode? HaRaft { get; }
+
     /// <exception cref="CdbLoadException">cdb/db-dir cannot be loaded.</exception>
-    public static NorthboundServices Open(NcsConf conf, INcsState state, NcsLogs logs)
+    /// <param name="conf">ncs.conf.</param>
+    /// <param name="state">What /ncs-state shows.</param>
+    /// <param name="logs">The daemon's logs.</param>
+    /// <param name="haRaft">Makes the HA Raft node on the datastore when ncs.conf enables ha-raft.</param>
+    public static NorthboundServices Open(NcsConf conf, INcsState state, NcsLogs logs, Func<RunningDatastore, HaRaftNode?>? haRaft = null)
     {
         ArgumentNullException.ThrowIfNull(conf);
         var datastore = RunningDatastore.Open(Path.GetFullPath(conf.CdbDbDir), conf.CdbInitPath);
         var keyDirectory = Path.GetFullPath(conf.SshServerKeyDir is { Length: > 0 } dir ? dir : "./ssh");
-        return new NorthboundServices(datastore, state, logs, keyDirectory, [.. conf.LoadPath.Select(Path.GetFullPath)]);
+        var replicationTimeout = (conf.HaRaft?.TickTimeout ?? TimeSpan.FromSeconds(1)) * 3;
+        return new NorthboundServices(datastore, state, logs, keyDirectory, [.. conf.LoadPath.Select(Path.GetFullPath)], haRaft?.Invoke(datastore), replicationTimeout);
+    }
+
+    /// <summary>One line of <c>ncs_cli</c>'s input, run as <paramref name="user"/> in the C-style CLI.</summary>
+    public CliOutcome RunCliLine(string user, string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        _log.Audit($"user: {user} CLI (ncs_cli) '{line.Trim()}'");
+        return _ipcCli.Run(line, 0, user);
     }
 
     /// <summary>The protocol for one northbound listener of ncs.conf.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using NsoDev.Simulator.Control;
 using NsoDev.Simulator.Ipc;
 
 namespace NsoDev.Simulator.Daemon;
@@ -13,9 +14,11 @@ internal sealed class SimControlRequests : ISimControl
     public const string Ok = "ok";
 
     private readonly FrozenDictionary<string, Func<string>> _handlers;
+    private readonly IControlledDaemon _daemon;
 
     public SimControlRequests(IControlledDaemon daemon)
     {
+        _daemon = daemon;
         _handlers = new Dictionary<string, Func<string>>
         {
             ["status"] = daemon.Status,
@@ -28,9 +31,18 @@ internal sealed class SimControlRequests : ISimControl
         }.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    public ValueTask<string> HandleAsync(string request, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(
+    public ValueTask<string> HandleAsync(string request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (CliRequest.TryParse(request) is { } cli)
+        {
+            // Off the IPC reader's thread: an ha-raft action waits for the other members.
+            return new ValueTask<string>(Task.Run(() => CliRequest.Reply(_daemon.RunCli(cli.User, cli.Line)), cancellationToken));
+        }
+
+        return ValueTask.FromResult(
             _handlers.TryGetValue(request, out var handler)
                 ? handler()
-                : $"error: unknown request \"{request}\"; nso-sim understands status, stop and reload");
+                : $"error: unknown request \"{request}\"; nso-sim understands status, stop, reload and cli");
+    }
 }

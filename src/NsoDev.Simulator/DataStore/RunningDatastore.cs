@@ -143,6 +143,23 @@ internal sealed class RunningDatastore
         }
     }
 
+    /// <summary>
+    /// Makes running exactly <paramref name="config"/> (a <c>&lt;config&gt;</c> wrapper), saved first: what an HA Raft
+    /// follower does with the leader's committed configuration. No participant takes part and a NETCONF lock does
+    /// not hold it back, since the cluster has already committed it.
+    /// </summary>
+    /// <exception cref="DataStoreException">operation-failed: A.cdb could not be written; running is unchanged.</exception>
+    public void Replace(XElement config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var next = new XElement(ConfigNamespaces.ConfigWrapper, config.Elements().Select(e => new XElement(e)));
+        lock (_gate)
+        {
+            Save(next);
+            _current = new ConfigSnapshot(next);
+        }
+    }
+
     private void RefuseIfLockedByOther(uint sessionId)
     {
         if (_lockHolder is { } holder && holder != sessionId)

@@ -42,6 +42,11 @@ internal sealed class NetconfOperations
     public RpcReply Handle(XElement operation)
     {
         ArgumentNullException.ThrowIfNull(operation);
+        if (HaRaft.HaRaftNetconfActions.Targets(operation))
+        {
+            return HaRaft.HaRaftNetconfActions.Handle(_server.HaRaft, operation);
+        }
+
         if (Devices.NetconfDeviceActions.IsAction(operation))
         {
             return Devices.NetconfDeviceActions.Handle(_server.Devices, operation, _user, _sessionId);
@@ -60,6 +65,11 @@ internal sealed class NetconfOperations
     private RpcReply Get(XElement operation)
     {
         var data = _server.Datastore.Current.Nodes.Append(NcsStateXml.Build(_server.State));
+        if (_server.HaRaft is { } haRaft)
+        {
+            data = data.Append(HaRaft.HaRaftXml.Build(haRaft.Status));
+        }
+
         return RpcReply.Data(Filter(operation, data));
     }
 

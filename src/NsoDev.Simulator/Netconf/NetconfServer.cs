@@ -38,6 +38,9 @@ internal sealed class NetconfServer
     /// <summary>Runs the device actions (<c>&lt;action&gt;</c> on <c>/devices</c>); null where there is no device manager.</summary>
     public Devices.DeviceManager? Devices { get; init; }
 
+    /// <summary>This node's HA Raft (<c>/ha-raft/status</c> and its actions); null when ha-raft is off.</summary>
+    public HaRaft.HaRaftNode? HaRaft { get; init; }
+
     /// <summary>
     /// Serves one session until the client closes it, sends close-session, is killed, or the token
     /// fires. Never throws for anything the client sends.

@@ -30,7 +30,7 @@ public sealed class SimControlRequestsTests
 
     [Fact(Timeout = 5000)]
     public async Task An_unknown_request_is_answered_with_an_error_that_lists_the_known_ones() =>
-        Assert.Equal("error: unknown request \"restart\"; nso-sim understands status, stop and reload", await HandleAsync("restart", TestContext.Current.CancellationToken));
+        Assert.Equal("error: unknown request \"restart\"; nso-sim understands status, stop, reload and cli", await HandleAsync("restart", TestContext.Current.CancellationToken));
 
     private sealed class FakeDaemon : IControlledDaemon
     {
