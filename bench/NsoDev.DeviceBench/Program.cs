@@ -5,7 +5,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
 using Renci.SshNet;
@@ -61,7 +60,7 @@ foreach (var (name, instances, devices) in scenarios.Where((_, i) => only is nul
         Directory.Delete(root, recursive: true);
     }
 
-    var median = Median(times);
+    var median = BenchAppHost.Median(times);
     string ratio;
     if (devices == 0)
     {
@@ -73,8 +72,8 @@ foreach (var (name, instances, devices) in scenarios.Where((_, i) => only is nul
         ratio = (median / medians[instances]).ToString("0.00", CultureInfo.InvariantCulture);
     }
 
-    report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Stat(times)} | {ratio} | {(rss.Count == 0 ? "–" : Stat(rss))} | {Stat(stops)} |");
-    Console.WriteLine($"{name}: {Stat(times)} s");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {BenchAppHost.Stat(times)} | {ratio} | {(rss.Count == 0 ? "–" : BenchAppHost.Stat(rss))} | {BenchAppHost.Stat(stops)} |");
+    Console.WriteLine($"{name}: {BenchAppHost.Stat(times)} s");
 }
 
 Console.WriteLine(report);
@@ -116,7 +115,7 @@ async Task<(double Seconds, List<double> DeviceRss, double Stop)> RunOnceAsync(s
 
             foreach (var instance in pending.ToList())
             {
-                if (NetconfPort(root, instance) is { } port && SyncedDevices(port) is { } synced && synced >= devices)
+                if (BenchAppHost.NetconfPort(root, instance) is { } port && SyncedDevices(port) is { } synced && synced >= devices)
                 {
                     pending.Remove(instance);
                 }
@@ -133,13 +132,13 @@ async Task<(double Seconds, List<double> DeviceRss, double Stop)> RunOnceAsync(s
 
         // The devices can be in sync before Aspire itself has finished starting (its dashboard); a stop
         // then fails Aspire's start, which ends the process without the instances' stop (README, Devices).
-        while (!Contains(log, "Distributed application started") && clock.Elapsed < TimeSpan.FromMinutes(3))
+        while (!BenchAppHost.Contains(log, "Distributed application started") && clock.Elapsed < TimeSpan.FromMinutes(3))
         {
             await Task.Delay(50);
         }
 
         var stopping = Stopwatch.StartNew();
-        Signal(process.Id);
+        BenchAppHost.Signal(process.Id);
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
         while (DeviceDaemons(root).Count > 0 && stopping.Elapsed < TimeSpan.FromSeconds(30))
         {
@@ -155,53 +154,6 @@ async Task<(double Seconds, List<double> DeviceRss, double Stop)> RunOnceAsync(s
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
-    }
-}
-
-static bool Contains(StringBuilder log, string text)
-{
-    lock (log)
-    {
-        return log.ToString().Contains(text, StringComparison.Ordinal);
-    }
-}
-
-// The AppHost, not `dotnet run`: SIGTERM to the program dotnet run started, as a script stops it.
-static void Signal(int dotnetRun)
-{
-    foreach (var child in Children(dotnetRun))
-    {
-        Process.Start("kill", ["-TERM", child.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
-    }
-}
-
-static IEnumerable<int> Children(int parent) =>
-    Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)).Select(n => int.Parse(n!, CultureInfo.InvariantCulture))
-        .Where(pid => ParentOf(pid) == parent);
-
-static int? ParentOf(int pid)
-{
-    try
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-    }
-    catch (IOException)
-    {
-        return null;
-    }
-}
-
-static int? NetconfPort(string root, string instance)
-{
-    try
-    {
-        using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, instance, "nsodev.json")));
-        return state.RootElement.GetProperty("Ports").TryGetProperty("netconf", out var port) ? port.GetInt32() : null;
-    }
-    catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException)
-    {
-        return null;
     }
 }
 
@@ -231,12 +183,3 @@ static List<int> DeviceDaemons(string root) =>
 static double RssMb(int pid) =>
     File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
         .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).Single();
-
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-}
-
-static string Stat(List<double> values) =>
-    string.Create(CultureInfo.InvariantCulture, $"{Median(values):0.00} [{values.Min():0.00}–{values.Max():0.00}]");

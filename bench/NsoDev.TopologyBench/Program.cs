@@ -8,7 +8,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
 using Renci.SshNet;
@@ -54,9 +53,9 @@ foreach (var (name, arguments, nodes, ready) in scenarios.Where((_, i) => only i
         Directory.Delete(root, recursive: true);
     }
 
-    baseline ??= (Median(first), Median(second));
-    report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Stat(first)} | {Median(first) / baseline.Value.First:0.00} | {Stat(second)} | {Median(second) / baseline.Value.Second:0.00} |");
-    Console.WriteLine($"{name}: first {Stat(first)} s, second {Stat(second)} s");
+    baseline ??= (BenchAppHost.Median(first), BenchAppHost.Median(second));
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {BenchAppHost.Stat(first)} | {BenchAppHost.Median(first) / baseline.Value.First:0.00} | {BenchAppHost.Stat(second)} | {BenchAppHost.Median(second) / baseline.Value.Second:0.00} |");
+    Console.WriteLine($"{name}: first {BenchAppHost.Stat(first)} s, second {BenchAppHost.Stat(second)} s");
 }
 
 Console.WriteLine(report);
@@ -98,12 +97,12 @@ async Task<double> RunOnceAsync(string root, string[] topology, string[] nodes, 
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
-        while (!Contains(log, "Distributed application started") && clock.Elapsed < TimeSpan.FromMinutes(3))
+        while (!BenchAppHost.Contains(log, "Distributed application started") && clock.Elapsed < TimeSpan.FromMinutes(3))
         {
             await Task.Delay(50);
         }
 
-        Signal(process.Id);
+        BenchAppHost.Signal(process.Id);
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
         return seconds;
     }
@@ -117,12 +116,12 @@ async Task<double> RunOnceAsync(string root, string[] topology, string[] nodes, 
     }
 }
 
-bool AllAnswer(string root, string[] instances) => instances.All(i => NetconfPort(root, i) is { } port && Rpc(port, "<get-config><source><running/></source></get-config>") is not null);
+bool AllAnswer(string root, string[] instances) => instances.All(i => BenchAppHost.NetconfPort(root, i) is { } port && Rpc(port, "<get-config><source><running/></source></get-config>") is not null);
 
 // Every node leads or follows, and exactly one leads.
 bool Formed(string root, string[] nodes)
 {
-    var roles = nodes.Select(n => NetconfPort(root, n) is { } port
+    var roles = nodes.Select(n => BenchAppHost.NetconfPort(root, n) is { } port
         ? Rpc(port, $"<get><filter type=\"subtree\"><ha-raft xmlns=\"{raftNs}\"><status/></ha-raft></filter></get>")?.Descendants(raftNs + "role").FirstOrDefault()?.Value
         : null).ToList();
     return roles.All(r => r is "leader" or "follower") && roles.Count(r => r == "leader") == 1;
@@ -130,7 +129,7 @@ bool Formed(string root, string[] nodes)
 
 // The upper node's /devices holds a synced config from each lower node.
 bool RemoteNodesSynced(string root, string upper, int lowerNodes) =>
-    NetconfPort(root, upper) is { } port
+    BenchAppHost.NetconfPort(root, upper) is { } port
     && Rpc(port, "<get-config><source><running/></source></get-config>")?.Descendants(ncs + "device").Count(d => d.Element(ncs + "config")?.HasElements == true) >= lowerNodes;
 
 static XElement? Rpc(int port, string body)
@@ -149,59 +148,3 @@ static XElement? Rpc(int port, string body)
         return null;
     }
 }
-
-static bool Contains(StringBuilder log, string text)
-{
-    lock (log)
-    {
-        return log.ToString().Contains(text, StringComparison.Ordinal);
-    }
-}
-
-// The AppHost, not `dotnet run`: SIGTERM to the program dotnet run started, as a script stops it.
-static void Signal(int dotnetRun)
-{
-    foreach (var child in Children(dotnetRun))
-    {
-        Process.Start("kill", ["-TERM", child.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
-    }
-}
-
-static IEnumerable<int> Children(int parent) =>
-    Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)).Select(n => int.Parse(n!, CultureInfo.InvariantCulture))
-        .Where(pid => ParentOf(pid) == parent);
-
-static int? ParentOf(int pid)
-{
-    try
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-    }
-    catch (IOException)
-    {
-        return null;
-    }
-}
-
-static int? NetconfPort(string root, string instance)
-{
-    try
-    {
-        using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, instance, "nsodev.json")));
-        return state.RootElement.GetProperty("Ports").TryGetProperty("netconf", out var port) ? port.GetInt32() : null;
-    }
-    catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException)
-    {
-        return null;
-    }
-}
-
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-}
-
-static string Stat(List<double> values) =>
-    string.Create(CultureInfo.InvariantCulture, $"{Median(values):0.00} [{values.Min():0.00}–{values.Max():0.00}]");
