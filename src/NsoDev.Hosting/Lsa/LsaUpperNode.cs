@@ -112,16 +112,9 @@ internal sealed class LsaUpperNode(NsoLsaResource lsa, INorthboundConnector nort
         }
     }
 
+    /// <summary>Each lower node's result, then the upper's count, and the parent last: once it is Running, every result is shown.</summary>
     private async Task ShowAsync(OnboardingReport report)
     {
-        var count = LsaDashboard.CountOf(report);
-        var property = new ResourcePropertySnapshot(NsoResourceProperties.LsaRemoteNodes, count) { DisplayName = "Remote nodes", IsHighlighted = true };
-        await dashboard.UpdateAsync(lsa.UpperNode, s => s with { Properties = LsaDashboard.Merge(s.Properties, property) });
-        await dashboard.UpdateAsync(lsa, s => s with
-        {
-            State = new ResourceStateSnapshot(KnownResourceStates.Running, report.Failed.Any() ? KnownResourceStateStyles.Warn : KnownResourceStateStyles.Success),
-            Properties = LsaDashboard.Merge(s.Properties, property),
-        });
         var results = report.Devices.ToDictionary(d => d.Device, StringComparer.Ordinal);
         foreach (var lower in lsa.LowerNodes)
         {
@@ -134,6 +127,15 @@ internal sealed class LsaUpperNode(NsoLsaResource lsa, INorthboundConnector nort
                 });
             }
         }
+
+        var count = LsaDashboard.CountOf(report);
+        var property = new ResourcePropertySnapshot(NsoResourceProperties.LsaRemoteNodes, count) { DisplayName = "Remote nodes", IsHighlighted = true };
+        await dashboard.UpdateAsync(lsa.UpperNode, s => s with { Properties = LsaDashboard.Merge(s.Properties, property) });
+        await dashboard.UpdateAsync(lsa, s => s with
+        {
+            State = new ResourceStateSnapshot(KnownResourceStates.Running, report.Failed.Any() ? KnownResourceStateStyles.Warn : KnownResourceStateStyles.Success),
+            Properties = LsaDashboard.Merge(s.Properties, property),
+        });
     }
 }
 
