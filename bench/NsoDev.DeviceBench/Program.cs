@@ -84,24 +84,9 @@ if (output is not null)
 
 async Task<(double Seconds, List<double> DeviceRss, double Stop)> RunOnceAsync(string root, int instances, int devices)
 {
-    var ports = FreePorts.Take(2);
-    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-    foreach (var argument in (string[])["run", "--project", Path.Combine(RepositoryRoot.Path, "AppHost"), "-c", configuration, "--no-build", "--no-launch-profile", "--",
-        $"--Nso:Count={instances}", $"--Nso:Devices={devices}", "--Nso:Clients=false", $"--Nso:RunRoot={root}"])
-    {
-        start.ArgumentList.Add(argument);
-    }
-
-    start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
-    start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ports[0]}";
-    start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{ports[1]}";
     var log = new StringBuilder();
     var clock = Stopwatch.StartNew();
-    using var process = Process.Start(start)!;
-    process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-    process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-    process.BeginOutputReadLine();
-    process.BeginErrorReadLine();
+    using var process = BenchAppHost.Run(configuration, [$"--Nso:Count={instances}", $"--Nso:Devices={devices}", "--Nso:Clients=false", $"--Nso:RunRoot={root}"], log);
     try
     {
         var pending = Enumerable.Range(1, instances).Select(i => $"nso-{i}").ToHashSet();

@@ -66,24 +66,9 @@ if (output is not null)
 
 async Task<double> RunOnceAsync(string root, string[] topology, string[] nodes, Func<string, bool> isReady)
 {
-    var ports = FreePorts.Take(2);
-    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-    foreach (var argument in (string[])["run", "--project", Path.Combine(RepositoryRoot.Path, "AppHost"), "-c", configuration, "--no-build", "--no-launch-profile", "--",
-        .. topology, "--Nso:Devices=0", "--Nso:Clients=false", $"--Nso:RunRoot={root}"])
-    {
-        start.ArgumentList.Add(argument);
-    }
-
-    start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
-    start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ports[0]}";
-    start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{ports[1]}";
     var log = new StringBuilder();
     var clock = Stopwatch.StartNew();
-    using var process = Process.Start(start)!;
-    process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-    process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-    process.BeginOutputReadLine();
-    process.BeginErrorReadLine();
+    using var process = BenchAppHost.Run(configuration, [.. topology, "--Nso:Devices=0", "--Nso:Clients=false", $"--Nso:RunRoot={root}"], log);
     try
     {
         while (!isReady(root))

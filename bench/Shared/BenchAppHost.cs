@@ -6,6 +6,27 @@ using System.Text.Json;
 /// <summary>What the AppHost benches share: stopping the AppHost as a script does, its instances' ports, and the figures' statistics.</summary>
 internal static class BenchAppHost
 {
+    /// <summary>`dotnet run` of the prebuilt AppHost without its launch profile, the dashboard on free loopback ports; its output goes to <paramref name="log"/>.</summary>
+    public static Process Run(string configuration, IEnumerable<string> appHostArguments, StringBuilder log)
+    {
+        var ports = FreePorts.Take(2);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["run", "--project", Path.Combine(RepositoryRoot.Path, "AppHost"), "-c", configuration, "--no-build", "--no-launch-profile", "--", .. appHostArguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ports[0]}";
+        start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{ports[1]}";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     public static bool Contains(StringBuilder log, string text)
     {
         lock (log)
