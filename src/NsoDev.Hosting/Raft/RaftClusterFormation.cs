@@ -184,7 +184,15 @@ internal sealed class RaftClusterFormation(
     {
         var published = node.Resource.Published();
         var spec = NcsCliCommandLine.Of(published.Engine!).Run(commands, published.Plan!.ControlEnvironment);
-        return await runner.RunAsync(spec, cancellationToken);
+        try
+        {
+            return await runner.RunAsync(spec, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A missing or unrunnable ncs_cli is a result to report, not the end of the watch.
+            return new ProcessResult(127, "", $"{spec.FileName} could not be run: {ex.Message}");
+        }
     }
 
     /// <summary>All nodes at once; one poll at a time, since a NETCONF session serves one request at a time.</summary>

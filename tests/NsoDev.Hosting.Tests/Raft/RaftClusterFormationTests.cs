@@ -193,6 +193,26 @@ public sealed class RaftClusterFormationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_ncs_cli_that_cannot_run_is_reported_with_its_path_and_the_watch_goes_on()
+    {
+        // No result scripted for the first ncs_cli: the fake runner throws, as for a missing program.
+        var cluster = _h.DeclareRaftCluster("raft", 3);
+        _h.Processes.Returns("--version", new ProcessResult(0, "6.7\n", ""));
+        _h.Processes.Returns("--wait-started", OrchestrationHarness.Ok, OrchestrationHarness.Ok, OrchestrationHarness.Ok).StopsCleanly();
+        await _h.PrepareAsync();
+        _played.Learn(cluster, NsoRelease.Parse("6.7"));
+        _played.RefuseCreates = 1;
+        await Task.WhenAll(cluster.Nodes.Select(n => _h.Fleet.StartInstanceAsync(n))).WaitAsync(HangGuard, TestContext.Current.CancellationToken);
+        await PollUntilAsync(() => _played.CliCalls.Count >= 1, "the first create-cluster");
+
+        var warning = await _h.WaitForResourceLogAsync("raft", "failed with exit code 127");
+        _h.Processes.Returns("-nsCu", OrchestrationHarness.Ok);
+        await PollUntilAsync(() => State("raft") == KnownResourceStates.Running, "the cluster to run after a second try");
+
+        Assert.Contains(Path.Combine(_h.NcsDir, "bin", "ncs_cli") + " could not be run", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Each_node_gets_its_ha_raft_section_and_tls_files_before_its_daemon_starts()
     {
         await StartClusterAsync("6.7");
