@@ -111,6 +111,8 @@ internal sealed class NsoFleet(
             }
 
             NsoEndpoints.AllocateCluster(cluster, clusterPlan);
+            // The planner reads this at the next start, so the leader keeps its endpoints while they are free.
+            new RunDirectory(clusterPlan.ClusterDirectory).WriteState(RunState.From(clusterPlan.LeaderPorts, pid: null, executable: null, new Dictionary<string, string?>()));
             var handles = members.Select(m => new RaftNodeHandle(m, m.Declaration().Raft!.Ordinal, () => GetRunner(m)?.IsRunning == true)).ToList();
             var formation = new RaftClusterFormation(cluster, clusterPlan, handles, runner, northbound, raftDashboard, loggers.GetLogger(cluster), timeProvider);
             _clusters[cluster.Name] = (cluster, formation, Task.Run(() => formation.RunAsync(_stopping.Token)));

@@ -90,7 +90,6 @@ internal sealed class NsoPlanner(IPortProbe probe, PortLeases leases)
             .Where(n => n.Index >= 0)
             .Select(n => new RaftMemberPorts(n.Node.Declaration().Raft!.Ordinal, n.Node.Name, planned[n.Index][NsoPortKind.HaRaft]))
             .ToList();
-        directory.WriteState(RunState.From(leaderPorts.Ports, pid: null, executable: null, new Dictionary<string, string?>()));
         return new RaftClusterPlan(
             cluster.Name,
             directory.Path,

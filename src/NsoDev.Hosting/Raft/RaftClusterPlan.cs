@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using NsoDev.Hosting.Plan;
 using NsoDev.Ipc;
 using NsoDev.Ipc.Raft;
 
@@ -46,6 +47,13 @@ internal sealed record RaftClusterPlan(string ClusterName, string ClusterDirecto
         RaftMembers.Validate(nodes);
         return nodes;
     }
+
+    /// <summary>The leader endpoints' ports by kind, as the cluster's <c>nsodev.json</c> keeps them for the next run's plan.</summary>
+    public IReadOnlyDictionary<NsoPortKind, int> LeaderPorts => new Dictionary<NsoPortKind, int>
+    {
+        [NsoPortKind.Netconf] = PrimaryListen.NetconfSshPort,
+        [NsoPortKind.Cli] = PrimaryListen.CliSshPort,
+    };
 
     /// <summary>Node <paramref name="ordinal"/> (from 1) for <paramref name="release"/>.</summary>
     public RaftNode NodeFor(int ordinal, NsoRelease release) => NodesFor(release)[Members.ToList().FindIndex(m => m.Ordinal == ordinal)];

@@ -96,6 +96,10 @@ public sealed class RaftClusterDeclarationTests : IDisposable
             plan.RunDirectory.WriteState(RunState.From(plan.Ports.Ports, pid: null, executable: null, new Dictionary<string, string?>()));
         }
 
+        // As the fleet records them once it has planned the cluster.
+        var cluster = first.Plans[0].Raft!.Cluster;
+        new RunDirectory(cluster.ClusterDirectory).WriteState(RunState.From(cluster.LeaderPorts, pid: null, executable: null, new Dictionary<string, string?>()));
+
         var (again, lease) = Plan(builder);
         using var held = lease;
 

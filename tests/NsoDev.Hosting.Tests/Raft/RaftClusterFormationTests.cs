@@ -227,6 +227,7 @@ public sealed class RaftClusterFormationTests : IAsyncDisposable
         var key = Path.Combine(node2.RunDirectory.Path, "ha-tls", "node.key");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
         Assert.True(File.Exists(Path.Combine(_h.Root, "run", "raft", "ca", "ca.crt")));
+        Assert.Equal(_h.RequirePlanOf("raft-1").Raft!.Cluster.LeaderPorts, new NsoDev.Hosting.Materialize.RunDirectory(Path.Combine(_h.Root, "run", "raft")).ReadState()!.PlannedPorts);
 
         // Every node names the same leader endpoints, which the cluster resource's endpoints carry.
         var primary = _h.RequirePlanOf("raft-1").Raft!.Cluster.PrimaryListen;
